@@ -1,0 +1,444 @@
+//! Batch input and output records: files, directories, stdin and JSON Lines.
+//!
+//! Every input record yields exactly one output record: a score, or an error that names the file
+//! or the line. Nothing here stops a run because one record is bad.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::document::Format;
+use crate::error::Error;
+use crate::report::Report;
+use crate::source::{decode_lossy, looks_binary, OffsetMap};
+use crate::Scorer;
+
+/// A document ready to score.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The text (plain or HTML), decoded.
+    pub text: String,
+    /// Plain text or HTML.
+    pub format: Format,
+    /// From `text` back to the raw bytes (identity unless decoding was lossy).
+    pub raw_map: OffsetMap,
+    /// True when invalid UTF-8 was replaced.
+    pub lossy: bool,
+}
+
+/// Decodes raw bytes into a document, or says why it cannot be scored. The format comes from
+/// the file extension when there is one that tells, else from the content.
+pub fn load_bytes(bytes: &[u8], path: Option<&Path>) -> Result<Loaded, String> {
+    if looks_binary(bytes) {
+        return Err("binary content (NUL bytes): not scored".to_owned());
+    }
+    let decoded = decode_lossy(bytes);
+    let format = format_of(path, &decoded.text);
+    Ok(Loaded {
+        text: decoded.text,
+        format,
+        raw_map: decoded.map,
+        lossy: decoded.lossy,
+    })
+}
+
+fn format_of(path: Option<&Path>, text: &str) -> Format {
+    let extension = path
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("html" | "htm" | "xhtml") => Format::Html,
+        Some("txt" | "text" | "md") => Format::Text,
+        _ if crate::html::looks_like_html(text) => Format::Html,
+        _ => Format::Text,
+    }
+}
+
+/// A file to score, or a directory entry that could not be read (its path and the reason).
+pub type PathEntry = Result<PathBuf, (PathBuf, String)>;
+
+/// Expands paths: files as given, directories walked recursively in name order. A path that
+/// does not exist is an error; unreadable entries inside a directory are returned as errors to
+/// report in their place.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathEntry>, Error> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            out.push(Ok(path.clone()));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => out.push(Ok(entry.into_path())),
+                Ok(_) => {}
+                Err(e) => {
+                    let at = e.path().map_or_else(|| path.clone(), Path::to_path_buf);
+                    out.push(Err((at, e.to_string())));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One JSON Lines input record, parsed.
+#[derive(Debug, Clone)]
+pub struct JsonRecord {
+    /// The record's `id`.
+    pub id: String,
+    /// Its `text` or `html`.
+    pub input: String,
+    /// Which of the two it had.
+    pub format: Format,
+    /// Every other field, passed through to the output.
+    pub extra: Map<String, Value>,
+}
+
+/// Why a JSON Lines record could not be scored, with its id when it had one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// The record's id, if it could be read.
+    pub id: Option<String>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// Parses one JSON Lines record: an object with `id` (string or integer) and a string `text` or
+/// `html`.
+pub fn parse_record(line: &str) -> Result<JsonRecord, RecordError> {
+    let fail = |id: Option<String>, reason: String| RecordError { id, reason };
+    if line.trim().is_empty() {
+        return Err(fail(None, "empty line".to_owned()));
+    }
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| fail(None, format!("invalid JSON: {e}")))?;
+    let Value::Object(mut object) = value else {
+        return Err(fail(None, "a record must be a JSON object".to_owned()));
+    };
+    let id = match object.remove("id") {
+        Some(Value::String(s)) => s,
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+        Some(other) => {
+            return Err(fail(
+                None,
+                format!("`id` must be a string or an integer, not {}", kind(&other)),
+            ))
+        }
+        None => return Err(fail(None, "missing `id`".to_owned())),
+    };
+    let (input, format) = match (object.remove("text"), object.remove("html")) {
+        (Some(Value::String(text)), None) => (text, Format::Text),
+        (None, Some(Value::String(html))) => (html, Format::Html),
+        (Some(_), Some(_)) => {
+            return Err(fail(
+                Some(id),
+                "a record has `text` or `html`, not both".to_owned(),
+            ))
+        }
+        (Some(other), None) | (None, Some(other)) => {
+            return Err(fail(
+                Some(id),
+                format!("`text`/`html` must be a string, not {}", kind(&other)),
+            ))
+        }
+        (None, None) => return Err(fail(Some(id), "missing `text` or `html`".to_owned())),
+    };
+    if input.contains('\0') {
+        return Err(fail(
+            Some(id),
+            "binary content (NUL characters): not scored".to_owned(),
+        ));
+    }
+    Ok(JsonRecord {
+        id,
+        input,
+        format,
+        extra: object,
+    })
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads JSON Lines from `reader`, calling `each` with the 1-based line number and the line's
+/// text (invalid UTF-8 replaced, with `true` as the third argument when it was).
+pub fn for_each_line(
+    mut reader: impl BufRead,
+    mut each: impl FnMut(usize, &str, bool),
+) -> std::io::Result<()> {
+    let mut buffer = Vec::new();
+    let mut line = 0;
+    loop {
+        buffer.clear();
+        if reader.read_until(b'\n', &mut buffer)? == 0 {
+            return Ok(());
+        }
+        line += 1;
+        while matches!(buffer.last(), Some(b'\n' | b'\r')) {
+            buffer.pop();
+        }
+        let text = String::from_utf8_lossy(&buffer);
+        let lossy = matches!(text, std::borrow::Cow::Owned(_));
+        each(line, &text, lossy);
+    }
+}
+
+/// A labelled example for training and evaluation.
+#[derive(Debug, Clone)]
+pub struct Labeled {
+    /// The record.
+    pub record: JsonRecord,
+    /// True for `reliable`, false for `unreliable`.
+    pub reliable: bool,
+}
+
+/// Reads labelled JSON Lines (`id`, `label` reliable/unreliable, `text` or `html`). A malformed
+/// record stops the read with an error naming the file and line: training on silently skipped
+/// data would be worse than no training.
+pub fn read_labeled(path: &Path) -> Result<Vec<Labeled>, Error> {
+    let origin = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut examples = Vec::new();
+    let mut failure = None;
+    for_each_line(std::io::BufReader::new(file), |line, text, _| {
+        if failure.is_some() || text.trim().is_empty() {
+            return;
+        }
+        let fail = |reason: String| Error::Record {
+            origin: origin.clone(),
+            line,
+            reason,
+        };
+        match parse_record(text) {
+            Err(e) => failure = Some(fail(e.reason)),
+            Ok(mut record) => match record.extra.remove("label") {
+                Some(Value::String(label)) if label == "reliable" || label == "unreliable" => {
+                    examples.push(Labeled {
+                        reliable: label == "reliable",
+                        record,
+                    })
+                }
+                other => {
+                    failure = Some(fail(format!(
+                        "`label` must be \"reliable\" or \"unreliable\", found {}",
+                        other.map_or("nothing".to_owned(), |v| v.to_string())
+                    )))
+                }
+            },
+        }
+    })
+    .map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(examples),
+    }
+}
+
+/// One output record: a score or an error.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The document was scored.
+    Scored {
+        /// Path or record id.
+        id: String,
+        /// The score.
+        report: Box<Report>,
+        /// Input fields passed through.
+        extra: Map<String, Value>,
+    },
+    /// The document could not be scored.
+    Failed {
+        /// Path or record id, if known.
+        id: Option<String>,
+        /// The JSON Lines file the record came from (none for stdin or a plain file).
+        file: Option<String>,
+        /// Input line, for JSON Lines.
+        line: Option<usize>,
+        /// What is wrong.
+        error: String,
+    },
+}
+
+impl Outcome {
+    /// Scores a loaded file.
+    pub fn from_file(scorer: &Scorer, id: String, loaded: &Loaded) -> Self {
+        let mut report = scorer.score_as(&loaded.text, loaded.format);
+        report.remap_offsets(&loaded.raw_map);
+        Outcome::Scored {
+            id,
+            report: Box::new(report),
+            extra: Map::new(),
+        }
+    }
+
+    /// Scores one JSON Lines record, or records why it cannot be scored.
+    pub fn from_line(scorer: &Scorer, line_number: usize, line: &str) -> Self {
+        match parse_record(line) {
+            Ok(record) => Outcome::Scored {
+                report: Box::new(scorer.score_as(&record.input, record.format)),
+                id: record.id,
+                extra: record.extra,
+            },
+            Err(e) => Outcome::Failed {
+                id: e.id,
+                file: None,
+                line: Some(line_number),
+                error: e.reason,
+            },
+        }
+    }
+
+    /// The reliability, for scored records.
+    pub fn reliability(&self) -> Option<f64> {
+        match self {
+            Outcome::Scored { report, .. } => Some(report.reliability),
+            Outcome::Failed { .. } => None,
+        }
+    }
+
+    /// The id, if known.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Outcome::Scored { id, .. } => Some(id),
+            Outcome::Failed { id, .. } => id.as_deref(),
+        }
+    }
+
+    /// The record as a JSON object: `id`, then the input's extra fields, then the report's
+    /// fields (which win over an extra field of the same name), or `id`, `line` and `error`.
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        match self {
+            Outcome::Scored { id, report, extra } => {
+                object.insert("id".to_owned(), Value::String(id.clone()));
+                object.extend(extra.clone());
+                if let Ok(Value::Object(fields)) = serde_json::to_value(report) {
+                    object.extend(fields);
+                }
+            }
+            Outcome::Failed {
+                id,
+                file,
+                line,
+                error,
+            } => {
+                object.insert(
+                    "id".to_owned(),
+                    id.clone().map_or(Value::Null, Value::String),
+                );
+                if let Some(file) = file {
+                    object.insert("file".to_owned(), Value::String(file.clone()));
+                }
+                if let Some(line) = line {
+                    object.insert("line".to_owned(), Value::from(*line));
+                }
+                object.insert("error".to_owned(), Value::String(error.clone()));
+            }
+        }
+        Value::Object(object)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_need_an_id_and_a_string_text_or_html() {
+        let ok = parse_record(r#"{"id": 7, "html": "<p>x</p>", "label": "reliable"}"#).unwrap();
+        assert_eq!(ok.id, "7");
+        assert_eq!(ok.format, Format::Html);
+        assert_eq!(ok.extra.get("label"), Some(&Value::from("reliable")));
+
+        let cases = [
+            ("", None, "empty line"),
+            ("{not json", None, "invalid JSON"),
+            ("[1, 2]", None, "JSON object"),
+            (r#"{"text": "x"}"#, None, "missing `id`"),
+            (r#"{"id": [1], "text": "x"}"#, None, "`id` must be"),
+            (r#"{"id": "a"}"#, Some("a"), "missing `text`"),
+            (
+                r#"{"id": "b", "text": 42}"#,
+                Some("b"),
+                "must be a string, not a number",
+            ),
+            (
+                r#"{"id": "c", "text": "x", "html": "y"}"#,
+                Some("c"),
+                "not both",
+            ),
+            (r#"{"id": "d", "text": "a\u0000b"}"#, Some("d"), "binary"),
+        ];
+        for (line, id, reason) in cases {
+            let err = parse_record(line).unwrap_err();
+            assert_eq!(err.id.as_deref(), id, "{line}");
+            assert!(err.reason.contains(reason), "{line}: {}", err.reason);
+        }
+    }
+
+    #[test]
+    fn files_with_nul_bytes_are_refused_and_bad_utf8_is_replaced() {
+        assert!(load_bytes(b"\x00\x01binary", None).is_err());
+        let loaded = load_bytes(b"caf\xe9 au lait", Some(Path::new("a.txt"))).unwrap();
+        assert!(loaded.lossy);
+        assert_eq!(loaded.text, "caf\u{FFFD} au lait");
+        assert_eq!(loaded.format, Format::Text);
+    }
+
+    #[test]
+    fn format_follows_extension_then_content() {
+        let html = b"<p>hello</p>";
+        assert_eq!(
+            load_bytes(html, Some(Path::new("a.txt"))).unwrap().format,
+            Format::Text
+        );
+        assert_eq!(
+            load_bytes(html, Some(Path::new("a.dat"))).unwrap().format,
+            Format::Html
+        );
+        assert_eq!(
+            load_bytes(b"hello", Some(Path::new("a.htm")))
+                .unwrap()
+                .format,
+            Format::Html
+        );
+    }
+
+    #[test]
+    fn lines_are_numbered_and_decoded() {
+        let input: &[u8] = b"{\"a\":1}\r\n\n\xff\n";
+        let mut seen = Vec::new();
+        for_each_line(input, |n, text, lossy| {
+            seen.push((n, text.to_owned(), lossy))
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (1, "{\"a\":1}".to_owned(), false),
+                (2, String::new(), false),
+                (3, "\u{FFFD}".to_owned(), true)
+            ]
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! The one text pipeline: input → clean text → tokens, sentences and stems.
+//!
+//! Signals read a [`Document`], never the raw input, so every signal sees the same words and
+//! every evidence span maps back to the input the same way.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::html::{self, Link};
+use crate::source::OffsetMap;
+
+/// What kind of text an input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text: the clean text is the input itself.
+    Text,
+    /// An HTML page: the clean text is its readable content.
+    Html,
+}
+
+/// A word of the clean text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the clean text.
+    pub start: usize,
+    /// End of the byte range in the clean text.
+    pub end: usize,
+    /// Index of the sentence the token belongs to.
+    pub sentence: usize,
+}
+
+/// A document ready for signals.
+#[derive(Debug)]
+pub struct Document<'a> {
+    /// The input as given (plain text or HTML).
+    pub input: &'a str,
+    /// What the input was.
+    pub format: Format,
+    /// The readable text: the input itself for plain text, the extracted content for HTML.
+    pub text: String,
+    /// From `text` back to `input`.
+    pub map: OffsetMap,
+    /// The HTML title, if any.
+    pub title: Option<String>,
+    /// HTML links, with anchor text spans in `text`.
+    pub links: Vec<Link>,
+    /// Words, in order.
+    pub tokens: Vec<Token>,
+    /// Sentence byte ranges in `text`, in order.
+    pub sentences: Vec<Range<usize>>,
+    stems: StemText,
+}
+
+/// The stems of all tokens laid out for phrase matching: each stem is written as ` stem ` (with a
+/// space on each side), so a phrase pattern ` a  b ` matches whole stems only and two adjacent
+/// matches never share a byte.
+#[derive(Debug, Default)]
+pub(crate) struct StemText {
+    pub(crate) text: String,
+    /// Start of each token's ` stem ` in `text`.
+    pub(crate) starts: Vec<usize>,
+}
+
+impl StemText {
+    /// The token range covered by a match of `range` in the stem text.
+    pub(crate) fn tokens_of(&self, range: Range<usize>) -> Range<usize> {
+        let first = self.starts.partition_point(|&s| s < range.start);
+        let last = self.starts.partition_point(|&s| s < range.end);
+        first..last
+    }
+}
+
+/// Writes `words` as a stem pattern in the layout of [`StemText`].
+pub(crate) fn stem_pattern<'w>(stemmer: &Stemmer, words: impl Iterator<Item = &'w str>) -> String {
+    let mut pattern = String::new();
+    for word in words {
+        pattern.push(' ');
+        pattern.push_str(&stemmer.stem(&word.to_lowercase()));
+        pattern.push(' ');
+    }
+    pattern
+}
+
+/// Splits text into word strings the way documents are tokenized.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    word_spans(text).map(move |r| &text[r])
+}
+
+fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            end = i;
+            chars.next();
+        }
+        let last = text[end..].chars().next().map_or(0, char::len_utf8);
+        Some(start..end + last)
+    })
+}
+
+/// The English stemmer that documents and lexicons share.
+pub(crate) fn english_stemmer() -> Stemmer {
+    Stemmer::create(Algorithm::English)
+}
+
+impl<'a> Document<'a> {
+    /// Builds a document from plain text or HTML.
+    pub(crate) fn new(input: &'a str, format: Format, stemmer: &Stemmer) -> Self {
+        let (text, map, title, links) = match format {
+            Format::Text => (input.to_owned(), OffsetMap::identity(), None, Vec::new()),
+            Format::Html => {
+                let x = html::extract(input);
+                (x.text, x.map, x.title, x.links)
+            }
+        };
+        let sentences = split_sentences(&text);
+        let mut tokens = Vec::new();
+        let mut sentence = 0;
+        for span in word_spans(&text) {
+            while sentence + 1 < sentences.len() && sentences[sentence].end <= span.start {
+                sentence += 1;
+            }
+            tokens.push(Token {
+                start: span.start,
+                end: span.end,
+                sentence,
+            });
+        }
+        let stems = stem_tokens(&text, &tokens, stemmer);
+        Document {
+            input,
+            format,
+            text,
+            map,
+            title,
+            links,
+            tokens,
+            sentences,
+            stems,
+        }
+    }
+
+    /// The number of words that contain a letter (numbers do not count).
+    pub fn word_count(&self) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| self.text[t.start..t.end].chars().any(char::is_alphabetic))
+            .count()
+    }
+
+    /// The text of a token.
+    pub fn token_text(&self, token: &Token) -> &str {
+        &self.text[token.start..token.end]
+    }
+
+    /// The byte range in the clean text covered by tokens `range`.
+    pub fn token_span(&self, range: Range<usize>) -> Range<usize> {
+        match (self.tokens.get(range.start), range.end.checked_sub(1)) {
+            (Some(first), Some(last)) if last >= range.start => {
+                first.start..self.tokens[last.min(self.tokens.len() - 1)].end
+            }
+            _ => 0..0,
+        }
+    }
+
+    /// The index of the sentence holding clean-text offset `offset`.
+    pub fn sentence_at(&self, offset: usize) -> usize {
+        self.sentences
+            .partition_point(|s| s.end <= offset)
+            .min(self.sentences.len().saturating_sub(1))
+    }
+
+    pub(crate) fn stems(&self) -> &StemText {
+        &self.stems
+    }
+}
+
+fn stem_tokens(text: &str, tokens: &[Token], stemmer: &Stemmer) -> StemText {
+    // Words repeat within a document; stemming is the slowest stage, so each distinct word is
+    // stemmed once.
+    let mut cache: HashMap<String, String> = HashMap::new();
+    let mut out = StemText {
+        text: String::with_capacity(text.len() + 2 * tokens.len()),
+        starts: Vec::with_capacity(tokens.len()),
+    };
+    let mut lower = String::new();
+    for token in tokens {
+        lower.clear();
+        lower.extend(
+            text[token.start..token.end]
+                .chars()
+                .flat_map(char::to_lowercase),
+        );
+        out.starts.push(out.text.len());
+        out.text.push(' ');
+        match cache.get(&lower) {
+            Some(stem) => out.text.push_str(stem),
+            None => {
+                let stem = stemmer.stem(&lower).into_owned();
+                out.text.push_str(&stem);
+                cache.insert(lower.clone(), stem);
+            }
+        }
+        out.text.push(' ');
+    }
+    out
+}
+
+/// Words after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "e.g", "i.e", "al", "fig", "no", "vol",
+    "approx", "inc", "ltd", "jr", "sr", "u.s", "dept", "mg", "ml",
+];
+
+/// Splits clean text into sentences: at blank lines, at line starts that look like list items or
+/// headings, and after `.`, `!` or `?` followed by space and a capital, digit or quote.
+fn split_sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let boundary = match b {
+            b'.' | b'!' | b'?' => ends_sentence(text, i),
+            b'\n' => i + 1 < bytes.len() && bytes[i + 1] == b'\n',
+            _ => false,
+        };
+        if boundary {
+            let mut end = i + 1;
+            while end < bytes.len() && matches!(bytes[end], b'.' | b'!' | b'?' | b'"' | b')') {
+                end += 1;
+            }
+            push_trimmed(text, start..end, &mut sentences);
+            start = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    push_trimmed(text, start..text.len(), &mut sentences);
+    if sentences.is_empty() {
+        sentences.push(0..text.len());
+    }
+    sentences
+}
+
+fn ends_sentence(text: &str, i: usize) -> bool {
+    let after = &text[i + 1..];
+    let after = after.trim_start_matches(['.', '!', '?', '"', ')', '\'', '”', '’']);
+    let rest = after.trim_start();
+    if rest.len() == after.len() && !after.is_empty() {
+        return false; // no space after the mark: "3.5", "e.g.", "nih.gov"
+    }
+    let Some(next) = rest.chars().next() else {
+        return true;
+    };
+    if !(next.is_uppercase() || next.is_numeric() || "\"“‘'([-•*".contains(next)) {
+        return false;
+    }
+    if text.as_bytes()[i] == b'.' {
+        let before = text[..i]
+            .rsplit(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or("");
+        let word = before.to_ascii_lowercase();
+        if ABBREVIATIONS.contains(&word.as_str()) || word.len() == 1 {
+            return false;
+        }
+    }
+    true
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let slice = &text[range.clone()];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push(range.start + lead..range.end - trail);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document<'_> {
+        Document::new(text, Format::Text, &english_stemmer())
+    }
+
+    #[test]
+    fn tokens_carry_byte_spans() {
+        let d = doc("Miracle-cure, now 50% off!");
+        let words: Vec<_> = d.tokens.iter().map(|t| d.token_text(t)).collect();
+        assert_eq!(words, ["Miracle", "cure", "now", "50", "off"]);
+        assert_eq!(d.word_count(), 4);
+    }
+
+    #[test]
+    fn sentences_split_on_marks_but_not_abbreviations_or_decimals() {
+        let d = doc(
+            "Dr. Smith et al. found a 3.5 mg dose worked. It was small! Was it? yes.\n\nNew para",
+        );
+        let sentences: Vec<_> = d.sentences.iter().map(|s| &d.text[s.clone()]).collect();
+        assert_eq!(
+            sentences,
+            [
+                "Dr. Smith et al. found a 3.5 mg dose worked.",
+                "It was small!",
+                "Was it? yes.",
+                "New para"
+            ]
+        );
+        assert_eq!(d.tokens.last().map(|t| t.sentence), Some(3));
+    }
+
+    #[test]
+    fn stems_are_lowercased_and_padded() {
+        let d = doc("Running CURES");
+        assert_eq!(d.stems().text, " run  cure ");
+        assert_eq!(d.stems().tokens_of(5..11), 1..2);
+    }
+
+    #[test]
+    fn empty_text_has_one_empty_sentence() {
+        let d = doc("");
+        assert!(d.tokens.is_empty());
+        assert_eq!(d.sentences, vec![0..0]);
+    }
+}

@@ -1,0 +1,207 @@
+//! chaff scores scraped health web content for quality and SEO spam, and explains every score.
+//!
+//! A [`Scorer`] runs a document through one text pipeline ([`Document`]), a registry of signals
+//! (spun text, hype, missing citations, commercial calls to action) and a logistic model, and
+//! returns a [`Report`]: the probability that the document is reliable, each feature's exact
+//! contribution to it, and the evidence spans behind every signal.
+//!
+//! ```
+//! let scorer = chaff::Scorer::default();
+//! let report = scorer.score(
+//!     "This miracle cure is a game-changer! Order today and book a free consultation.",
+//! );
+//! assert!(report.reliability < 0.5);
+//! assert!(report.evidence.iter().any(|e| e.signal == "HYPE001"));
+//! ```
+//!
+//! A `Scorer` holds no global state and is `Send + Sync`: build it once and share it.
+
+pub mod batch;
+pub mod document;
+pub mod error;
+pub mod html;
+pub mod lexicon;
+pub mod metrics;
+pub mod model;
+pub mod render;
+pub mod report;
+pub mod signals;
+pub mod source;
+
+pub use document::{Document, Format};
+pub use error::Error;
+pub use model::Model;
+pub use report::Report;
+pub use signals::{Family, Signal, SignalSpec};
+
+use rust_stemmers::Stemmer;
+
+use signals::Measurement;
+
+/// The built-in model, compiled in.
+pub const BUILTIN_MODEL: &str = include_str!("../models/default.json");
+
+/// The text pipeline and the signals: everything but the model. Turns inputs into feature
+/// values; training uses it directly, scoring through a [`Scorer`].
+pub struct Pipeline {
+    signals: Vec<Box<dyn Signal>>,
+    stemmer: Stemmer,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("signals", &self.signals)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Pipeline {
+    fn default() -> Self {
+        Self {
+            signals: signals::registry(),
+            stemmer: document::english_stemmer(),
+        }
+    }
+}
+
+impl Pipeline {
+    /// Runs the text pipeline on an input.
+    pub fn document<'a>(&self, input: &'a str, format: Format) -> Document<'a> {
+        Document::new(input, format, &self.stemmer)
+    }
+
+    /// Measures every signal on a document, in registry order.
+    pub fn measure(&self, doc: &Document<'_>) -> Vec<Measurement> {
+        self.signals.iter().map(|s| s.measure(doc)).collect()
+    }
+
+    /// The feature values of an input, in registry order (what the model sees).
+    pub fn features(&self, input: &str, format: Format) -> Vec<f64> {
+        let doc = self.document(input, format);
+        self.signals.iter().map(|s| s.measure(&doc).value).collect()
+    }
+
+    /// The signal descriptions, in feature order.
+    pub fn specs(&self) -> Vec<&'static SignalSpec> {
+        self.signals.iter().map(|s| s.spec()).collect()
+    }
+}
+
+/// Scores documents. Built once, shared freely: it is `Send + Sync` and scoring takes `&self`.
+#[derive(Debug)]
+pub struct Scorer {
+    pipeline: Pipeline,
+    model: Model,
+}
+
+impl Default for Scorer {
+    /// The built-in signals and model. The built-in model is checked against the signals by the
+    /// test suite, so this cannot fail in a released build.
+    fn default() -> Self {
+        Self::with_model_json(BUILTIN_MODEL, "built-in")
+            .unwrap_or_else(|e| panic!("the built-in model does not fit the built-in signals: {e}"))
+    }
+}
+
+impl Scorer {
+    /// A scorer with the built-in signals and the model in `json`; `origin` names it in errors.
+    pub fn with_model_json(json: &str, origin: &str) -> Result<Self, Error> {
+        let pipeline = Pipeline::default();
+        let model = Model::from_json(json, origin, &pipeline.specs())?;
+        Ok(Self { pipeline, model })
+    }
+
+    /// A scorer with the built-in signals and a model read from a file.
+    pub fn with_model_file(path: &std::path::Path) -> Result<Self, Error> {
+        let json = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::with_model_json(&json, &path.display().to_string())
+    }
+
+    /// Scores plain text.
+    pub fn score(&self, text: &str) -> Report {
+        self.score_as(text, Format::Text)
+    }
+
+    /// Scores an HTML page; evidence offsets point into the HTML.
+    pub fn score_html(&self, html: &str) -> Report {
+        self.score_as(html, Format::Html)
+    }
+
+    /// Scores input of a given format.
+    pub fn score_as(&self, input: &str, format: Format) -> Report {
+        let doc = self.pipeline.document(input, format);
+        let measurements = self.pipeline.measure(&doc);
+        Report::build(&doc, &self.pipeline.signals, measurements, &self.model)
+    }
+
+    /// The pipeline (signals and text processing).
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The signal descriptions, in feature order.
+    pub fn specs(&self) -> Vec<&'static SignalSpec> {
+        self.pipeline.specs()
+    }
+
+    /// The model in use.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scorer_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Scorer>();
+    }
+
+    #[test]
+    fn builtin_model_matches_the_registry() {
+        let scorer = Scorer::default();
+        let ids: Vec<&str> = scorer.specs().iter().map(|s| s.id).collect();
+        assert_eq!(scorer.model().features, ids);
+    }
+
+    #[test]
+    fn contributions_sum_to_the_reported_logit() {
+        let scorer = Scorer::default();
+        let report = scorer
+            .score("Studies show this miracle tea melts away fat! Order today for only $29.99.");
+        let sum: f64 = report.intercept
+            + report
+                .contributions
+                .iter()
+                .map(|c| c.contribution)
+                .sum::<f64>();
+        assert!((sum - report.logit).abs() < 1e-9);
+        assert!((model::sigmoid(sum) - report.reliability).abs() < 1e-12);
+        let families: f64 = report.families.iter().map(|f| f.score).sum();
+        assert!((report.intercept + families - report.logit).abs() < 1e-9);
+    }
+
+    #[test]
+    fn html_evidence_points_into_the_html() {
+        let scorer = Scorer::default();
+        let html = "<html><body>\n<h1>Try it</h1>\n<p>A <b>miracle</b> &amp; a breakthrough.</p></body></html>";
+        let report = scorer.score_html(html);
+        let hits: Vec<_> = report
+            .evidence
+            .iter()
+            .filter(|e| e.signal == "HYPE001")
+            .collect();
+        assert_eq!(hits.len(), 2);
+        for hit in hits {
+            assert_eq!(&html[hit.start..hit.end], hit.text);
+            assert_eq!(hit.line, 3);
+        }
+    }
+}

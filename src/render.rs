@@ -1,0 +1,296 @@
+//! Output for people and for tools: tables, CSV, explanations and signal documentation.
+//!
+//! Renderers only read reports; they never recompute a feature.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::batch::Outcome;
+use crate::report::Report;
+use crate::signals::{Family, SignalSpec};
+
+/// Whether to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Styling {
+    /// True to emit ANSI colour codes.
+    pub color: bool,
+}
+
+impl Styling {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+const BOLD: Style = Style::new().bold();
+const HIGHLIGHT: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+const DIM: Style = Style::new().dimmed();
+
+/// How many reasons the table shows per document.
+const TABLE_REASONS: usize = 3;
+
+/// One line per document, least reliable first: reliability, verdict, id and top reasons.
+pub fn table(outcomes: &[Outcome], styling: Styling) -> String {
+    let mut rows: Vec<&Outcome> = outcomes.iter().collect();
+    rows.sort_by(|a, b| {
+        let key = |o: &Outcome| o.reliability().unwrap_or(f64::NEG_INFINITY);
+        key(a).total_cmp(&key(b))
+    });
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        styling.paint(BOLD, "reliability  verdict       document  (top reasons)")
+    );
+    for outcome in rows {
+        match outcome {
+            Outcome::Scored { id, report, .. } => {
+                let reasons = top_reasons(report, TABLE_REASONS);
+                let short = if report.insufficient_text {
+                    " [insufficient text]"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "{:>11.3}  {:<12}  {id}{short}  {}",
+                    report.reliability,
+                    report.verdict,
+                    styling.paint(DIM, &format!("({reasons})"))
+                );
+            }
+            Outcome::Failed {
+                id, line, error, ..
+            } => {
+                let place = match (id, line) {
+                    (Some(id), Some(line)) => format!("{id} (line {line})"),
+                    (Some(id), None) => id.clone(),
+                    (None, Some(line)) => format!("line {line}"),
+                    (None, None) => "?".to_owned(),
+                };
+                let _ = writeln!(out, "{:>11}  {:<12}  {place}  ({error})", "-", "error");
+            }
+        }
+    }
+    out
+}
+
+/// The signals that pull the score down most, as "name (SIGNAL)" joined by commas.
+fn top_reasons(report: &Report, n: usize) -> String {
+    let reasons: Vec<String> = report
+        .reasons()
+        .into_iter()
+        .filter(|c| c.contribution < -0.05)
+        .take(n)
+        .map(|c| format!("{} {}", c.feature, c.name))
+        .collect();
+    if reasons.is_empty() {
+        "nothing stands out".to_owned()
+    } else {
+        reasons.join(", ")
+    }
+}
+
+/// CSV with a header: id, reliability, verdict, flags, family sub-scores, top reasons, error.
+pub fn csv(outcomes: &[Outcome]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "id".to_owned(),
+        "reliability".to_owned(),
+        "verdict".to_owned(),
+        "insufficient_text".to_owned(),
+        "words".to_owned(),
+    ];
+    header.extend(Family::ALL.iter().map(|f| format!("family_{f}")));
+    header.extend(["top_reasons".to_owned(), "error".to_owned()]);
+    writer.write_record(&header)?;
+    for outcome in outcomes {
+        let mut row: Vec<String> = vec![outcome.id().unwrap_or_default().to_owned()];
+        match outcome {
+            Outcome::Scored { report, .. } => {
+                row.push(format!("{:.4}", report.reliability));
+                row.push(report.verdict.clone());
+                row.push(report.insufficient_text.to_string());
+                row.push(report.words.to_string());
+                row.extend(report.families.iter().map(|f| format!("{:.4}", f.score)));
+                row.push(top_reasons(report, TABLE_REASONS));
+                row.push(String::new());
+            }
+            Outcome::Failed { line, error, .. } => {
+                row.extend(std::iter::repeat_n(
+                    String::new(),
+                    4 + Family::ALL.len() + 1,
+                ));
+                let place = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                row.push(format!("{place}{error}"));
+            }
+        }
+        writer.write_record(&row)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Width of the family bars in `explain`, each side of zero.
+const BAR_WIDTH: usize = 12;
+/// Logit units per bar cell.
+const BAR_UNIT: f64 = 0.25;
+
+/// The explanation of one score, for a person.
+pub fn explain(id: &str, report: &Report, specs: &[&SignalSpec], styling: Styling) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", styling.paint(BOLD, id));
+    let _ = writeln!(
+        out,
+        "reliability {:.3}  ({})  {} words{}",
+        report.reliability,
+        report.verdict,
+        report.words,
+        if report.insufficient_text {
+            "  [insufficient text: too short to judge]"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "\n{}  (log-odds; left lowers reliability, right raises it)",
+        styling.paint(BOLD, "families")
+    );
+    for family in &report.families {
+        let _ = writeln!(
+            out,
+            "  {:<11} {} {:+.2}  ({} evidence)",
+            family.family.name(),
+            bar(family.score),
+            family.score,
+            family.evidence
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{}  (intercept {:+.2}; contributions sum to the logit {:+.2})",
+        styling.paint(BOLD, "contributions"),
+        report.intercept,
+        report.logit
+    );
+    let mut contributions: Vec<_> = report.contributions.iter().collect();
+    contributions.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+    for c in contributions {
+        let _ = writeln!(
+            out,
+            "  {:+7.3}  {} {:<30} value {:.2}",
+            c.contribution, c.feature, c.name, c.value
+        );
+    }
+    let _ = writeln!(out, "\n{}", styling.paint(BOLD, "evidence"));
+    if report.evidence.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for e in &report.evidence {
+        let message = specs
+            .iter()
+            .find(|s| s.id == e.signal)
+            .map_or("", |s| s.message);
+        let note = e
+            .note
+            .as_ref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}:{}  {} {}{}",
+            e.line, e.column, e.signal, message, note
+        );
+        let c = &e.context;
+        let sentence = &c.sentence;
+        let (before, matched, after) = (
+            &sentence[..c.highlight.start],
+            &sentence[c.highlight.clone()],
+            &sentence[c.highlight.end..],
+        );
+        let marked = if styling.color {
+            styling.paint(HIGHLIGHT, matched)
+        } else {
+            format!("[{matched}]")
+        };
+        let _ = writeln!(out, "      {before}{marked}{after}");
+    }
+    out
+}
+
+fn bar(score: f64) -> String {
+    let cells = ((score.abs() / BAR_UNIT).round() as usize).min(BAR_WIDTH);
+    let (left, right) = if score < 0.0 {
+        (
+            format!("{}{}", " ".repeat(BAR_WIDTH - cells), "█".repeat(cells)),
+            " ".repeat(BAR_WIDTH),
+        )
+    } else {
+        (
+            " ".repeat(BAR_WIDTH),
+            format!("{}{}", "█".repeat(cells), " ".repeat(BAR_WIDTH - cells)),
+        )
+    };
+    format!("{left}|{right}")
+}
+
+/// One line per signal, or the full documentation of one.
+pub fn features(specs: &[&SignalSpec], one: Option<&SignalSpec>) -> String {
+    let mut out = String::new();
+    match one {
+        Some(spec) => {
+            let _ = writeln!(out, "{} {} ({})", spec.id, spec.name, spec.family);
+            let _ = writeln!(out, "{}", spec.message);
+            let _ = writeln!(
+                out,
+                "value: {}; {}",
+                spec.unit,
+                match spec.polarity {
+                    crate::signals::Polarity::Concern => "more of it lowers reliability",
+                    crate::signals::Polarity::Support => "more of it raises reliability",
+                }
+            );
+            let _ = writeln!(out, "\n{}", spec.doc);
+            let _ = writeln!(out, "\nFires on:");
+            for text in spec.fires_on {
+                let _ = writeln!(out, "  {text}");
+            }
+            let _ = writeln!(out, "Stays quiet on:");
+            for text in spec.quiet_on {
+                let _ = writeln!(out, "  {text}");
+            }
+        }
+        None => {
+            for spec in specs {
+                let _ = writeln!(
+                    out,
+                    "{}  {:<10}  {:<28}  {}",
+                    spec.id, spec.family, spec.name, spec.message
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_grow_away_from_zero() {
+        assert_eq!(bar(0.0), format!("{}|{}", " ".repeat(12), " ".repeat(12)));
+        let left = bar(-1.0);
+        assert!(left.starts_with(&" ".repeat(8)) && left.contains("████|"));
+        let right = bar(100.0);
+        assert!(right.ends_with(&"█".repeat(12)));
+    }
+}

@@ -1,0 +1,219 @@
+//! What a score says about one document: the probability, the family sub-scores, every
+//! feature's contribution and every piece of evidence, with positions in the input.
+
+use serde::Serialize;
+
+use crate::document::{Document, Format};
+use crate::model::{sigmoid, Model};
+use crate::signals::{Family, Measurement, Signal};
+use crate::source::{LineIndex, OffsetMap};
+
+/// Documents with fewer words than this are flagged `insufficient_text`.
+pub const MIN_WORDS: usize = 50;
+
+/// The score of one document and its explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Probability that the document is reliable, 0..1.
+    pub reliability: f64,
+    /// The model's word for that probability.
+    pub verdict: String,
+    /// True when the document is too short for the score to mean much.
+    pub insufficient_text: bool,
+    /// Plain text or HTML.
+    pub format: Format,
+    /// Words in the readable text.
+    pub words: usize,
+    /// The HTML title, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The model's logit: `intercept` plus every contribution.
+    pub logit: f64,
+    /// The logit of a document with every feature at the training mean.
+    pub intercept: f64,
+    /// Sub-score per family: the sum of its features' contributions to the logit.
+    pub families: Vec<FamilyScore>,
+    /// Each feature's value and contribution, in registry order.
+    pub contributions: Vec<Contribution>,
+    /// Every evidence span, in input order.
+    pub evidence: Vec<Evidence>,
+}
+
+/// One family's share of the score.
+#[derive(Debug, Clone, Serialize)]
+pub struct FamilyScore {
+    /// The family.
+    pub family: Family,
+    /// Sum of its features' contributions to the logit (negative: pulls toward unreliable).
+    pub score: f64,
+    /// Number of evidence spans of its signals.
+    pub evidence: usize,
+}
+
+/// One feature's part in the score.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contribution {
+    /// The signal id.
+    pub feature: &'static str,
+    /// The signal's short name.
+    pub name: &'static str,
+    /// Its family.
+    pub family: Family,
+    /// The feature value (see the signal's unit).
+    pub value: f64,
+    /// Its contribution to the logit: weight × standardised value.
+    pub contribution: f64,
+}
+
+/// A span of the input that a signal points at.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// The signal id.
+    pub signal: &'static str,
+    /// Its family.
+    pub family: Family,
+    /// Start byte offset in the input.
+    pub start: usize,
+    /// End byte offset in the input.
+    pub end: usize,
+    /// 1-based line of `start` in the input.
+    pub line: usize,
+    /// 1-based column (in characters) of `start`.
+    pub column: usize,
+    /// The matched text.
+    pub text: String,
+    /// A remark, such as the phrase a tortured phrase stands for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The sentence around the match, for people (not serialised).
+    #[serde(skip)]
+    pub context: Context,
+}
+
+/// The sentence around a piece of evidence, with the match located in it.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The sentence, whitespace collapsed.
+    pub sentence: String,
+    /// Byte range of the match in `sentence`.
+    pub highlight: std::ops::Range<usize>,
+}
+
+impl Report {
+    pub(crate) fn build(
+        doc: &Document<'_>,
+        signals: &[Box<dyn Signal>],
+        measurements: Vec<Measurement>,
+        model: &Model,
+    ) -> Report {
+        let values: Vec<f64> = measurements.iter().map(|m| m.value).collect();
+        let (logit, weights) = model.contributions(&values);
+        let reliability = sigmoid(logit);
+        let lines = LineIndex::new(doc.input);
+        let mut evidence = Vec::new();
+        let mut contributions = Vec::with_capacity(signals.len());
+        for ((signal, measurement), contribution) in signals.iter().zip(measurements).zip(weights) {
+            let spec = signal.spec();
+            contributions.push(Contribution {
+                feature: spec.id,
+                name: spec.name,
+                family: spec.family,
+                value: measurement.value,
+                contribution,
+            });
+            for hit in measurement.hits {
+                let range = doc.map.map_range(hit.start..hit.end);
+                let (line, column) = lines.line_column(range.start);
+                evidence.push(Evidence {
+                    signal: spec.id,
+                    family: spec.family,
+                    start: range.start,
+                    end: range.end,
+                    line,
+                    column,
+                    text: doc.text[hit.start..hit.end].to_owned(),
+                    note: hit.note,
+                    context: context(doc, hit.start..hit.end),
+                });
+            }
+        }
+        evidence.sort_by_key(|e| (e.start, e.end, e.signal));
+        let families = Family::ALL
+            .iter()
+            .map(|&family| FamilyScore {
+                family,
+                score: contributions
+                    .iter()
+                    .filter(|c| c.family == family)
+                    .map(|c| c.contribution)
+                    .sum(),
+                evidence: evidence.iter().filter(|e| e.family == family).count(),
+            })
+            .collect();
+        let words = doc.word_count();
+        Report {
+            reliability,
+            verdict: model.verdict(reliability).to_owned(),
+            insufficient_text: words < MIN_WORDS,
+            format: doc.format,
+            words,
+            title: doc.title.clone(),
+            logit,
+            intercept: model.intercept,
+            families,
+            contributions,
+            evidence,
+        }
+    }
+
+    /// Moves evidence offsets one step further back, for input that was itself derived from
+    /// other bytes (lossily decoded UTF-8). Lines and columns stay those of the decoded text.
+    pub fn remap_offsets(&mut self, map: &OffsetMap) {
+        if map.is_identity() {
+            return;
+        }
+        for e in &mut self.evidence {
+            let range = map.map_range(e.start..e.end);
+            e.start = range.start;
+            e.end = range.end;
+        }
+    }
+
+    /// The contributions sorted by how much they pull the score down, most first.
+    pub fn reasons(&self) -> Vec<&Contribution> {
+        let mut reasons: Vec<&Contribution> = self.contributions.iter().collect();
+        reasons.sort_by(|a, b| a.contribution.total_cmp(&b.contribution));
+        reasons
+    }
+}
+
+fn context(doc: &Document<'_>, hit: std::ops::Range<usize>) -> Context {
+    let sentence = doc
+        .sentences
+        .get(doc.sentence_at(hit.start))
+        .cloned()
+        .unwrap_or(0..0);
+    let start = sentence.start.min(hit.start);
+    let end = sentence.end.max(hit.end);
+    let mut out = Context::default();
+    for (offset, c) in doc.text[start..end].char_indices() {
+        let at = start + offset;
+        if at == hit.start {
+            out.highlight.start = out.sentence.len();
+        }
+        if at == hit.end {
+            out.highlight.end = out.sentence.len();
+        }
+        if c.is_whitespace() {
+            if !out.sentence.ends_with(' ') {
+                out.sentence.push(' ');
+            }
+        } else {
+            out.sentence.push(c);
+        }
+    }
+    if hit.end >= end {
+        out.highlight.end = out.sentence.len();
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! Commercial calls to action: the page is selling, not informing.
+
+use rust_stemmers::Stemmer;
+
+use super::{Family, PatternRate, PhraseRate, Polarity, SignalSpec, PER_THOUSAND};
+
+const CALLS_TO_ACTION: SignalSpec = SignalSpec {
+    id: "SELL001",
+    version: 1,
+    family: Family::Commercial,
+    polarity: Polarity::Concern,
+    name: "call-to-action",
+    message: "a call to buy, order, book or sign up",
+    unit: PER_THOUSAND,
+    doc: "What it detects: calls to order, buy, book, call or sign up (\"order today\", \"book a \
+          free consultation\", \"refill your prescription online\", \"add to cart\", \"limited \
+          time\").\n\
+          Why it lowers reliability: a page that pushes a sale has a stake in what it claims; \
+          health information written to convert readers tends to overstate benefits.\n\
+          Example: \"Book a free consultation today and order your starter kit now.\"",
+    fires_on: &[
+        "Book a free consultation today and order your starter kit now.",
+        "Refill your prescription online in minutes. Add to cart!",
+    ],
+    quiet_on: &[
+        "Ask your pharmacist before you combine the two medicines.",
+        "The clinic books follow-up visits six weeks after surgery.",
+    ],
+};
+
+/// SELL001: calls to action.
+pub(super) fn calls_to_action(stemmer: &Stemmer) -> PhraseRate {
+    PhraseRate::builtin(
+        &CALLS_TO_ACTION,
+        include_str!("../../data/lexicons/calls_to_action.tsv"),
+        1,
+        stemmer,
+    )
+}
+
+const SALES_PRICING: SignalSpec = SignalSpec {
+    id: "SELL002",
+    version: 1,
+    family: Family::Commercial,
+    polarity: Polarity::Concern,
+    name: "sales-pricing",
+    message: "a sales price, discount or promo code",
+    unit: PER_THOUSAND,
+    doc: "What it detects: prices framed as offers (\"only $49.99\", \"just £20\", \"$10 off\", \
+          \"30% off\", \"save 20%\"), prices per bottle or per month, and discount, promo or \
+          coupon codes. A cost reported as a fact (\"the drug costs $1,000 a year\") does not \
+          count: that is good health journalism.\n\
+          Why it lowers reliability: the page sells the product it describes.\n\
+          Example: \"Now only $39.99 per bottle with promo code HEALTH20.\"",
+    fires_on: &[
+        "Now only $39.99 per bottle with promo code HEALTH20.",
+        "Save 30% today, or get $10 off your first order.",
+    ],
+    quiet_on: &[
+        "The drug costs about $1,000 a year, and insurers rarely cover it.",
+        "Only 30% of patients responded to the treatment.",
+    ],
+};
+
+/// SELL002: sales prices and codes.
+pub(super) fn sales_pricing() -> PatternRate {
+    const PRICE: &str = r"[$£€]\s?\d{1,3}(?:,\d{3})*(?:\.\d{2})?(?-u:\b)";
+    PatternRate::builtin(
+        &SALES_PRICING,
+        &[
+            format!(r"(?i:(?-u:\b)(?:only|just|now|from|save|for as little as)\s+){PRICE}"),
+            format!(r"{PRICE}\s?(?i:off|(?:per|a|/)\s?(?:bottle|box|jar|pack|month|session|visit))(?-u:\b)"),
+            r"(?i:(?-u:\b)\d{1,2}\s?% off(?-u:\b))".to_owned(),
+            r"(?i:(?-u:\b)save (?:up to )?\d{1,2}\s?%)".to_owned(),
+            r"(?i:(?-u:\b)(?:promo|discount|coupon|voucher) codes?(?-u:\b))(?:\s+[A-Z0-9]{4,})?"
+                .to_owned(),
+            r"(?i:(?-u:\b)use code)\s+[A-Z0-9]{4,}".to_owned(),
+        ]
+        .join("|"),
+    )
+}
+
+const FOLLOW_PROMPTS: SignalSpec = SignalSpec {
+    id: "SELL003",
+    version: 1,
+    family: Family::Commercial,
+    polarity: Polarity::Concern,
+    name: "follow-prompt",
+    message: "a prompt to follow, like or subscribe",
+    unit: PER_THOUSAND,
+    doc: "What it detects: social and newsletter prompts (\"follow us on Instagram\", \"like us \
+          on Facebook\", \"subscribe to our newsletter\").\n\
+          Why it lowers reliability: the page is built for audience growth; such prompts cluster \
+          on content-marketing pages rather than reference pages.\n\
+          Example: \"Follow us on Instagram for daily wellness tips!\"",
+    fires_on: &[
+        "Follow us on Instagram for daily wellness tips!",
+        "Subscribe to our newsletter and like us on Facebook.",
+    ],
+    quiet_on: &[
+        "Doctors follow up with patients after two weeks.",
+        "The researchers will follow the children until they turn 18.",
+    ],
+};
+
+/// SELL003: follow and subscribe prompts.
+pub(super) fn follow_prompts(stemmer: &Stemmer) -> PhraseRate {
+    PhraseRate::builtin(
+        &FOLLOW_PROMPTS,
+        include_str!("../../data/lexicons/follow.tsv"),
+        1,
+        stemmer,
+    )
+}
+
+const PHONE_NUMBERS: SignalSpec = SignalSpec {
+    id: "SELL004",
+    version: 1,
+    family: Family::Commercial,
+    polarity: Polarity::Concern,
+    name: "phone-number",
+    message: "a phone number to call",
+    unit: PER_THOUSAND,
+    doc: "What it detects: telephone numbers (North American 3-3-4 digit numbers, toll-free \
+          numbers, and international numbers written with a + prefix).\n\
+          Why it lowers reliability: a number to call in the body of a health article is almost \
+          always a sales or booking line.\n\
+          Example: \"Call (555) 123-4567 to reserve your spot.\"",
+    fires_on: &[
+        "Call (555) 123-4567 to reserve your spot.",
+        "Free hotline: 1-800-555-0199, or from abroad +44 20 7946 0958.",
+    ],
+    quiet_on: &[
+        "Between 2019-2020 and 2021-2022 the rate fell from 3.5 to 2.1 per 1,000.",
+        "The trial enrolled 1,234 patients in 12 countries.",
+    ],
+};
+
+/// SELL004: phone numbers.
+pub(super) fn phone_numbers() -> PatternRate {
+    PatternRate::builtin(
+        &PHONE_NUMBERS,
+        r"(?:(?-u:\b)1[-. ])?(?:\(\d{3}\)\s?|(?-u:\b)\d{3}[-. ])\d{3}[-. ]\d{4}(?-u:\b)|\+\d{1,3}(?:[ -]\d{1,4}){2,4}(?-u:\b)",
+    )
+}

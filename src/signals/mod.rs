@@ -1,0 +1,380 @@
+//! Signals: small self-describing detectors, each with a stable id, and the one registry of them.
+//!
+//! A signal reads a [`Document`] and returns a [`Measurement`]: one feature value (a rate per
+//! 1,000 words or a density) and the evidence spans behind it. Everything else that describes a
+//! signal (name, message, documentation, fires-on and quiet-on examples) lives in its
+//! [`SignalSpec`], which `chaff features`, reports and tests all read.
+
+mod citation;
+mod commercial;
+mod hype;
+mod spun;
+
+use std::fmt;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::document::Document;
+use crate::lexicon::{Entry, PhraseMatch, PhraseSet};
+
+pub use citation::{SupportMarkers, UnsupportedClaims};
+
+/// The family a signal belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// Spun text: synonym swaps, tortured phrases, spinner artefacts.
+    Spun,
+    /// Puffery, sales superlatives and mass-produced SEO vocabulary.
+    Hype,
+    /// Claims and the references that support them (or do not).
+    Citation,
+    /// Calls to buy, book, call or follow.
+    Commercial,
+}
+
+impl Family {
+    /// Every family, in report order.
+    pub const ALL: [Family; 4] = [
+        Family::Spun,
+        Family::Hype,
+        Family::Citation,
+        Family::Commercial,
+    ];
+
+    /// The lowercase name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Spun => "spun",
+            Family::Hype => "hype",
+            Family::Citation => "citation",
+            Family::Commercial => "commercial",
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which way a signal's value is expected to move reliability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Polarity {
+    /// More of it is evidence of low quality.
+    Concern,
+    /// More of it is evidence of reliability.
+    Support,
+}
+
+/// Everything that describes a signal, written once.
+#[derive(Debug)]
+pub struct SignalSpec {
+    /// Stable opaque id (`SPUN001`); never reused for another meaning.
+    pub id: &'static str,
+    /// Bumped when the computation changes so that models trained on the old one are refused.
+    pub version: u32,
+    /// The family.
+    pub family: Family,
+    /// Expected direction.
+    pub polarity: Polarity,
+    /// Short kebab-case name.
+    pub name: &'static str,
+    /// One line, shown next to evidence.
+    pub message: &'static str,
+    /// What the value measures.
+    pub unit: &'static str,
+    /// What it detects, why it matters, an example.
+    pub doc: &'static str,
+    /// Texts it must fire on.
+    pub fires_on: &'static [&'static str],
+    /// Texts it must stay quiet on.
+    pub quiet_on: &'static [&'static str],
+}
+
+/// A span of the clean text that a signal points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Byte range in the document's clean text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// An optional remark ("said 'bosom malignancy', likely 'breast cancer'").
+    pub note: Option<String>,
+}
+
+/// What a signal found in one document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measurement {
+    /// The feature value.
+    pub value: f64,
+    /// The evidence behind it.
+    pub hits: Vec<Hit>,
+}
+
+/// A detector.
+pub trait Signal: Send + Sync + fmt::Debug {
+    /// The description of this signal.
+    fn spec(&self) -> &'static SignalSpec;
+    /// Measures the signal on a document.
+    fn measure(&self, doc: &Document<'_>) -> Measurement;
+}
+
+/// Rates are per 1,000 words, but never over fewer than this many words, so that a single phrase
+/// in a three-line snippet does not read as an extreme rate.
+pub const MIN_WORDS_FOR_RATE: usize = 100;
+
+/// `count` occurrences as a rate per 1,000 words of the document.
+pub fn per_thousand_words(count: usize, doc: &Document<'_>) -> f64 {
+    count as f64 * 1000.0 / doc.word_count().max(MIN_WORDS_FOR_RATE) as f64
+}
+
+/// The unit of rate signals.
+pub const PER_THOUSAND: &str = "occurrences per 1,000 words";
+
+/// The registry: every built-in signal, in feature order. Feature names, the model schema, the
+/// `features` command and the documentation all come from this one list.
+pub fn registry() -> Vec<Box<dyn Signal>> {
+    let stemmer = crate::document::english_stemmer();
+    vec![
+        Box::new(spun::tortured_phrases(&stemmer)),
+        Box::new(spun::site_furniture(&stemmer)),
+        Box::new(spun::numbers_for_reference_marks()),
+        Box::new(spun::stray_anchor_text(&stemmer)),
+        Box::new(hype::health_marketing(&stemmer)),
+        Box::new(hype::seo_vocabulary(&stemmer)),
+        Box::new(hype::exclamations()),
+        Box::new(UnsupportedClaims::new(&stemmer)),
+        Box::new(SupportMarkers::new()),
+        Box::new(commercial::calls_to_action(&stemmer)),
+        Box::new(commercial::sales_pricing()),
+        Box::new(commercial::follow_prompts(&stemmer)),
+        Box::new(commercial::phone_numbers()),
+    ]
+}
+
+/// A signal that counts the phrases of a lexicon, as a rate per 1,000 words.
+pub struct PhraseRate {
+    spec: &'static SignalSpec,
+    phrases: PhraseSet,
+    /// Builds the evidence remark for a matched entry.
+    note: fn(&str, &Entry) -> Option<String>,
+    /// Keeps only the matches that count.
+    filter: fn(&Document<'_>, &PhraseMatch) -> bool,
+}
+
+impl fmt::Debug for PhraseRate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PhraseRate")
+            .field("id", &self.spec.id)
+            .finish()
+    }
+}
+
+impl PhraseRate {
+    /// Compiles a built-in lexicon for a signal. Built-in lexicons are tested, so a broken one
+    /// is a bug in chaff, not bad input.
+    pub(crate) fn builtin(
+        spec: &'static SignalSpec,
+        lexicon: &str,
+        fields: usize,
+        stemmer: &rust_stemmers::Stemmer,
+    ) -> Self {
+        let entries = crate::lexicon::parse(spec.id, lexicon, 1, fields)
+            .unwrap_or_else(|e| panic!("built-in lexicon: {e}"));
+        let phrases = PhraseSet::new(entries, stemmer)
+            .unwrap_or_else(|e| panic!("built-in lexicon {}: {e}", spec.id));
+        Self {
+            spec,
+            phrases,
+            note: |_, _| None,
+            filter: |_, _| true,
+        }
+    }
+
+    /// Sets the test a match must pass to count.
+    pub(crate) fn with_filter(mut self, filter: fn(&Document<'_>, &PhraseMatch) -> bool) -> Self {
+        self.filter = filter;
+        self
+    }
+
+    /// Sets the function that writes a remark for each match.
+    pub(crate) fn with_note(mut self, note: fn(&str, &Entry) -> Option<String>) -> Self {
+        self.note = note;
+        self
+    }
+}
+
+impl Signal for PhraseRate {
+    fn spec(&self) -> &'static SignalSpec {
+        self.spec
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let hits: Vec<Hit> = self
+            .phrases
+            .find(doc)
+            .filter(|m| (self.filter)(doc, m))
+            .map(|m| {
+                let span = doc.token_span(m.first_token..m.end_token);
+                let entry = &self.phrases.entries()[m.entry];
+                Hit {
+                    note: (self.note)(&doc.text[span.clone()], entry),
+                    start: span.start,
+                    end: span.end,
+                }
+            })
+            .collect();
+        Measurement {
+            value: per_thousand_words(hits.len(), doc),
+            hits,
+        }
+    }
+}
+
+/// A signal that counts the matches of a regular expression in the clean text, as a rate per
+/// 1,000 words. When the expression has a group named `hit`, the evidence is that group.
+pub struct PatternRate {
+    spec: &'static SignalSpec,
+    pattern: Regex,
+}
+
+impl fmt::Debug for PatternRate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PatternRate")
+            .field("id", &self.spec.id)
+            .finish()
+    }
+}
+
+impl PatternRate {
+    /// Compiles a built-in pattern.
+    pub(crate) fn builtin(spec: &'static SignalSpec, pattern: &str) -> Self {
+        let pattern =
+            Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern of {}: {e}", spec.id));
+        Self { spec, pattern }
+    }
+}
+
+impl Signal for PatternRate {
+    fn spec(&self) -> &'static SignalSpec {
+        self.spec
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let hits: Vec<Hit> = self
+            .pattern
+            .captures_iter(&doc.text)
+            .filter_map(|c| c.name("hit").or_else(|| c.get(0)))
+            .map(|m| Hit {
+                start: m.start(),
+                end: m.end(),
+                note: None,
+            })
+            .collect();
+        Measurement {
+            value: per_thousand_words(hits.len(), doc),
+            hits,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{english_stemmer, Format};
+
+    /// The contract of every signal, checked by walking the registry: a signal without
+    /// examples, or one that does not fire on its fires-on examples and stay quiet on its
+    /// quiet-on examples, fails here.
+    #[test]
+    fn every_signal_fires_and_stays_quiet_on_its_examples() {
+        let stemmer = english_stemmer();
+        for signal in registry() {
+            let spec = signal.spec();
+            assert!(
+                !spec.fires_on.is_empty(),
+                "{} has no fires-on example",
+                spec.id
+            );
+            assert!(
+                !spec.quiet_on.is_empty(),
+                "{} has no quiet-on example",
+                spec.id
+            );
+            for text in spec.fires_on {
+                for format in [Format::Text, Format::Html] {
+                    if format == Format::Html && !crate::html::looks_like_html(text) {
+                        continue;
+                    }
+                    let doc = Document::new(text, format, &stemmer);
+                    let m = signal.measure(&doc);
+                    assert!(
+                        m.value > 0.0 && !m.hits.is_empty(),
+                        "{} should fire on {text:?}",
+                        spec.id
+                    );
+                    for hit in &m.hits {
+                        assert!(hit.start < hit.end && hit.end <= doc.text.len());
+                    }
+                }
+            }
+            for text in spec.quiet_on {
+                let format = if crate::html::looks_like_html(text) {
+                    Format::Html
+                } else {
+                    Format::Text
+                };
+                let doc = Document::new(text, format, &stemmer);
+                let m = signal.measure(&doc);
+                assert_eq!(
+                    m.value, 0.0,
+                    "{} should stay quiet on {text:?}, found {:?}",
+                    spec.id, m.hits
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let ids: Vec<_> = registry().iter().map(|s| s.spec().id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len(), "duplicate signal id in {ids:?}");
+        for id in ids {
+            assert!(
+                id.len() == 7
+                    && id[..4].chars().all(|c| c.is_ascii_uppercase())
+                    && id[4..].chars().all(|c| c.is_ascii_digit()),
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_family_has_at_least_two_signals() {
+        let registry = registry();
+        for family in Family::ALL {
+            let n = registry
+                .iter()
+                .filter(|s| s.spec().family == family)
+                .count();
+            assert!(n >= 2, "{family} has {n} signals");
+        }
+    }
+
+    #[test]
+    fn rates_use_a_word_floor() {
+        let stemmer = english_stemmer();
+        let short = Document::new("one two three", Format::Text, &stemmer);
+        assert_eq!(per_thousand_words(1, &short), 10.0);
+        let long_text = "word ".repeat(400);
+        let long = Document::new(&long_text, Format::Text, &stemmer);
+        assert_eq!(per_thousand_words(2, &long), 5.0);
+    }
+}

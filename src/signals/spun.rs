@@ -1,0 +1,182 @@
+//! Spun text: what article spinners and careless scrapers leave behind.
+
+use rust_stemmers::Stemmer;
+
+use super::{Family, PatternRate, PhraseRate, Polarity, SignalSpec, PER_THOUSAND};
+use crate::document::Document;
+use crate::lexicon::PhraseMatch;
+
+const TORTURED: SignalSpec = SignalSpec {
+    id: "SPUN001",
+    version: 1,
+    family: Family::Spun,
+    polarity: Polarity::Concern,
+    name: "tortured-phrase",
+    message: "a known tortured phrase: a synonym swap of an established term",
+    unit: PER_THOUSAND,
+    doc: "What it detects: established terms rewritten by a synonym spinner or paraphrasing tool \
+          into phrases no specialist writes (\"bosom malignancy\" for \"breast cancer\", \"blood \
+          strain\" for \"blood pressure\"), from a curated list of 550 health phrases.\n\
+          Why it lowers reliability: the text was machine-rewritten to evade plagiarism or \
+          duplicate-content checks, so nobody who understood it checked the result.\n\
+          Example: \"Early screening for bosom malignancy saves lives.\" (said 'bosom malignancy', \
+          likely 'breast cancer')",
+    fires_on: &[
+        "Early screening for bosom malignancy saves lives.",
+        "Patients with peevish entrail issue should avoid fried food.",
+        "High blood strain is a silent killer.",
+    ],
+    quiet_on: &[
+        "Early screening for breast cancer saves lives.",
+        "A benign tumor is not cancer, and a malignant growth can spread.",
+        "Irritable bowel syndrome affects the large intestine.",
+    ],
+};
+
+/// SPUN001: tortured phrases, with the expected phrase in the evidence.
+pub(super) fn tortured_phrases(stemmer: &Stemmer) -> PhraseRate {
+    PhraseRate::builtin(
+        &TORTURED,
+        include_str!("../../data/lexicons/tortured.tsv"),
+        3,
+        stemmer,
+    )
+    .with_note(|said, entry| {
+        let expected = entry.fields.first()?;
+        Some(format!("said '{said}', likely '{expected}'"))
+    })
+}
+
+const FURNITURE: SignalSpec = SignalSpec {
+    id: "SPUN002",
+    version: 1,
+    family: Family::Spun,
+    polarity: Polarity::Concern,
+    name: "site-furniture",
+    message: "page furniture (navigation, cart or cookie text) inside the article",
+    unit: PER_THOUSAND,
+    doc: "What it detects: the template text of a web page (\"Skip to content\", \"Your cart is \
+          empty\", \"Back to top\", cookie notices, share buttons) found in the article text.\n\
+          Why it lowers reliability: content scraped or pasted from other sites carries their \
+          furniture with it; original writing does not.\n\
+          Example: \"Turmeric eases joint pain. Your cart is empty. Back to top\"",
+    fires_on: &[
+        "Turmeric eases joint pain. Your cart is empty. Back to top",
+        "We use cookies to improve your experience. Vitamin D is made in the skin.",
+        "<html><body><p>Skip to content</p><p>Flu season starts in October.</p></body></html>",
+    ],
+    quiet_on: &[
+        "Keep the medicine cabinet out of reach of children and check expiry dates each year.",
+        "<html><body><nav>Skip to content</nav><p>Flu season starts in October.</p>\
+         <footer>All rights reserved</footer></body></html>",
+    ],
+};
+
+/// SPUN002: site furniture inside the article text.
+pub(super) fn site_furniture(stemmer: &Stemmer) -> PhraseRate {
+    PhraseRate::builtin(
+        &FURNITURE,
+        include_str!("../../data/lexicons/furniture.tsv"),
+        1,
+        stemmer,
+    )
+}
+
+const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\
+    thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|\
+    sixty|seventy|eighty|ninety";
+
+const NUMBERS_FOR_MARKS: SignalSpec = SignalSpec {
+    id: "SPUN003",
+    version: 1,
+    family: Family::Spun,
+    polarity: Polarity::Concern,
+    name: "number-word-reference-mark",
+    message: "a number written as a word where a reference mark stood",
+    unit: PER_THOUSAND,
+    doc: "What it detects: a number word glued to the end of a sentence and followed by a new \
+          sentence (\"... in adults.seventeen Further trials\"): a spinner rewrote the reference \
+          mark or footnote number that stood there as a word.\n\
+          Why it lowers reliability: the citation is gone and the copy was spun from a sourced \
+          original without anyone reading it.\n\
+          Example: \"The drug lowered pain in adults.seventeen Further trials are planned.\"",
+    fires_on: &[
+        "The drug lowered pain in adults.seventeen Further trials are planned.",
+        "Zinc shortens colds by a day,twelve Researchers are less sure about children.",
+    ],
+    quiet_on: &[
+        "The drug lowered pain in adults.17 Further trials are planned.",
+        "Twelve adults took part. Seventeen others were on a waiting list.",
+        "Take one tablet a day. Two weeks later, see your doctor.",
+    ],
+};
+
+/// SPUN003: number words where reference marks stood.
+pub(super) fn numbers_for_reference_marks() -> PatternRate {
+    PatternRate::builtin(
+        &NUMBERS_FOR_MARKS,
+        &format!(
+            r"(?-u:\b)[a-z]{{2,}}[.,;:](?P<hit>(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)(?-u:\b)\s+[A-Z]"
+        ),
+    )
+}
+
+const STRAY_ANCHOR: SignalSpec = SignalSpec {
+    id: "SPUN004",
+    version: 1,
+    family: Family::Spun,
+    polarity: Polarity::Concern,
+    name: "stray-anchor-text",
+    message: "link text fused into the middle of a sentence",
+    unit: PER_THOUSAND,
+    doc: "What it detects: link text (\"click here\", \"read more\", \"visit our website\") \
+          standing between two lowercase words of a sentence, where it was an anchor in the page \
+          the text was copied or spun from.\n\
+          Why it lowers reliability: text assembled from other pages by a program, with their \
+          links flattened into the prose.\n\
+          Example: \"Check the dosage click here of the drug with your pharmacist.\"",
+    fires_on: &[
+        "Check the dosage click here of the drug with your pharmacist.",
+        "Magnesium supports sleep read more and muscle recovery in athletes.",
+    ],
+    quiet_on: &[
+        "To see the full trial protocol, click here.",
+        "Read more about flu vaccines on the CDC site.",
+        "Learn more: the NHS page on asthma explains inhalers.",
+    ],
+};
+
+/// SPUN004: link text fused mid-sentence.
+pub(super) fn stray_anchor_text(stemmer: &Stemmer) -> PhraseRate {
+    PhraseRate::builtin(
+        &STRAY_ANCHOR,
+        include_str!("../../data/lexicons/anchor.tsv"),
+        1,
+        stemmer,
+    )
+    .with_filter(inside_sentence_between_lowercase_words)
+}
+
+/// True when the match has a lowercase word right before and right after it, with nothing but
+/// spaces between them and the match.
+fn inside_sentence_between_lowercase_words(doc: &Document<'_>, m: &PhraseMatch) -> bool {
+    let (Some(before), Some(after)) = (
+        m.first_token.checked_sub(1).and_then(|i| doc.tokens.get(i)),
+        doc.tokens.get(m.end_token),
+    ) else {
+        return false;
+    };
+    let span = doc.token_span(m.first_token..m.end_token);
+    let lowercase_word = |t: &crate::document::Token| {
+        doc.token_text(t)
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+    };
+    let only_spaces = |s: &str| s.chars().all(|c| c == ' ');
+    lowercase_word(before)
+        && lowercase_word(after)
+        && lowercase_word(&doc.tokens[m.first_token])
+        && only_spaces(&doc.text[before.end..span.start])
+        && only_spaces(&doc.text[span.end..after.start])
+}

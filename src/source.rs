@@ -1,0 +1,249 @@
+//! Input text and the maps that lead from derived text back to it.
+//!
+//! Every piece of evidence chaff reports points into the caller's input. Two steps can move text
+//! away from the input: lossy UTF-8 decoding (an invalid byte becomes a 3-byte U+FFFD) and HTML
+//! extraction (tags dropped, entities decoded). Each step records an [`OffsetMap`]; reports map
+//! evidence spans back through them.
+
+use std::ops::Range;
+
+/// A map from byte offsets in a derived text to byte offsets in the text it came from.
+///
+/// The derived text is covered by segments. In a segment whose two sides have the same length
+/// the bytes correspond one to one (copied text); in any other segment (a decoded entity, an
+/// inserted separator, a replaced invalid byte) the whole segment maps to the whole source range.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    /// Sorted by `derived`; empty means identity.
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    derived: usize,
+    derived_len: usize,
+    source: usize,
+    source_len: usize,
+}
+
+impl OffsetMap {
+    /// The map of a text that is its own source.
+    pub fn identity() -> Self {
+        Self::default()
+    }
+
+    /// True when offsets map to themselves.
+    pub fn is_identity(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// Records that `derived_len` bytes at the current end of the derived text stand for
+    /// `source` in the source text. Calls must come in derived-text order.
+    pub(crate) fn push(&mut self, derived: usize, derived_len: usize, source: Range<usize>) {
+        let source_len = source.end - source.start;
+        if let Some(last) = self.segments.last_mut() {
+            let linear = last.derived_len == last.source_len && derived_len == source_len;
+            if linear
+                && last.derived + last.derived_len == derived
+                && last.source + last.source_len == source.start
+            {
+                last.derived_len += derived_len;
+                last.source_len += source_len;
+                return;
+            }
+        }
+        self.segments.push(Segment {
+            derived,
+            derived_len,
+            source: source.start,
+            source_len,
+        });
+    }
+
+    /// Maps a derived-text range to the source range it came from.
+    pub fn map_range(&self, range: Range<usize>) -> Range<usize> {
+        if self.is_identity() {
+            return range;
+        }
+        let start = self.map_start(range.start);
+        let end = self.map_end(range.end).max(start);
+        start..end
+    }
+
+    fn segment_at(&self, offset: usize) -> Option<&Segment> {
+        let index = self.segments.partition_point(|s| s.derived <= offset);
+        index.checked_sub(1).map(|i| &self.segments[i])
+    }
+
+    fn map_start(&self, offset: usize) -> usize {
+        let Some(seg) = self.segment_at(offset) else {
+            return 0;
+        };
+        let within = offset - seg.derived;
+        if within >= seg.derived_len {
+            seg.source + seg.source_len
+        } else if seg.derived_len == seg.source_len {
+            seg.source + within
+        } else {
+            seg.source
+        }
+    }
+
+    fn map_end(&self, offset: usize) -> usize {
+        if offset == 0 {
+            return self.map_start(0);
+        }
+        let Some(seg) = self.segment_at(offset - 1) else {
+            return 0;
+        };
+        let within = offset - seg.derived;
+        if seg.derived_len == seg.source_len && within <= seg.derived_len {
+            seg.source + within
+        } else {
+            seg.source + seg.source_len
+        }
+    }
+}
+
+/// Text decoded from raw bytes.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The decoded text.
+    pub text: String,
+    /// From `text` back to the raw bytes (identity unless decoding was lossy).
+    pub map: OffsetMap,
+    /// True when some bytes were not valid UTF-8 and were replaced by U+FFFD.
+    pub lossy: bool,
+}
+
+/// Decodes bytes as UTF-8, replacing invalid sequences with U+FFFD and remembering where they were.
+pub fn decode_lossy(bytes: &[u8]) -> Decoded {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: text.to_owned(),
+            map: OffsetMap::identity(),
+            lossy: false,
+        };
+    }
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut map = OffsetMap::default();
+    let mut raw = 0;
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        map.push(text.len(), valid.len(), raw..raw + valid.len());
+        text.push_str(valid);
+        raw += valid.len();
+        let invalid = chunk.invalid();
+        if !invalid.is_empty() {
+            map.push(text.len(), '\u{FFFD}'.len_utf8(), raw..raw + invalid.len());
+            text.push('\u{FFFD}');
+            raw += invalid.len();
+        }
+    }
+    Decoded {
+        text,
+        map,
+        lossy: true,
+    }
+}
+
+/// True when the bytes look like a binary file rather than text (they hold a NUL byte).
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+}
+
+/// Line and column lookup for byte offsets of one text.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { text, line_starts }
+    }
+
+    /// The 1-based line and 1-based column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset);
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        (line, column)
+    }
+}
+
+/// The largest char boundary of `text` at or below `offset`.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The smallest char boundary of `text` at or above `offset`.
+pub fn ceil_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_utf8_is_identity() {
+        let decoded = decode_lossy("héllo".as_bytes());
+        assert!(!decoded.lossy);
+        assert!(decoded.map.is_identity());
+        assert_eq!(decoded.text, "héllo");
+    }
+
+    #[test]
+    fn lossy_decoding_maps_back_to_raw_bytes() {
+        let raw = b"ab\xffcd";
+        let decoded = decode_lossy(raw);
+        assert!(decoded.lossy);
+        assert_eq!(decoded.text, "ab\u{FFFD}cd");
+        // "cd" sits at 5..7 in the text and at 3..5 in the raw bytes.
+        assert_eq!(decoded.map.map_range(5..7), 3..5);
+        // The replacement character covers the one invalid byte.
+        assert_eq!(decoded.map.map_range(2..5), 2..3);
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        assert!(looks_binary(b"PK\x03\x04\x00\x00"));
+        assert!(!looks_binary(b"plain text"));
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "first\nsécond line\nthird";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_column(0), (1, 1));
+        let offset = text.find("line").unwrap();
+        assert_eq!(index.line_column(offset), (2, 8));
+        assert_eq!(index.line_column(text.len()), (3, 6));
+    }
+
+    #[test]
+    fn non_linear_segments_map_whole() {
+        let mut map = OffsetMap::default();
+        map.push(0, 3, 0..3); // "abc" copied
+        map.push(3, 1, 3..8); // "&amp;" decoded to "&"
+        map.push(4, 2, 8..10); // "de" copied
+        assert_eq!(map.map_range(0..2), 0..2);
+        assert_eq!(map.map_range(3..4), 3..8);
+        assert_eq!(map.map_range(2..5), 2..9);
+    }
+}
