@@ -1,0 +1,445 @@
+//! The `chaff` binary, run as a user would.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn chaff() -> Command {
+    let mut cmd = Command::cargo_bin("chaff").expect("the chaff binary is built");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/examples")
+}
+
+fn jsonl(output: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write test file");
+    path
+}
+
+fn evidence_of<'a>(record: &'a Value, signal: &str) -> Vec<&'a Value> {
+    record["evidence"]
+        .as_array()
+        .expect("evidence array")
+        .iter()
+        .filter(|e| e["signal"] == signal)
+        .collect()
+}
+
+#[test]
+fn scores_plain_text_with_evidence_pointing_into_the_file() {
+    let path = examples().join("pages/clinic-sales.txt");
+    let bytes = std::fs::read(&path).unwrap();
+    let out = chaff()
+        .args(["score", "--format", "jsonl"])
+        .arg(&path)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let records = jsonl(&out);
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(record["id"], path.display().to_string());
+    assert_eq!(record["format"], "text");
+    let reliability = record["reliability"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&reliability));
+    for e in record["evidence"].as_array().unwrap() {
+        let (start, end) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&bytes[start..end]),
+            e["text"].as_str().unwrap()
+        );
+        let line = e["line"].as_u64().unwrap() as usize;
+        let line_start = bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+        assert_eq!(line, line_start);
+    }
+    let book = evidence_of(record, "SELL001");
+    assert!(book.iter().any(|e| e["text"] == "Book a free consultation"));
+}
+
+#[test]
+fn html_evidence_points_into_the_html_file() {
+    let path = examples().join("pages/spun-article.html");
+    let html = std::fs::read_to_string(&path).unwrap();
+    let out = chaff()
+        .args(["score", "--format", "json"])
+        .arg(&path)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let records: Vec<Value> = serde_json::from_slice(&out).unwrap();
+    let record = &records[0];
+    assert_eq!(record["format"], "html");
+    assert_eq!(record["title"], "Natural Ways to Lower Blood Strain");
+    let tortured = evidence_of(record, "SPUN001");
+    assert!(tortured.len() >= 5, "{tortured:?}");
+    for e in &tortured {
+        let (start, end) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&html[start..end], e["text"].as_str().unwrap());
+        assert!(e["note"].as_str().unwrap().contains("likely"));
+    }
+    // Navigation, header, footer, script and style text never reaches the signals.
+    let texts: Vec<&str> = record["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert!(!texts.iter().any(|t| t.contains("All rights reserved")));
+    // The first tortured phrase is in the <h1>, on line 12 of the file.
+    let h1_line = html.lines().position(|l| l.contains("<h1>")).unwrap() + 1;
+    assert_eq!(tortured[0]["line"].as_u64().unwrap() as usize, h1_line);
+}
+
+#[test]
+fn jsonl_yields_one_record_per_line_in_order_with_line_numbered_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = [
+        r#"{"id": "a", "text": "Order today! Miracle cure.", "source": "crawl-7"}"#,
+        r#"{"id": "b", "html": "<p>Studies show it works.</p>"}"#,
+        r#"{"id": "c", "text": "broken"#,
+        "",
+        r#"{"id": "d"}"#,
+        r#"{"id": "e", "text": ["wrong", "type"]}"#,
+        r#"{"id": "f", "text": "nul \u0000 inside"}"#,
+        r#"{"id": 8, "text": "The trial enrolled 300 adults."}"#,
+    ]
+    .join("\n");
+    let path = write(dir.path(), "in.jsonl", input.as_bytes());
+    let out = chaff()
+        .args(["score", "--jsonl", "--format", "jsonl"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let records = jsonl(&out);
+    assert_eq!(records.len(), 8, "one output record per input line");
+    let ids: Vec<Value> = records.iter().map(|r| r["id"].clone()).collect();
+    let expected = [
+        Some("a"),
+        Some("b"),
+        None,
+        None,
+        Some("d"),
+        Some("e"),
+        Some("f"),
+        Some("8"),
+    ];
+    assert_eq!(ids, expected.map(|id| id.map_or(Value::Null, Value::from)));
+    assert_eq!(records[0]["source"], "crawl-7", "extra fields pass through");
+    assert!(records[0]["reliability"].is_number());
+    assert_eq!(records[1]["format"], "html");
+    for (index, reason) in [
+        (2, "invalid JSON"),
+        (3, "empty line"),
+        (4, "missing `text`"),
+        (5, "must be a string"),
+        (6, "binary"),
+    ] {
+        let record = &records[index];
+        assert_eq!(record["line"], index + 1, "{record}");
+        assert_eq!(record["file"], path.display().to_string());
+        let error = record["error"].as_str().unwrap();
+        assert!(error.contains(reason), "{error}");
+    }
+}
+
+#[test]
+fn jsonl_from_stdin_streams_and_flags_short_records() {
+    let out = chaff()
+        .args(["score", "--jsonl"])
+        .write_stdin("{\"id\": \"x\", \"text\": \"Buy now.\"}\n{\"id\": \"y\", \"text\": \"\"}\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let records = jsonl(&out);
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["insufficient_text"], true);
+    assert_eq!(records[1]["insufficient_text"], true);
+    assert_eq!(records[1]["words"], 0);
+}
+
+#[test]
+fn directories_are_walked_and_bad_files_become_error_records() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.txt",
+        b"Studies show this miracle works. Order today!",
+    );
+    write(dir.path(), "b.bin", b"\x7fELF\x00\x00\x01");
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    write(
+        &dir.path().join("sub"),
+        "c.html",
+        b"<html><body><p>A calm, sourced page [1].</p></body></html>",
+    );
+    let out = chaff()
+        .args(["score", "--format", "jsonl"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let records = jsonl(&out);
+    assert_eq!(records.len(), 3);
+    assert!(records[0]["id"].as_str().unwrap().ends_with("a.txt"));
+    assert!(records[1]["error"].as_str().unwrap().contains("binary"));
+    assert!(records[1]["id"].as_str().unwrap().ends_with("b.bin"));
+    assert_eq!(records[2]["format"], "html");
+}
+
+#[test]
+fn invalid_utf8_is_scored_with_a_warning_and_raw_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "latin1.txt",
+        b"Caf\xe9 owners say: a miracle cure!",
+    );
+    let assert = chaff()
+        .args(["score", "--format", "jsonl"])
+        .arg(&path)
+        .assert()
+        .success();
+    let output = assert.get_output();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("invalid UTF-8") && stderr.contains("latin1.txt"),
+        "{stderr}"
+    );
+    let record = &jsonl(&output.stdout)[0];
+    let hit = evidence_of(record, "HYPE001")[0];
+    let raw = b"Caf\xe9 owners say: a miracle cure!";
+    let (start, end) = (
+        hit["start"].as_u64().unwrap() as usize,
+        hit["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&raw[start..end], b"miracle cure");
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error() {
+    chaff()
+        .args(["score", "no/such/file.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no/such/file.txt"));
+}
+
+#[test]
+fn unknown_flags_are_usage_errors() {
+    chaff().args(["score", "--frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn explain_ranks_the_sales_page_below_the_sober_page() {
+    let explain = |name: &str| {
+        let out = chaff()
+            .arg("explain")
+            .arg(examples().join("pages").join(name))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let reliability = |text: &str| -> f64 {
+        let line = text.lines().nth(1).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let sales = explain("clinic-sales.txt");
+    let sober = explain("sober-referenced.txt");
+    assert!(
+        reliability(&sales) < reliability(&sober),
+        "{sales}\n---\n{sober}"
+    );
+    for expected in [
+        "SELL001",
+        "HYPE001",
+        "[Book a free consultation]",
+        "[miracle cure]",
+        "contributions",
+    ] {
+        assert!(sales.contains(expected), "missing {expected} in\n{sales}");
+    }
+    assert!(!sales.contains('\u{1b}'), "no colour when NO_COLOR is set");
+}
+
+#[test]
+fn table_puts_the_least_reliable_first() {
+    let out = chaff()
+        .args(["score", "--format", "table"])
+        .arg(examples().join("pages"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let scores: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(scores.len(), 3);
+    assert!(scores.windows(2).all(|w| w[0] <= w[1]), "{text}");
+    assert!(text
+        .lines()
+        .last()
+        .unwrap()
+        .contains("sober-referenced.txt"));
+}
+
+#[test]
+fn csv_has_a_header_and_a_row_per_document() {
+    let out = chaff()
+        .args(["score", "--format", "csv"])
+        .arg(examples().join("pages"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let mut lines = text.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("id,reliability,verdict,insufficient_text,words,family_spun"));
+    assert_eq!(lines.count(), 3);
+}
+
+#[test]
+fn features_lists_and_documents_every_signal() {
+    let out = chaff()
+        .arg("features")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = String::from_utf8(out).unwrap();
+    for id in ["SPUN001", "HYPE001", "CITE001", "SELL001"] {
+        assert!(list.contains(id), "{list}");
+    }
+    chaff()
+        .args(["features", "SPUN001"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("What it detects"))
+        .stdout(predicates::str::contains("Stays quiet on"));
+    chaff().args(["features", "NOPE999"]).assert().code(2);
+}
+
+#[test]
+fn train_then_eval_and_score_with_the_trained_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    let data = examples().join("labeled.jsonl");
+    chaff()
+        .args(["train", "--alpha", "1.0", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .assert()
+        .success();
+    let first = std::fs::read(&model).unwrap();
+    chaff()
+        .args(["train", "--alpha", "1.0", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&model)
+        .assert()
+        .success();
+    assert_eq!(
+        first,
+        std::fs::read(&model).unwrap(),
+        "training is deterministic"
+    );
+    let out = chaff()
+        .args(["eval", "--data"])
+        .arg(&data)
+        .arg("--model")
+        .arg(&model)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let auc: f64 = text
+        .lines()
+        .find(|l| l.starts_with("ROC-AUC"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .expect("ROC-AUC line");
+    assert!(auc > 0.9, "training-set AUC {auc}\n{text}");
+    assert!(text.contains("confusion matrix"));
+    chaff()
+        .args(["score", "--model"])
+        .arg(&model)
+        .arg(examples().join("pages/clinic-sales.txt"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn training_data_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(
+        dir.path(),
+        "bad.jsonl",
+        b"{\"id\": \"1\", \"label\": \"reliable\", \"text\": \"ok\"}\n{\"id\": \"2\", \"label\": \"maybe\", \"text\": \"x\"}\n",
+    );
+    chaff()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(dir.path().join("m.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.jsonl, line 2"));
+}
+
+#[test]
+fn a_model_for_other_signals_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut model: Value = serde_json::from_str(chaff::BUILTIN_MODEL).unwrap();
+    model["features"].as_array_mut().unwrap().pop();
+    let path = write(dir.path(), "old.json", model.to_string().as_bytes());
+    chaff()
+        .args(["score", "--model"])
+        .arg(&path)
+        .arg(examples().join("pages/clinic-sales.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("do not match"));
+}
