@@ -89,7 +89,8 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
     word_spans(text).map(move |r| &text[r])
 }
 
-fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+/// The byte ranges of the words of `text`, as documents are tokenized.
+pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || {
         let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;

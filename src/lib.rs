@@ -19,6 +19,7 @@
 pub mod batch;
 pub mod document;
 pub mod error;
+pub mod frequency;
 pub mod html;
 pub mod lexicon;
 pub mod metrics;

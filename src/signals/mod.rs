@@ -9,6 +9,7 @@ mod citation;
 mod commercial;
 mod hype;
 mod spun;
+mod synonym_swap;
 
 use std::fmt;
 
@@ -19,6 +20,7 @@ use crate::document::Document;
 use crate::lexicon::{Entry, PhraseMatch, PhraseSet};
 
 pub use citation::{SupportMarkers, UnsupportedClaims};
+pub use synonym_swap::SynonymSwaps;
 
 /// The family a signal belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -144,6 +146,7 @@ pub fn registry() -> Vec<Box<dyn Signal>> {
         Box::new(spun::site_furniture(&stemmer)),
         Box::new(spun::numbers_for_reference_marks()),
         Box::new(spun::stray_anchor_text(&stemmer)),
+        Box::new(SynonymSwaps::new()),
         Box::new(hype::health_marketing(&stemmer)),
         Box::new(hype::seo_vocabulary(&stemmer)),
         Box::new(hype::exclamations()),

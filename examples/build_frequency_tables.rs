@@ -1,0 +1,152 @@
+//! Builds the frequency tables of the synonym-swap signal (SPUN005) from reliable text.
+//!
+//! ```sh
+//! apt-get install wordnet-base        # the synonyms; only this tool reads them
+//! cargo run --release --example build_frequency_tables
+//! ```
+//!
+//! Reads the `reliable` documents of `../shared/corpus/*.jsonl` except the held-out fifth
+//! (`chaff::frequency::held_out`), counts bigrams of words and punctuation marks (`chaff::frequency::units`), and joins
+//! WordNet synsets: for each word, the synonyms at least `MIN_RATIO` times as frequent in that
+//! text. Writes `data/frequency/bigrams.bin` and `data/frequency/synonyms.bin`.
+
+use std::collections::{HashMap, HashSet};
+use std::error::Error;
+use std::io::BufRead;
+use std::path::Path;
+
+use chaff::frequency::{hash_words, held_out, BigramTable, SynonymTable};
+
+/// A likely original must be this many times as frequent as the suspect word.
+const MIN_RATIO: u64 = 10;
+/// A likely original must occur at least this often.
+const MIN_COUNT: u64 = 5;
+/// Keep bigrams seen at least this often.
+const MIN_BIGRAM: u32 = 1;
+/// Synonyms kept per word.
+const MAX_SYNONYMS: usize = 16;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let corpus = Path::new("../shared/corpus");
+    let wordnet = Path::new("/usr/share/wordnet");
+    let stopwords: HashSet<&str> = include_str!("../data/lexicons/stopwords.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+
+    let mut unigrams: HashMap<String, u64> = HashMap::new();
+    let mut bigrams: HashMap<u64, u32> = HashMap::new();
+    let mut documents = 0;
+    for name in ["medquad.jsonl", "fakehealth-healthstory.jsonl"] {
+        let file = std::fs::File::open(corpus.join(name))
+            .map_err(|e| format!("{}: {e}", corpus.join(name).display()))?;
+        for line in std::io::BufReader::new(file).lines() {
+            let record: serde_json::Value = serde_json::from_str(&line?)?;
+            let (Some(id), Some(text)) = (record["id"].as_str(), record["text"].as_str()) else {
+                continue;
+            };
+            if record["label"] != "reliable" || held_out(id) {
+                continue;
+            }
+            documents += 1;
+            for word in chaff::document::words(text) {
+                *unigrams.entry(word.to_lowercase()).or_default() += 1;
+            }
+            let units = chaff::frequency::units(text);
+            for pair in units.windows(2) {
+                *bigrams.entry(hash_words([pair[0], pair[1]])).or_default() += 1;
+            }
+        }
+    }
+
+    let synsets = read_wordnet(wordnet)?;
+    let mut synonyms_of: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for synset in &synsets {
+        for word in synset {
+            for other in synset {
+                if other != word {
+                    synonyms_of.entry(word).or_default().insert(other);
+                }
+            }
+        }
+    }
+    let is_plain_word = |w: &str| {
+        w.len() >= 3 && w.chars().all(|c| c.is_ascii_lowercase()) && !stopwords.contains(w)
+    };
+    let mut entries: Vec<(String, Vec<String>)> = Vec::new();
+    for (&word, synonyms) in &synonyms_of {
+        if !is_plain_word(word) {
+            continue;
+        }
+        let frequency = unigrams.get(word).copied().unwrap_or(0).max(1);
+        let mut likely: Vec<(u64, &str)> = synonyms
+            .iter()
+            .filter(|s| is_plain_word(s))
+            .filter_map(|&s| {
+                let count = unigrams.get(s).copied().unwrap_or(0);
+                (count >= MIN_COUNT && count >= MIN_RATIO * frequency).then_some((count, s))
+            })
+            .collect();
+        if likely.is_empty() {
+            continue;
+        }
+        likely.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        likely.truncate(MAX_SYNONYMS);
+        entries.push((
+            word.to_owned(),
+            likely.into_iter().map(|(_, s)| s.to_owned()).collect(),
+        ));
+    }
+    entries.sort();
+
+    let kept: Vec<(u64, u32)> = bigrams
+        .into_iter()
+        .filter(|&(_, c)| c >= MIN_BIGRAM)
+        .collect();
+    let out = Path::new("data/frequency");
+    std::fs::create_dir_all(out)?;
+    let bigram_bytes = BigramTable::write(kept);
+    let synonym_bytes = SynonymTable::write(&entries);
+    std::fs::write(out.join("bigrams.bin"), &bigram_bytes)?;
+    std::fs::write(out.join("synonyms.bin"), &synonym_bytes)?;
+    eprintln!(
+        "{documents} documents, {} distinct words; wrote {} bigrams ({} KB) and synonyms for {} words ({} KB)",
+        unigrams.len(),
+        BigramTable::new(&bigram_bytes).map_or(0, |t| t.len()),
+        bigram_bytes.len() / 1024,
+        entries.len(),
+        synonym_bytes.len() / 1024,
+    );
+    Ok(())
+}
+
+/// The single-word members of every WordNet synset, lowercased.
+fn read_wordnet(dir: &Path) -> Result<Vec<Vec<String>>, Box<dyn Error>> {
+    let mut synsets = Vec::new();
+    for pos in ["noun", "verb", "adj", "adv"] {
+        let path = dir.join(format!("data.{pos}"));
+        let text = std::fs::read(&path)
+            .map_err(|e| format!("{}: {e} (install Debian's wordnet-base)", path.display()))?;
+        for line in String::from_utf8_lossy(&text).lines() {
+            if line.starts_with("  ") {
+                continue; // licence header
+            }
+            let fields: Vec<&str> = line.split(' ').collect();
+            let Some(count) = fields
+                .get(3)
+                .and_then(|c| usize::from_str_radix(c, 16).ok())
+            else {
+                continue;
+            };
+            let words: Vec<String> = (0..count)
+                .filter_map(|k| fields.get(4 + 2 * k))
+                .map(|w| w.split('(').next().unwrap_or(w).to_lowercase())
+                .filter(|w| !w.contains('_'))
+                .collect();
+            if words.len() > 1 {
+                synsets.push(words);
+            }
+        }
+    }
+    Ok(synsets)
+}

@@ -1,0 +1,298 @@
+//! Word tables learned from reliable text, shipped as compact binary data.
+//!
+//! Two tables serve the synonym-swap signal (SPUN005):
+//! - a **bigram table**: how often two context units (words, punctuation marks) follow each other
+//!   in reliable health text, stored as sorted 32-bit hashes with a saturating 8-bit count (a
+//!   hash collision makes about one lookup in 10,000 see a pair that was not there);
+//! - a **synonym table**: for each word, the thesaurus synonyms that are much more frequent in
+//!   reliable text, the words a spinner most likely replaced.
+//!
+//! Both are read in place from bytes compiled into the binary: no parsing at start-up, lookups by
+//! binary search. `examples/build_frequency_tables.rs` builds them from `../shared/corpus`.
+
+/// Magic bytes at the start of a bigram table.
+pub const BIGRAM_MAGIC: &[u8; 8] = b"CHFBIGR2";
+/// Magic bytes at the start of a synonym table.
+pub const SYNONYM_MAGIC: &[u8; 8] = b"CHFSYNO1";
+
+/// FNV-1a over the lowercased characters of `words`, with a space between words.
+pub fn hash_words<'a>(words: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |byte: u8| {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    };
+    for (i, word) in words.into_iter().enumerate() {
+        if i > 0 {
+            eat(b' ');
+        }
+        let mut buffer = [0u8; 4];
+        for c in word.chars().flat_map(char::to_lowercase) {
+            for &byte in c.encode_utf8(&mut buffer).as_bytes() {
+                eat(byte);
+            }
+        }
+    }
+    hash
+}
+
+/// The context units of a text: its words, and each punctuation mark between them. Bigrams are
+/// counted over units, so that "pressure ," is evidence that "pressure" ends a phrase.
+pub fn units(text: &str) -> Vec<&str> {
+    let mut units = Vec::new();
+    let mut last = 0;
+    for span in crate::document::word_spans(text) {
+        push_marks(&text[last..span.start], &mut units);
+        units.push(&text[span.clone()]);
+        last = span.end;
+    }
+    push_marks(&text[last..], &mut units);
+    units
+}
+
+fn push_marks<'t>(gap: &'t str, units: &mut Vec<&'t str>) {
+    for (i, c) in gap.char_indices().filter(|(_, c)| !c.is_whitespace()) {
+        units.push(&gap[i..i + c.len_utf8()]);
+    }
+}
+
+/// The unit before a word: the last punctuation mark of the gap before it, or the word before.
+pub fn unit_before<'t>(gap: &'t str, previous_word: &'t str) -> &'t str {
+    gap.char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_whitespace())
+        .map_or(previous_word, |(i, c)| &gap[i..i + c.len_utf8()])
+}
+
+/// The unit after a word: the first punctuation mark of the gap after it, or the word after.
+pub fn unit_after<'t>(gap: &'t str, next_word: &'t str) -> &'t str {
+    gap.char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .map_or(next_word, |(i, c)| &gap[i..i + c.len_utf8()])
+}
+
+/// True for documents held out of the tables, by id: they are the ones the spinning measurement
+/// and the false-positive figures use, so no document is both learned from and tested on.
+pub fn held_out(id: &str) -> bool {
+    hash_words([id]) % 5 == 0
+}
+
+/// Reads a little-endian u64 at byte `at`.
+fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Binary search for `key` in `n` sorted keys starting at byte `base`, `stride` bytes apart, read
+/// with `read`; returns the record index.
+fn search<K: Ord>(
+    bytes: &[u8],
+    (base, stride, n): (usize, usize, usize),
+    read: impl Fn(&[u8], usize) -> Option<K>,
+    key: K,
+) -> Option<usize> {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match read(bytes, base + mid * stride)?.cmp(&key) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(mid),
+        }
+    }
+    None
+}
+
+/// The 32-bit key of a bigram table entry: the high half of the pair's hash.
+fn bigram_key(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// Bigram counts: header (magic, u64 n), n sorted u32 keys, n u8 counts.
+#[derive(Debug, Clone, Copy)]
+pub struct BigramTable<'a> {
+    bytes: &'a [u8],
+    n: usize,
+}
+
+impl<'a> BigramTable<'a> {
+    /// Reads a table; `None` when the bytes are not one.
+    pub fn new(bytes: &'a [u8]) -> Option<Self> {
+        if bytes.get(..8)? != BIGRAM_MAGIC {
+            return None;
+        }
+        let n = usize::try_from(u64_at(bytes, 8)?).ok()?;
+        let size = n.checked_mul(5)?.checked_add(16)?;
+        (bytes.len() == size).then_some(Self { bytes, n })
+    }
+
+    /// How often `first second` occurs in the reference text (0 if fewer than twice).
+    pub fn count(&self, first: &str, second: &str) -> u32 {
+        let key = bigram_key(hash_words([first, second]));
+        search(self.bytes, (16, 4, self.n), u32_at, key)
+            .map_or(0, |i| u32::from(self.bytes[16 + self.n * 4 + i]))
+    }
+
+    /// The number of bigrams in the table.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True when the table holds no bigram.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Serialises counts: `(hash of the pair, count)` in any order. Pairs whose keys collide
+    /// share the larger count.
+    pub fn write(entries: Vec<(u64, u32)>) -> Vec<u8> {
+        let mut entries: Vec<(u32, u32)> = entries
+            .into_iter()
+            .map(|(h, c)| (bigram_key(h), c))
+            .collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        entries.dedup_by_key(|e| e.0);
+        let mut out = Vec::with_capacity(16 + entries.len() * 5);
+        out.extend_from_slice(BIGRAM_MAGIC);
+        out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+        for (key, _) in &entries {
+            out.extend_from_slice(&key.to_le_bytes());
+        }
+        out.extend(entries.iter().map(|(_, c)| (*c).min(255) as u8));
+        out
+    }
+}
+
+/// Synonym lists: header (magic, u64 n), n records (u64 key, u32 offset, u32 length) sorted by
+/// key, then a blob of space-separated synonyms.
+#[derive(Debug, Clone, Copy)]
+pub struct SynonymTable<'a> {
+    bytes: &'a [u8],
+    n: usize,
+}
+
+impl<'a> SynonymTable<'a> {
+    /// Reads a table; `None` when the bytes are not one.
+    pub fn new(bytes: &'a [u8]) -> Option<Self> {
+        if bytes.get(..8)? != SYNONYM_MAGIC {
+            return None;
+        }
+        let n = usize::try_from(u64_at(bytes, 8)?).ok()?;
+        let size = n.checked_mul(16)?.checked_add(16)?;
+        (bytes.len() >= size).then_some(Self { bytes, n })
+    }
+
+    /// The much more frequent synonyms of `word`, most frequent first.
+    pub fn synonyms(&self, word: &str) -> impl Iterator<Item = &'a str> {
+        let bytes = self.bytes;
+        let blob = 16 + self.n * 16;
+        let found = search(bytes, (16, 16, self.n), u64_at, hash_words([word])).and_then(|i| {
+            let record = 16 + i * 16;
+            let offset = u32_at(bytes, record + 8)? as usize;
+            let length = u32_at(bytes, record + 12)? as usize;
+            std::str::from_utf8(bytes.get(blob + offset..blob + offset + length)?).ok()
+        });
+        found.unwrap_or("").split(' ').filter(|s| !s.is_empty())
+    }
+
+    /// The number of words with synonyms.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True when no word has synonyms.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Serialises `(word, synonyms)` pairs.
+    pub fn write(entries: &[(String, Vec<String>)]) -> Vec<u8> {
+        let mut records: Vec<(u64, String)> = entries
+            .iter()
+            .map(|(word, synonyms)| (hash_words([word.as_str()]), synonyms.join(" ")))
+            .collect();
+        records.sort();
+        records.dedup_by_key(|r| r.0);
+        let mut out = Vec::new();
+        out.extend_from_slice(SYNONYM_MAGIC);
+        out.extend_from_slice(&(records.len() as u64).to_le_bytes());
+        let mut blob = Vec::new();
+        for (key, list) in &records {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&(blob.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(list.len() as u32).to_le_bytes());
+            blob.extend_from_slice(list.as_bytes());
+        }
+        out.extend_from_slice(&blob);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_ignores_case_and_separates_words() {
+        assert_eq!(
+            hash_words(["Blood", "PRESSURE"]),
+            hash_words(["blood", "pressure"])
+        );
+        assert_ne!(
+            hash_words(["bloodp", "ressure"]),
+            hash_words(["blood", "pressure"])
+        );
+    }
+
+    #[test]
+    fn units_keep_punctuation_between_words() {
+        assert_eq!(
+            units("High (blood) pressure, too."),
+            ["High", "(", "blood", ")", "pressure", ",", "too", "."]
+        );
+        assert_eq!(unit_before(" (", "High"), "(");
+        assert_eq!(unit_before(" ", "High"), "High");
+        assert_eq!(unit_after(", ", "too"), ",");
+        assert_eq!(unit_after(" ", "too"), "too");
+    }
+
+    #[test]
+    fn tables_round_trip() {
+        let bytes = BigramTable::write(vec![
+            (hash_words(["blood", "pressure"]), 812),
+            (hash_words(["side", "effects"]), 40),
+        ]);
+        let table = BigramTable::new(&bytes).unwrap();
+        assert_eq!(table.len(), 2);
+        assert_eq!(table.count("Blood", "pressure"), 255, "counts saturate");
+        assert_eq!(table.count("side", "effects"), 40);
+        assert_eq!(table.count("blood", "strain"), 0);
+
+        let bytes = SynonymTable::write(&[
+            (
+                "strain".to_owned(),
+                vec!["pressure".to_owned(), "stress".to_owned()],
+            ),
+            ("bosom".to_owned(), vec!["breast".to_owned()]),
+        ]);
+        let table = SynonymTable::new(&bytes).unwrap();
+        assert_eq!(
+            table.synonyms("strain").collect::<Vec<_>>(),
+            ["pressure", "stress"]
+        );
+        assert_eq!(table.synonyms("Bosom").collect::<Vec<_>>(), ["breast"]);
+        assert_eq!(table.synonyms("cancer").count(), 0);
+    }
+
+    #[test]
+    fn corrupt_tables_are_refused() {
+        assert!(BigramTable::new(b"nonsense").is_none());
+        let mut bytes = BigramTable::write(vec![(1, 2)]);
+        bytes.pop();
+        assert!(BigramTable::new(&bytes).is_none());
+        assert!(SynonymTable::new(b"CHFSYNO1\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
+    }
+}

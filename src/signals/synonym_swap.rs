@@ -1,0 +1,150 @@
+//! SPUN005: synonym swaps that no list names, found with word statistics of reliable text.
+
+use std::fmt;
+
+use super::{Family, Hit, Measurement, Polarity, Signal, SignalSpec, PER_THOUSAND};
+use crate::document::Document;
+use crate::frequency::{unit_after, unit_before, BigramTable, SynonymTable};
+
+/// A swap is flagged when a likely original fits the neighbouring words (the word or punctuation
+/// mark on each side) at least this often in reliable text while the word found never does, or
+/// five times this often when the word found fits them once.
+const MIN_ORIGINAL_SUPPORT: u32 = 6;
+
+/// Flags are counted per 1,000 words, but over at least this many words: a short text with two
+/// chance flags is not spun.
+pub const RATE_FLOOR_WORDS: usize = 300;
+
+/// Below this rate of flagged words the signal stays silent: isolated flags are the noise of
+/// ordinary writing. Set just above the 99th percentile of held-out reliable documents (9.0;
+/// see `examples/spin_eval.rs` and the README), so it fires on about 1% of good pages.
+pub const FIRING_RATE: f64 = 9.5;
+
+const SPEC: SignalSpec = SignalSpec {
+    id: "SPUN005",
+    version: 1,
+    family: Family::Spun,
+    polarity: Polarity::Concern,
+    name: "synonym-swap",
+    message: "a word swapped for a thesaurus synonym that does not fit its neighbours",
+    unit: PER_THOUSAND,
+    doc: "What it detects: words an article spinner swapped for a thesaurus synonym (\"blood \
+          strain\" for \"blood pressure\", \"aspect impacts\" for \"side effects\"), with no list \
+          of swaps. A word is flagged when WordNet gives it a synonym that is at least ten times \
+          as frequent in reliable health text and that fits its neighbours there (the word or \
+          punctuation mark on each side, six times or more), while the word itself does not. The tables (478,000 word pairs and 10,500 synonym \
+          lists, learned from MedQuAD and FakeHealth's reliable stories, held-out fifth \
+          excluded) are compiled in. The signal fires only when flagged words reach 9.5 per \
+          1,000 words (counted over at least 300 words): single flags are the noise of ordinary \
+          writing.\n\
+          Why it lowers reliability: spun text is copied text disguised from duplicate-content \
+          checks; its meaning drifts with every swap and nobody checked it.\n\
+          Example: \"... a wholesome diet depleted in salt can depress blood strain in many \
+          grownups.\" (said 'depleted', likely 'low'; said 'depress', likely 'lower')",
+    fires_on: &["Patients with high blood strain should take their medicine every day and ask the \
+         physician about potential aspect impacts. Adults with hypertension have a greater peril \
+         of cardiac arrest and apoplexy. Physicians commonly prescribe diuretics, and a wholesome \
+         diet depleted in salt can depress blood strain in many grownups. Checking your blood \
+         strain at dwelling is a smart thought."],
+    quiet_on: &["Patients with high blood pressure should take their medicine every day and ask the \
+         doctor about possible side effects. Adults with hypertension have a higher risk of heart \
+         attack and stroke. Doctors often prescribe diuretics, and a healthy diet low in salt can \
+         lower blood pressure in many adults. Checking your blood pressure at home is a good \
+         idea."],
+};
+
+/// SPUN005: synonym swaps.
+pub struct SynonymSwaps {
+    bigrams: BigramTable<'static>,
+    synonyms: SynonymTable<'static>,
+}
+
+impl fmt::Debug for SynonymSwaps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SynonymSwaps")
+            .field("bigrams", &self.bigrams.len())
+            .field("synonyms", &self.synonyms.len())
+            .finish()
+    }
+}
+
+impl SynonymSwaps {
+    /// Reads the compiled-in tables.
+    pub fn new() -> Self {
+        let bigrams = BigramTable::new(include_bytes!("../../data/frequency/bigrams.bin"))
+            .unwrap_or_else(|| panic!("built-in bigram table is corrupt"));
+        let synonyms = SynonymTable::new(include_bytes!("../../data/frequency/synonyms.bin"))
+            .unwrap_or_else(|| panic!("built-in synonym table is corrupt"));
+        Self { bigrams, synonyms }
+    }
+
+    /// The flagged words of a document, whatever their rate.
+    pub fn flags(&self, doc: &Document<'_>) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for window in doc.tokens.windows(3) {
+            let [before, token, after] = window else {
+                continue;
+            };
+            let word = doc.token_text(token);
+            if !is_plain_word(word) {
+                continue;
+            }
+            let a = unit_before(&doc.text[before.end..token.start], doc.token_text(before));
+            let b = unit_after(&doc.text[token.end..after.start], doc.token_text(after));
+            let mut likely = self.synonyms.synonyms(word).peekable();
+            let found = self.bigrams.count(a, word) + self.bigrams.count(word, b);
+            if likely.peek().is_none() || found > 1 {
+                continue;
+            }
+            let best = likely
+                .map(|s| (self.bigrams.count(a, s) + self.bigrams.count(s, b), s))
+                .max_by_key(|&(support, _)| support);
+            if let Some((support, original)) = best {
+                if support >= MIN_ORIGINAL_SUPPORT * (1 + 4 * found) {
+                    hits.push(Hit {
+                        start: token.start,
+                        end: token.end,
+                        note: Some(format!("said '{word}', likely '{original}'")),
+                    });
+                }
+            }
+        }
+        hits
+    }
+}
+
+impl SynonymSwaps {
+    /// Flags per 1,000 words, over at least [`RATE_FLOOR_WORDS`] words.
+    pub fn rate(flags: usize, doc: &Document<'_>) -> f64 {
+        flags as f64 * 1000.0 / doc.word_count().max(RATE_FLOOR_WORDS) as f64
+    }
+}
+
+impl Default for SynonymSwaps {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Letters only, lowercase but for a capital first letter (acronyms and names are left alone).
+fn is_plain_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_lowercase())
+        && word.len() >= 3
+}
+
+impl Signal for SynonymSwaps {
+    fn spec(&self) -> &'static SignalSpec {
+        &SPEC
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let hits = self.flags(doc);
+        let rate = Self::rate(hits.len(), doc);
+        if rate < FIRING_RATE {
+            return Measurement::default();
+        }
+        Measurement { value: rate, hits }
+    }
+}

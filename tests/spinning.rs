@@ -1,0 +1,46 @@
+//! The spinning measurement of issue 2/4, as a test: reliable held-out documents spun with the
+//! MyThes thesaurus must be caught by SPUN005 at the recall the README states, at 1% false
+//! positives. Needs Debian's mythes-en-us (`.ci/run` installs it) and ../shared/corpus.
+
+mod support;
+
+use std::path::Path;
+
+use support::spinner::{Thesaurus, MYTHES};
+
+#[test]
+fn spun_documents_are_caught_at_one_percent_false_positives() {
+    let thesaurus = Thesaurus::load(Path::new(MYTHES)).unwrap_or_else(|e| panic!("{e}"));
+    let docs = support::held_out_reliable(Path::new("../shared/corpus"));
+    assert!(docs.len() > 1000, "only {} held-out documents", docs.len());
+    let detectors = support::measure(&docs, &thesaurus);
+    let shipped = detectors
+        .iter()
+        .find(|d| d.name == "SPUN005 as shipped")
+        .expect("the shipped detector");
+    let fires = shipped.fires_on_originals();
+    let recall = shipped.recall_at_1pct_fpr();
+    eprintln!("SPUN005 fires on {fires:.3} of originals; recall at 10/20/30%: {recall:?}");
+    assert!(fires <= 0.01, "fires on {fires} of unspun documents");
+    // The goal of issue 2/4 is 0.95 at 20%; the README states 0.777, 0.958 and 0.990.
+    assert!(recall[1] >= 0.95, "recall at 20% spinning is {}", recall[1]);
+    assert!(recall[0] >= 0.75, "recall at 10% spinning is {}", recall[0]);
+    assert!(recall[2] >= 0.98, "recall at 30% spinning is {}", recall[2]);
+}
+
+#[test]
+fn the_spinner_swaps_the_share_of_words_it_is_asked_to() {
+    use rand::SeedableRng;
+    let thesaurus = Thesaurus::load(Path::new(MYTHES)).unwrap_or_else(|e| panic!("{e}"));
+    let text = "Doctors measure blood pressure to check the health of the heart and arteries.";
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let spun = thesaurus.spin(text, 0.3, &mut rng);
+    assert_ne!(spun, text);
+    let changed = text
+        .split_whitespace()
+        .zip(spun.split_whitespace())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(changed >= 2, "{spun}");
+    assert_eq!(thesaurus.spin(text, 0.0, &mut rng), text);
+}
