@@ -9,6 +9,10 @@
 //! words), spins each with the MyThes thesaurus at 10%, 20% and 30% of content words, and
 //! reports, per detector, the share of spun documents scoring above the score that only 1% of
 //! the unspun originals exceed.
+//!
+//! With `--disjoint` (needs Debian's wordnet-base too), the spinner never uses a WordNet
+//! synonym of the word it replaces, only MyThes' other terms (generic, similar and related
+//! terms): the case of a spinner whose thesaurus shares nothing with the detector's.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -16,11 +20,20 @@ mod support;
 use std::path::Path;
 
 fn main() {
-    let thesaurus = support::spinner::Thesaurus::load(Path::new(support::spinner::MYTHES))
+    let mut thesaurus = support::spinner::Thesaurus::load(Path::new(support::spinner::MYTHES))
         .unwrap_or_else(|e| {
             eprintln!("spin_eval: {e}");
             std::process::exit(2);
         });
+    if std::env::args().any(|a| a == "--disjoint") {
+        let synonyms = wordnet_synonyms().unwrap_or_else(|e| {
+            eprintln!("spin_eval: {e}");
+            std::process::exit(2);
+        });
+        thesaurus = thesaurus
+            .without(|word, synonym| synonyms.contains(&(word.to_owned(), synonym.to_owned())));
+        println!("spinner: MyThes minus WordNet synset synonyms\n");
+    }
     let docs = support::held_out_reliable(Path::new("../shared/corpus"));
     let detectors = support::measure(&docs, &thesaurus);
     println!(
@@ -43,4 +56,42 @@ fn main() {
             recall[2]
         );
     }
+}
+
+/// Every (word, synonym) pair of WordNet synsets, lowercased.
+fn wordnet_synonyms() -> Result<std::collections::HashSet<(String, String)>, String> {
+    let mut pairs = std::collections::HashSet::new();
+    for pos in ["noun", "verb", "adj", "adv"] {
+        let path = format!("/usr/share/wordnet/data.{pos}");
+        let text = std::fs::read(&path)
+            .map_err(|e| format!("{path}: {e} (install Debian's wordnet-base)"))?;
+        for line in String::from_utf8_lossy(&text)
+            .lines()
+            .filter(|l| !l.starts_with("  "))
+        {
+            let fields: Vec<&str> = line.split(' ').collect();
+            let Some(n) = fields
+                .get(3)
+                .and_then(|c| usize::from_str_radix(c, 16).ok())
+            else {
+                continue;
+            };
+            let words: Vec<String> = (0..n)
+                .filter_map(|k| fields.get(4 + 2 * k))
+                .map(|w| {
+                    w.split('(')
+                        .next()
+                        .unwrap_or(w)
+                        .replace('_', " ")
+                        .to_lowercase()
+                })
+                .collect();
+            for a in &words {
+                for b in &words {
+                    pairs.insert((a.clone(), b.clone()));
+                }
+            }
+        }
+    }
+    Ok(pairs)
 }

@@ -54,7 +54,7 @@ OWN = [
     ("affront opposition", "insulin resistance"), ("sugar ailment", "diabetes"),
     ("mind harm", "brain damage"), ("persistent aggravation", "chronic inflammation"),
     ("joint aggravation", "joint inflammation"), ("weight reduction medical procedure", "weight-loss surgery"),
-    ("medical procedure", "surgery"), ("wellbeing plan", "health plan"), ("emotional wellness", "mental health"),
+    ("medical procedure", "surgery"), ("wellbeing plan", "health plan"),
     ("nutrient d lack", "vitamin D deficiency"), ("nutrient b12 lack", "vitamin B12 deficiency"),
     ("glucose levels spike", "blood sugar spikes"), ("ldl cholesterol levels", "LDL cholesterol levels"),
 ]

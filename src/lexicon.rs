@@ -116,17 +116,30 @@ impl PhraseSet {
         &self.entries
     }
 
-    /// All non-overlapping matches in the document, leftmost-longest first.
+    /// All non-overlapping matches in the document, leftmost-longest first. A phrase never
+    /// spans punctuation other than hyphens and apostrophes: "heart. Sickness" is not "heart
+    /// sickness".
     pub fn find<'d>(&'d self, doc: &'d Document<'_>) -> impl Iterator<Item = PhraseMatch> + 'd {
         let stems = doc.stems();
-        self.matcher.find_iter(&stems.text).map(move |m| {
-            let tokens = stems.tokens_of(m.start()..m.end());
-            PhraseMatch {
-                entry: self.pattern_entry[m.pattern().as_usize()],
-                first_token: tokens.start,
-                end_token: tokens.end,
-            }
-        })
+        self.matcher
+            .find_iter(&stems.text)
+            .map(move |m| {
+                let tokens = stems.tokens_of(m.start()..m.end());
+                PhraseMatch {
+                    entry: self.pattern_entry[m.pattern().as_usize()],
+                    first_token: tokens.start,
+                    end_token: tokens.end,
+                }
+            })
+            .filter(|m| {
+                doc.tokens[m.first_token..m.end_token]
+                    .windows(2)
+                    .all(|pair| {
+                        doc.text[pair[0].end..pair[1].start]
+                            .chars()
+                            .all(|c| c.is_whitespace() || matches!(c, '-' | '\'' | '’'))
+                    })
+            })
     }
 }
 
@@ -177,5 +190,19 @@ mod tests {
             })
             .collect();
         assert_eq!(found, [("miracle cure", 0, 2), ("cure", 6, 7)]);
+    }
+
+    #[test]
+    fn phrases_do_not_span_punctuation() {
+        let stemmer = english_stemmer();
+        let entries = parse("t", "heart sickness\ndoctors don't want\n", 1, 1).unwrap();
+        let set = PhraseSet::new(entries, &stemmer).unwrap();
+        let count = |text: &str| {
+            set.find(&Document::new(text, Format::Text, &stemmer))
+                .count()
+        };
+        assert_eq!(count("It affects the heart. Sickness follows."), 0);
+        assert_eq!(count("It causes heart sickness."), 1);
+        assert_eq!(count("What doctors don't want you to know"), 1);
     }
 }

@@ -61,7 +61,8 @@ enum Command {
         #[arg(long, default_value_t = 1.0)]
         alpha: f64,
     },
-    /// Evaluate a model on labelled JSON Lines: accuracy, ROC-AUC, confusion matrix.
+    /// Evaluate a model on labelled JSON Lines: accuracy, ROC-AUC, confusion matrix, and how often
+    /// each signal fires per label.
     Eval {
         /// Labelled JSON Lines files.
         #[arg(long, required = true)]
@@ -400,5 +401,17 @@ fn eval(data: &[PathBuf], model: Option<&Path>, threshold: f64) -> Result<ExitCo
         confusion.true_unreliable,
     );
     out.write_all(text.as_bytes()).map_err(stdout_error)?;
+    let ids: Vec<&'static str> = scorer.specs().iter().map(|s| s.id).collect();
+    let share = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{:.1}%", 100.0 * x));
+    let mut table = "\nsignal    fires on reliable  fires on unreliable\n".to_owned();
+    for f in chaff::metrics::firing(&ids, &examples) {
+        table.push_str(&format!(
+            "{}  {:>17}  {:>19}\n",
+            f.signal,
+            share(f.reliable),
+            share(f.unreliable)
+        ));
+    }
+    out.write_all(table.as_bytes()).map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -41,6 +41,38 @@ impl Confusion {
     }
 }
 
+/// How often one signal fires (has a value above zero) among documents of each label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Firing {
+    /// The signal id.
+    pub signal: &'static str,
+    /// Share of reliable documents it fires on (`None` without reliable documents).
+    pub reliable: Option<f64>,
+    /// Share of unreliable documents it fires on.
+    pub unreliable: Option<f64>,
+}
+
+/// The firing shares of every feature, for feature vectors labelled reliable (`true`) or not.
+pub fn firing(ids: &[&'static str], examples: &[(Vec<f64>, bool)]) -> Vec<Firing> {
+    let share = |i: usize, label: bool| {
+        let docs: Vec<&Vec<f64>> = examples
+            .iter()
+            .filter(|(_, l)| *l == label)
+            .map(|(v, _)| v)
+            .collect();
+        (!docs.is_empty())
+            .then(|| docs.iter().filter(|v| v[i] > 0.0).count() as f64 / docs.len() as f64)
+    };
+    ids.iter()
+        .enumerate()
+        .map(|(i, &signal)| Firing {
+            signal,
+            reliable: share(i, true),
+            unreliable: share(i, false),
+        })
+        .collect()
+}
+
 /// The area under the ROC curve: the probability that a random reliable document scores above a
 /// random unreliable one (ties count half). `None` when one label is missing.
 pub fn roc_auc(scored: &[(f64, bool)]) -> Option<f64> {
@@ -82,6 +114,21 @@ mod tests {
         let mixed = [(0.9, true), (0.7, false), (0.6, true), (0.1, false)];
         assert_eq!(roc_auc(&mixed), Some(0.75));
         assert_eq!(roc_auc(&[(0.3, true)]), None);
+    }
+
+    #[test]
+    fn firing_shares_per_label() {
+        let examples = vec![
+            (vec![0.0, 2.0], true),
+            (vec![1.0, 0.0], true),
+            (vec![3.0, 0.0], false),
+        ];
+        let firing = firing(&["A", "B"], &examples);
+        assert_eq!(firing[0].reliable, Some(0.5));
+        assert_eq!(firing[0].unreliable, Some(1.0));
+        assert_eq!(firing[1].unreliable, Some(0.0));
+        let only_reliable = super::firing(&["A", "B"], &examples[..2]);
+        assert_eq!(only_reliable[0].unreliable, None);
     }
 
     #[test]

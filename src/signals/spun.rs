@@ -143,6 +143,7 @@ const STRAY_ANCHOR: SignalSpec = SignalSpec {
         "To see the full trial protocol, click here.",
         "Read more about flu vaccines on the CDC site.",
         "Learn more: the NHS page on asthma explains inhalers.",
+        "Talk to your doctor to learn more about the risks, or you can read more online.",
     ],
 };
 
@@ -157,8 +158,21 @@ pub(super) fn stray_anchor_text(stemmer: &Stemmer) -> PhraseRate {
     .with_filter(inside_sentence_between_lowercase_words)
 }
 
+/// Words that can stand before link text in a real sentence ("to learn more", "you can read
+/// more").
+const LICENSING_BEFORE: &[&str] = &[
+    "to", "can", "could", "you", "please", "will", "would", "may", "might", "should", "must",
+    "and", "or", "also", "then", "we", "i", "they", "simply",
+];
+
+/// Words that can follow link text in a real sentence ("learn more about", "click here for").
+const LICENSING_AFTER: &[&str] = &[
+    "about", "on", "at", "in", "of", "from", "to", "for", "by", "if", "here", "there", "now",
+];
+
 /// True when the match has a lowercase word right before and right after it, with nothing but
-/// spaces between them and the match.
+/// spaces between them and the match, and neither word is one that makes the link text part of
+/// a real sentence.
 fn inside_sentence_between_lowercase_words(doc: &Document<'_>, m: &PhraseMatch) -> bool {
     let (Some(before), Some(after)) = (
         m.first_token.checked_sub(1).and_then(|i| doc.tokens.get(i)),
@@ -174,7 +188,10 @@ fn inside_sentence_between_lowercase_words(doc: &Document<'_>, m: &PhraseMatch) 
             .is_some_and(char::is_lowercase)
     };
     let only_spaces = |s: &str| s.chars().all(|c| c == ' ');
-    lowercase_word(before)
+    let licensed = LICENSING_BEFORE.contains(&doc.token_text(before))
+        || LICENSING_AFTER.contains(&doc.token_text(after));
+    !licensed
+        && lowercase_word(before)
         && lowercase_word(after)
         && lowercase_word(&doc.tokens[m.first_token])
         && only_spaces(&doc.text[before.end..span.start])

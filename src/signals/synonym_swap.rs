@@ -16,9 +16,9 @@ const MIN_ORIGINAL_SUPPORT: u32 = 6;
 pub const RATE_FLOOR_WORDS: usize = 300;
 
 /// Below this rate of flagged words the signal stays silent: isolated flags are the noise of
-/// ordinary writing. Set just above the 99th percentile of held-out reliable documents (9.0;
+/// ordinary writing. Set just above the 99th percentile of held-out reliable documents (9.6;
 /// see `examples/spin_eval.rs` and the README), so it fires on about 1% of good pages.
-pub const FIRING_RATE: f64 = 9.5;
+pub const FIRING_RATE: f64 = 10.0;
 
 const SPEC: SignalSpec = SignalSpec {
     id: "SPUN005",
@@ -32,9 +32,9 @@ const SPEC: SignalSpec = SignalSpec {
           strain\" for \"blood pressure\", \"aspect impacts\" for \"side effects\"), with no list \
           of swaps. A word is flagged when WordNet gives it a synonym that is at least ten times \
           as frequent in reliable health text and that fits its neighbours there (the word or \
-          punctuation mark on each side, six times or more), while the word itself does not. The tables (478,000 word pairs and 10,500 synonym \
-          lists, learned from MedQuAD and FakeHealth's reliable stories, held-out fifth \
-          excluded) are compiled in. The signal fires only when flagged words reach 9.5 per \
+          punctuation mark on each side, six times or more), while the word itself does not. The tables (517,000 word pairs and 10,800 synonym \
+          lists, learned from MedQuAD and FakeHealth, held-out fifth \
+          excluded) are compiled in. The signal fires only when flagged words reach 10 per \
           1,000 words (counted over at least 300 words): single flags are the noise of ordinary \
           writing.\n\
           Why it lowers reliability: spun text is copied text disguised from duplicate-content \

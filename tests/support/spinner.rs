@@ -63,6 +63,15 @@ impl Thesaurus {
         })
     }
 
+    /// Drops every synonym that `excluded(word, synonym)` names, and the words left with none.
+    pub fn without(mut self, excluded: impl Fn(&str, &str) -> bool) -> Self {
+        for (word, synonyms) in self.synonyms.iter_mut() {
+            synonyms.retain(|s| !excluded(word, &s.to_lowercase()));
+        }
+        self.synonyms.retain(|_, v| !v.is_empty());
+        self
+    }
+
     /// Replaces `rate` of the content words (non-stopwords) of `text` with a random synonym,
     /// choosing among the words the thesaurus knows; keeps a capital first letter.
     pub fn spin(&self, text: &str, rate: f64, rng: &mut impl Rng) -> String {
