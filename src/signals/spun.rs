@@ -167,7 +167,7 @@ const LICENSING_BEFORE: &[&str] = &[
 
 /// Words that can follow link text in a real sentence ("learn more about", "click here for").
 const LICENSING_AFTER: &[&str] = &[
-    "about", "on", "at", "in", "of", "from", "to", "for", "by", "if", "here", "there", "now",
+    "about", "on", "at", "in", "from", "to", "for", "by", "if", "here", "there", "now",
 ];
 
 /// True when the match has a lowercase word right before and right after it, with nothing but
