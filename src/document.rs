@@ -47,6 +47,8 @@ pub struct Document<'a> {
     pub title: Option<String>,
     /// HTML links, with anchor text spans in `text`.
     pub links: Vec<Link>,
+    /// HTML superscripts that look like reference marks, as spans of `text`.
+    pub superscripts: Vec<Range<usize>>,
     /// Words, in order.
     pub tokens: Vec<Token>,
     /// Sentence byte ranges in `text`, in order.
@@ -115,12 +117,18 @@ pub(crate) fn english_stemmer() -> Stemmer {
 impl<'a> Document<'a> {
     /// Builds a document from plain text or HTML.
     pub(crate) fn new(input: &'a str, format: Format, stemmer: &Stemmer) -> Self {
-        let (text, map, title, links) = match format {
-            Format::Text => (input.to_owned(), OffsetMap::identity(), None, Vec::new()),
-            Format::Html => {
-                let x = html::extract(input);
-                (x.text, x.map, x.title, x.links)
-            }
+        let html::Extracted {
+            text,
+            map,
+            title,
+            links,
+            superscripts,
+        } = match format {
+            Format::Text => html::Extracted {
+                text: input.to_owned(),
+                ..html::Extracted::default()
+            },
+            Format::Html => html::extract(input),
         };
         let sentences = split_sentences(&text);
         let mut tokens = Vec::new();
@@ -143,6 +151,7 @@ impl<'a> Document<'a> {
             map,
             title,
             links,
+            superscripts,
             tokens,
             sentences,
             stems,

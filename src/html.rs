@@ -33,6 +33,8 @@ pub struct Extracted {
     pub title: Option<String>,
     /// Links found in kept content.
     pub links: Vec<Link>,
+    /// Spans of `<sup>` content that look like reference marks ("12", "3,4", "5-7").
+    pub superscripts: Vec<Range<usize>>,
 }
 
 /// Elements whose content is never article text.
@@ -148,6 +150,8 @@ struct Builder {
     open_link: Option<(String, String, usize)>,
     /// A paragraph break is owed before the next kept text, at this source offset.
     pending_break: Option<usize>,
+    /// Where the open `<sup>` started in the text.
+    open_sup: Option<usize>,
 }
 
 impl Builder {
@@ -169,6 +173,9 @@ impl Builder {
         if BLOCKS.contains(&name) {
             self.pending_break.get_or_insert(at);
         }
+        if name == "sup" && self.dropped.is_empty() {
+            self.open_sup = Some(self.out.text.len());
+        }
         if name == "a" && self.dropped.is_empty() {
             self.close_link();
             if let Some(href) = href {
@@ -188,6 +195,20 @@ impl Builder {
         }
         if name == "a" {
             self.close_link();
+        }
+        if name == "sup" {
+            if let Some(start) = self.open_sup.take() {
+                let mark = self.out.text[start..].trim();
+                let numeric = !mark.is_empty()
+                    && mark.len() <= 12
+                    && mark
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ",-–[] ".contains(c))
+                    && mark.chars().any(|c| c.is_ascii_digit());
+                if numeric {
+                    self.out.superscripts.push(start..self.out.text.len());
+                }
+            }
         }
         if BLOCKS.contains(&name) {
             self.pending_break.get_or_insert(at);
@@ -373,6 +394,13 @@ mod tests {
         assert_eq!(link.href, "https://pubmed.ncbi.nlm.nih.gov/123/");
         assert_eq!(link.rel, "sponsored");
         assert_eq!(&x.text[link.text.clone()], "the trial");
+    }
+
+    #[test]
+    fn numeric_superscripts_are_reference_marks() {
+        let x = extract("<p>Risk fell by half<sup>12,13</sup> in adults<sup>TM</sup>.</p>");
+        assert_eq!(x.superscripts.len(), 1);
+        assert_eq!(&x.text[x.superscripts[0].clone()], "12,13");
     }
 
     #[test]

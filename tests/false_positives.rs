@@ -10,8 +10,12 @@ use chaff::{Format, Pipeline};
 #[test]
 fn no_spun_text_signal_fires_on_more_than_one_percent_of_medquad() {
     let path = std::path::Path::new("../shared/corpus/medquad.jsonl");
-    let file = std::fs::File::open(path)
-        .unwrap_or_else(|e| panic!("{}: {e} (../shared must sit beside the repo)", path.display()));
+    let file = std::fs::File::open(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (../shared must sit beside the repo)",
+            path.display()
+        )
+    });
     let pipeline = Pipeline::default();
     let mut examples = Vec::new();
     for line in std::io::BufReader::new(file).lines() {

@@ -24,7 +24,7 @@ const SUPPORT: SignalSpec = SignalSpec {
     unit: PER_THOUSAND,
     doc: "What it detects: references a reader can check: numbered reference marks ([12]), \
           author-year citations ((Smith et al., 2019)), DOIs, PMIDs and PMC ids, \"published in \
-          the journal ...\", and links to primary or authoritative sources (journals, PubMed, \
+          the journal ...\", numeric HTML superscripts, and links to primary or authoritative sources (journals, PubMed, \
           .gov, .edu, WHO, NHS), in the text or as HTML links.\n\
           Why it raises reliability: sourced claims can be checked; careful health writing names \
           its studies.\n\
@@ -35,6 +35,7 @@ const SUPPORT: SignalSpec = SignalSpec {
         "See doi:10.1056/NEJMoa1800000 and PMID: 29754567 for details [3].",
         "<html><body><p>The <a href=\"https://pubmed.ncbi.nlm.nih.gov/123456/\">trial report</a> \
          is public.</p></body></html>",
+        "<html><body><p>Risk fell by half in adults<sup>12</sup>.</p></body></html>",
     ],
     quiet_on: &[
         "Statins cut heart attacks, everyone knows that.",
@@ -96,6 +97,11 @@ impl SupportMarkers {
                 note: None,
             })
             .collect();
+        hits.extend(doc.superscripts.iter().map(|r| Hit {
+            start: r.start,
+            end: r.end,
+            note: Some("superscript reference mark".to_owned()),
+        }));
         for link in &doc.links {
             if self.authoritative_link.is_match(&link.href) && link.text.start < link.text.end {
                 hits.push(Hit {
@@ -209,4 +215,129 @@ impl Signal for UnsupportedClaims {
             hits,
         }
     }
+}
+
+const REFERENCE_LIST: SignalSpec = SignalSpec {
+    id: "CITE003",
+    version: 1,
+    family: Family::Citation,
+    polarity: Polarity::Support,
+    name: "reference-list",
+    message: "an entry of a reference list",
+    unit: PER_THOUSAND,
+    doc: "What it detects: a heading such as \"References\", \"Sources\" or \"Bibliography\" \
+          followed by entries (lines with a year, a DOI, a link or a number mark); each entry \
+          counts.\n\
+          Why it raises reliability: a reference list lets the reader check every claim.\n\
+          Example: \"References\\n1. Smith J et al. Statins and stroke. BMJ 2019;365:l1.\"",
+    fires_on: &[
+        "Statins help.\n\nReferences\n1. Smith J et al. Statins and stroke. BMJ. 2019;365:l1.\n\
+         2. Lee K. Heart trials. doi:10.1000/xyz",
+    ],
+    quiet_on: &[
+        "Statins help. Our sources say so.\n\nReferences available on request.",
+        "Sources\nAsk your pharmacist.",
+    ],
+};
+
+/// CITE003: reference-list entries.
+#[derive(Debug)]
+pub struct ReferenceList {
+    heading: Regex,
+    entry: Regex,
+}
+
+/// Entries counted after one heading at most.
+const MAX_ENTRIES: usize = 200;
+
+impl ReferenceList {
+    /// Compiles the patterns.
+    pub fn new() -> Self {
+        let heading = Regex::new(
+            r"(?mi)^[ \t#]*(?:references|sources|bibliography|works cited|citations|literature cited|selected references)[ \t]*:?[ \t]*$",
+        )
+        .unwrap_or_else(|e| panic!("CITE003 pattern: {e}"));
+        let entry = Regex::new(
+            r"(?i)(?-u:\b)(?:19|20)\d{2}(?-u:\b)|doi|https?://|www\.|pmid|^\s*(?:\[\d+\]|\d+\.)",
+        )
+        .unwrap_or_else(|e| panic!("CITE003 entry pattern: {e}"));
+        Self { heading, entry }
+    }
+}
+
+impl Default for ReferenceList {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Signal for ReferenceList {
+    fn spec(&self) -> &'static SignalSpec {
+        &REFERENCE_LIST
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let mut hits = Vec::new();
+        for heading in self.heading.find_iter(&doc.text) {
+            let mut offset = heading.end();
+            for line in doc.text[heading.end()..].split_inclusive('\n') {
+                let start = offset;
+                offset += line.len();
+                let trimmed = line.trim();
+                if trimmed.is_empty() {
+                    continue;
+                }
+                if !self.entry.is_match(trimmed) || hits.len() >= MAX_ENTRIES {
+                    break;
+                }
+                let lead = line.len() - line.trim_start().len();
+                hits.push(Hit {
+                    start: start + lead,
+                    end: start + lead + trimmed.len(),
+                    note: None,
+                });
+            }
+        }
+        Measurement {
+            value: per_thousand_words(hits.len(), doc),
+            hits,
+        }
+    }
+}
+
+const BYLINE: SignalSpec = SignalSpec {
+    id: "CITE004",
+    version: 1,
+    family: Family::Citation,
+    polarity: Polarity::Support,
+    name: "byline-or-date",
+    message: "a named author or reviewer, or a publication date",
+    unit: PER_THOUSAND,
+    doc:
+        "What it detects: a byline (\"By Jane Smith\", \"Medically reviewed by Dr. Ana Ruiz\") or \
+          a dated publication line (\"Published March 3, 2021\", \"Last updated: 2022-05-01\").\n\
+          Why it raises reliability: a named, dated text has someone accountable for it and a \
+          time against which to judge it.\n\
+          Example: \"By Jane Smith\\nUpdated March 3, 2021\"",
+    fires_on: &[
+        "By Jane Smith\nUpdated March 3, 2021\n\nFlu season is here.",
+        "Medically reviewed by Dr. Ana Ruiz. Last updated: 2022-05-01.",
+    ],
+    quiet_on: &[
+        "By the way, flu season is here.",
+        "Stand by your doctor's advice; symptoms were updated in the chart.",
+    ],
+};
+
+/// CITE004: bylines and dates.
+pub(super) fn byline() -> super::PatternRate {
+    const MONTH: &str = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\\.?";
+    super::PatternRate::builtin(
+        &BYLINE,
+        &[
+            r"(?m)(?:^|[.|]\s+)(?P<hit>(?:By|Written by|Reviewed by|Medically reviewed by|Fact[- ]checked by|Author:)[ \t]+(?:Dr\.?[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'’-]+)".to_owned(),
+            format!(r"(?i:(?:published|updated|last updated|reviewed|last reviewed|posted)(?: on)?:?)\s+(?:{MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"),
+        ]
+        .join("|"),
+    )
 }

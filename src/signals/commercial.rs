@@ -1,8 +1,13 @@
 //! Commercial calls to action: the page is selling, not informing.
 
+use regex::Regex;
 use rust_stemmers::Stemmer;
 
-use super::{Family, PatternRate, PhraseRate, Polarity, SignalSpec, PER_THOUSAND};
+use super::{
+    per_thousand_words, Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal,
+    SignalSpec, PER_THOUSAND,
+};
+use crate::document::Document;
 
 const CALLS_TO_ACTION: SignalSpec = SignalSpec {
     id: "SELL001",
@@ -141,5 +146,127 @@ pub(super) fn phone_numbers() -> PatternRate {
     PatternRate::builtin(
         &PHONE_NUMBERS,
         r"(?:(?-u:\b)1[-. ])?(?:\(\d{3}\)\s?|(?-u:\b)\d{3}[-. ])\d{3}[-. ]\d{4}(?-u:\b)|\+\d{1,3}(?:[ -]\d{1,4}){2,4}(?-u:\b)",
+    )
+}
+
+const AFFILIATE_LINKS: SignalSpec = SignalSpec {
+    id: "SELL005",
+    version: 1,
+    family: Family::Commercial,
+    polarity: Polarity::Concern,
+    name: "affiliate-link",
+    message: "an affiliate or sponsored link",
+    unit: PER_THOUSAND,
+    doc: "What it detects: links that earn the page money: HTML links marked rel=\"sponsored\", \
+          links with affiliate or tracking parameters (ref=, aff=, affid=, tag=, clickid=, \
+          utm_*), and links to affiliate networks (Amazon short links, ClickBank, ShareASale, \
+          CJ, Awin, Impact, Skimlinks, Rakuten); in HTML or as URLs in plain text.\n\
+          Why it lowers reliability: the page is paid per sale of what it recommends.\n\
+          Example: <a href=\"https://amzn.to/3xYz\" rel=\"sponsored\">best collagen</a>",
+    fires_on: &[
+        "<html><body><p>Try <a href=\"https://amzn.to/3xYz\" rel=\"sponsored\">this collagen</a>.\
+         </p></body></html>",
+        "Buy it here: https://shop.example.com/tea?aff=1234 today.",
+    ],
+    quiet_on: &[
+        "<html><body><p>Read the <a href=\"https://www.nih.gov/news\">NIH release</a>.</p>\
+         </body></html>",
+        "See https://www.cdc.gov/flu for the schedule.",
+    ],
+};
+
+/// Affiliate networks and tracking parameters.
+const AFFILIATE_URL: &str = r"(?i)(?:[?&](?:ref|aff|affid|aff_id|affiliate|affiliate_id|tag|irclickid|clickid|subid|utm_source|utm_medium|utm_campaign|partner|partnerid)=|//(?:[a-z0-9-]+\.)*(?:amzn\.to|clickbank\.net|hop\.clickbank\.net|shareasale\.com|awin1\.com|anrdoezrs\.net|jdoqocy\.com|tkqlhce\.com|dpbolvw\.net|kqzyfj\.com|sjv\.io|go\.skimresources\.com|redirect\.viglink\.com|linksynergy\.com|rstyle\.me|shop-links\.co|pntra\.com|avantlink\.com)(?:[/:?#]|$))";
+
+/// SELL005: affiliate links.
+#[derive(Debug)]
+pub struct AffiliateLinks {
+    affiliate_url: Regex,
+    url_in_text: Regex,
+}
+
+impl AffiliateLinks {
+    /// Compiles the patterns.
+    pub fn new() -> Self {
+        Self {
+            affiliate_url: Regex::new(AFFILIATE_URL)
+                .unwrap_or_else(|e| panic!("SELL005 pattern: {e}")),
+            url_in_text: Regex::new(r"https?://[^\s<>\x22]+")
+                .unwrap_or_else(|e| panic!("SELL005 URL pattern: {e}")),
+        }
+    }
+}
+
+impl Default for AffiliateLinks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Signal for AffiliateLinks {
+    fn spec(&self) -> &'static SignalSpec {
+        &AFFILIATE_LINKS
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let mut hits: Vec<Hit> = doc
+            .links
+            .iter()
+            .filter(|link| {
+                link.rel.split_whitespace().any(|r| r == "sponsored")
+                    || self.affiliate_url.is_match(&link.href)
+            })
+            .filter(|link| link.text.start < link.text.end)
+            .map(|link| Hit {
+                start: link.text.start,
+                end: link.text.end,
+                note: Some(format!("links to {}", link.href)),
+            })
+            .collect();
+        hits.extend(
+            self.url_in_text
+                .find_iter(&doc.text)
+                .filter(|m| self.affiliate_url.is_match(m.as_str()))
+                .map(|m| Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    note: None,
+                }),
+        );
+        hits.sort_by_key(|h| h.start);
+        Measurement {
+            value: per_thousand_words(hits.len(), doc),
+            hits,
+        }
+    }
+}
+
+const SELF_PROMOTION: SignalSpec = SignalSpec {
+    id: "SELL006",
+    version: 1,
+    family: Family::Commercial,
+    polarity: Polarity::Concern,
+    name: "own-product",
+    message: "the page promotes a product or service it sells",
+    unit: PER_THOUSAND,
+    doc: "What it detects: first-person commercial offers (\"our supplement\", \"our clinic\", \
+          \"our formula\", \"our satisfied customers\", \"our proprietary blend\").\n\
+          Why it lowers reliability: health information written by the seller of the remedy it \
+          discusses has a conflict of interest it rarely declares.\n\
+          Example: \"Our proprietary formula is trusted by our satisfied customers.\"",
+    fires_on: &["Our proprietary formula is trusted by our satisfied customers."],
+    quiet_on: &[
+        "Our study followed 2,000 adults for ten years.",
+        "In our view, the evidence is still weak.",
+    ],
+};
+
+/// SELL006: the page's own product.
+pub(super) fn own_product(stemmer: &Stemmer) -> PhraseRate {
+    PhraseRate::builtin(
+        &SELF_PROMOTION,
+        include_str!("../../data/lexicons/selling.tsv"),
+        1,
+        stemmer,
     )
 }

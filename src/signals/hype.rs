@@ -1,8 +1,14 @@
 //! Hype: puffery, sales superlatives and the vocabulary of mass-produced articles.
 
+use std::collections::HashSet;
+
 use rust_stemmers::Stemmer;
 
-use super::{Family, PatternRate, PhraseRate, Polarity, SignalSpec, PER_THOUSAND};
+use super::{
+    per_thousand_words, Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal,
+    SignalSpec, PER_THOUSAND,
+};
+use crate::document::Document;
 
 const HEALTH_MARKETING: SignalSpec = SignalSpec {
     id: "HYPE001",
@@ -94,4 +100,166 @@ const EXCLAMATIONS: SignalSpec = SignalSpec {
 /// HYPE003: exclamation marks.
 pub(super) fn exclamations() -> PatternRate {
     PatternRate::builtin(&EXCLAMATIONS, r"!+")
+}
+
+const GENERATION_ARTEFACTS: SignalSpec = SignalSpec {
+    id: "HYPE004",
+    version: 1,
+    family: Family::Hype,
+    polarity: Polarity::Concern,
+    name: "generation-artefact",
+    message: "an outline instruction, placeholder or chatbot phrase left in the text",
+    unit: PER_THOUSAND,
+    doc: "What it detects: the leftovers of generated articles: outline instructions kept as text \
+          (\"- Explain the key benefits of turmeric here.\"), template placeholders (\"[Insert \
+          brand name]\", \"[Your Name]\"), and chatbot turns (\"As an AI language model\", \
+          \"Certainly! Here is\", \"I hope this helps\").\n\
+          Why it lowers reliability: nobody read the article before it was published.\n\
+          Example: \"- Explain the key benefits of turmeric here.\"",
+    fires_on: &[
+        "Turmeric for joints\n- Explain the key benefits of turmeric here.\n- Add a study.",
+        "As an AI language model, I cannot give medical advice. [Insert brand name] is best.",
+    ],
+    quiet_on: &[
+        "Explain your symptoms to the doctor here at the clinic or by phone.",
+        "- Ask your doctor to explain the results.\n- Bring a list of your medicines.",
+    ],
+};
+
+/// HYPE004: generation artefacts.
+pub(super) fn generation_artefacts() -> PatternRate {
+    PatternRate::builtin(
+        &GENERATION_ARTEFACTS,
+        &[
+            // an outline bullet that instructs the writer and points at "here" or "this section"
+            r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]*(?:Explain|Describe|Discuss|Include|Add|Insert|Mention|Provide|List|Write|Highlight|Summarize|Summarise|Introduce|Outline|Elaborate on|Expand on|Talk about)\b[^\n]{0,160}?(?:here|in this section|in this paragraph)[.:]?[ \t]*$",
+            // template placeholders
+            r"\[(?i:insert|add|your|company|brand|product|name of|link to|keyword|placeholder)[^\]\n]{0,40}\]",
+            // chatbot turns
+            r"(?i:as an ai language model|as an ai,? i|certainly! here(?:'s| is)|sure! here(?:'s| is)|i hope this helps|i cannot provide medical advice|regenerate response)",
+        ]
+        .join("|"),
+    )
+}
+
+const INVENTED_ANECDOTES: SignalSpec = SignalSpec {
+    id: "HYPE005",
+    version: 1,
+    family: Family::Hype,
+    polarity: Polarity::Concern,
+    name: "first-name-anecdote",
+    message: "a patient story told about a first name only",
+    unit: PER_THOUSAND,
+    doc: "What it detects: a sentence that opens a patient story on a bare first name and an age \
+          (\"Sarah, 42, suffered for years...\", \"Meet Tom, a 58-year-old teacher\"), or \"a \
+          patient named ...\": the form of testimonials and of the invented cases of generated \
+          articles, where journalism names people in full.\n\
+          Why it lowers reliability: an anecdote with no way to check it stands in for evidence.\n\
+          Example: \"Sarah, 42, suffered from fatigue for years until she found our blend.\"",
+    fires_on: &[
+        "Sarah, 42, suffered from fatigue for years until she found our blend.",
+        "Meet Tom, a 58-year-old teacher who beat arthritis.",
+        "One of our clients, a woman named Linda, lost 30 pounds.",
+    ],
+    quiet_on: &[
+        "Jane Smith, 54, of Dayton, said the trial changed her life.",
+        "Patients aged 42 to 60 took part in the study.",
+        "However, 3 of 10 patients relapsed. Similarly, 12 percent had side effects.",
+    ],
+};
+
+/// HYPE005: first-name anecdotes.
+pub(super) fn invented_anecdotes() -> PatternRate {
+    PatternRate::builtin(
+        &INVENTED_ANECDOTES,
+        &[
+            r"(?m)(?:^|[.!?][ \t]+)(?P<hit>[A-Z][a-z]{2,12}, (?:\d{1,2},|(?:a |an )\d{1,2}-year-old))",
+            r"(?-u:\b)(?:Meet|Take|Consider|Like) (?:[A-Z][a-z]{2,12}, (?:a |an )\d{1,2}-year-old)",
+            r"(?i:a (?:patient|client|customer|woman|man|mother|father|mom|dad|reader) (?:named|called) )[A-Z][a-z]{2,12}(?-u:\b)",
+        ]
+        .join("|"),
+    )
+}
+
+const FAQ_PADDING: SignalSpec = SignalSpec {
+    id: "HYPE006",
+    version: 1,
+    family: Family::Hype,
+    polarity: Polarity::Concern,
+    name: "question-heading",
+    message: "a heading that is a question (FAQ padding)",
+    unit: PER_THOUSAND,
+    doc: "What it detects: lines or headings that are nothing but a short question (\"Is turmeric \
+          good for you?\", \"What are the benefits of collagen?\"), as a rate per 1,000 words: the \
+          scaffolding of SEO articles that answer every search query in turn.\n\
+          Why it lowers reliability: question-headed padding marks text written for search \
+          engines. Note that encyclopedic Q&A pages (such as NIH's) use it too, so it is weighed \
+          with the other signals, never alone.\n\
+          Example: \"What are the benefits of collagen?\\nCollagen is a protein...\"",
+    fires_on: &["What are the benefits of collagen?\nCollagen is a protein in skin and bones."],
+    quiet_on: &["Collagen is a protein. Does it help joints? Trials are small and mixed."],
+};
+
+/// HYPE006: question headings.
+pub(super) fn question_headings() -> PatternRate {
+    PatternRate::builtin(
+        &FAQ_PADDING,
+        r"(?m)^[ \t#]*(?P<hit>[A-Z][^\n?.!]{3,100}\?)[ \t]*$",
+    )
+}
+
+const REPETITION: SignalSpec = SignalSpec {
+    id: "HYPE007",
+    version: 1,
+    family: Family::Hype,
+    polarity: Polarity::Concern,
+    name: "repeated-sentence",
+    message: "a sentence, paragraph or heading repeated word for word",
+    unit: PER_THOUSAND,
+    doc: "What it detects: sentences of five words or more that occur again later in the same \
+          document (case and spacing ignored): repeated paragraphs and headings of padded or \
+          generated articles.\n\
+          Why it lowers reliability: text repeated to reach a word count says nothing new.\n\
+          Example: \"Turmeric reduces inflammation in the body. ... Turmeric reduces \
+          inflammation in the body.\"",
+    fires_on: &[
+        "Turmeric reduces inflammation in the body. It is a spice. Turmeric reduces \
+         inflammation in the body.",
+    ],
+    quiet_on: &["Turmeric is a spice. It is yellow. Some people take it for joint pain."],
+};
+
+/// HYPE007: repeated sentences.
+#[derive(Debug, Default)]
+pub struct RepeatedSentences;
+
+/// Sentences shorter than this (in words) may repeat by chance.
+const MIN_REPEATED_WORDS: usize = 5;
+
+impl Signal for RepeatedSentences {
+    fn spec(&self) -> &'static SignalSpec {
+        &REPETITION
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let mut seen = HashSet::new();
+        let mut hits = Vec::new();
+        for sentence in &doc.sentences {
+            let text = &doc.text[sentence.clone()];
+            let words: Vec<String> = crate::document::words(text)
+                .map(str::to_lowercase)
+                .collect();
+            if words.len() >= MIN_REPEATED_WORDS && !seen.insert(words.join(" ")) {
+                hits.push(Hit {
+                    start: sentence.start,
+                    end: sentence.end,
+                    note: None,
+                });
+            }
+        }
+        Measurement {
+            value: per_thousand_words(hits.len(), doc),
+            hits,
+        }
+    }
 }

@@ -8,6 +8,7 @@
 mod citation;
 mod commercial;
 mod hype;
+mod quality;
 mod spun;
 mod synonym_swap;
 
@@ -19,7 +20,9 @@ use serde::Serialize;
 use crate::document::Document;
 use crate::lexicon::{Entry, PhraseMatch, PhraseSet};
 
-pub use citation::{SupportMarkers, UnsupportedClaims};
+pub use citation::{ReferenceList, SupportMarkers, UnsupportedClaims};
+pub use commercial::AffiliateLinks;
+pub use hype::RepeatedSentences;
 pub use synonym_swap::SynonymSwaps;
 
 /// The family a signal belongs to.
@@ -34,15 +37,18 @@ pub enum Family {
     Citation,
     /// Calls to buy, book, call or follow.
     Commercial,
+    /// The marks of careful health journalism (HealthNewsReview.org's criteria).
+    Quality,
 }
 
 impl Family {
     /// Every family, in report order.
-    pub const ALL: [Family; 4] = [
+    pub const ALL: [Family; 5] = [
         Family::Spun,
         Family::Hype,
         Family::Citation,
         Family::Commercial,
+        Family::Quality,
     ];
 
     /// The lowercase name used in reports.
@@ -52,6 +58,7 @@ impl Family {
             Family::Hype => "hype",
             Family::Citation => "citation",
             Family::Commercial => "commercial",
+            Family::Quality => "quality",
         }
     }
 }
@@ -147,15 +154,31 @@ pub fn registry() -> Vec<Box<dyn Signal>> {
         Box::new(spun::numbers_for_reference_marks()),
         Box::new(spun::stray_anchor_text(&stemmer)),
         Box::new(SynonymSwaps::new()),
+        Box::new(spun::broken_agreement()),
         Box::new(hype::health_marketing(&stemmer)),
         Box::new(hype::seo_vocabulary(&stemmer)),
         Box::new(hype::exclamations()),
+        Box::new(hype::generation_artefacts()),
+        Box::new(hype::invented_anecdotes()),
+        Box::new(hype::question_headings()),
+        Box::new(RepeatedSentences),
         Box::new(UnsupportedClaims::new(&stemmer)),
         Box::new(SupportMarkers::new()),
+        Box::new(ReferenceList::new()),
+        Box::new(citation::byline()),
         Box::new(commercial::calls_to_action(&stemmer)),
         Box::new(commercial::sales_pricing()),
         Box::new(commercial::follow_prompts(&stemmer)),
         Box::new(commercial::phone_numbers()),
+        Box::new(AffiliateLinks::new()),
+        Box::new(commercial::own_product(&stemmer)),
+        Box::new(quality::costs(&stemmer)),
+        Box::new(quality::benefits(&stemmer)),
+        Box::new(quality::harms(&stemmer)),
+        Box::new(quality::evidence(&stemmer)),
+        Box::new(quality::independent(&stemmer)),
+        Box::new(quality::conflicts(&stemmer)),
+        Box::new(quality::alternatives(&stemmer)),
     ]
 }
 
@@ -167,6 +190,8 @@ pub struct PhraseRate {
     note: fn(&str, &Entry) -> Option<String>,
     /// Keeps only the matches that count.
     filter: fn(&Document<'_>, &PhraseMatch) -> bool,
+    /// A pattern whose matches count too, where they do not overlap a phrase.
+    pattern: Option<Regex>,
 }
 
 impl fmt::Debug for PhraseRate {
@@ -195,7 +220,16 @@ impl PhraseRate {
             phrases,
             note: |_, _| None,
             filter: |_, _| true,
+            pattern: None,
         }
+    }
+
+    /// Adds a regular expression whose matches in the clean text count as well.
+    pub(crate) fn with_pattern(mut self, pattern: &str) -> Self {
+        let regex = Regex::new(pattern)
+            .unwrap_or_else(|e| panic!("built-in pattern of {}: {e}", self.spec.id));
+        self.pattern = Some(regex);
+        self
     }
 
     /// Sets the test a match must pass to count.
@@ -217,7 +251,7 @@ impl Signal for PhraseRate {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
-        let hits: Vec<Hit> = self
+        let mut hits: Vec<Hit> = self
             .phrases
             .find(doc)
             .filter(|m| (self.filter)(doc, m))
@@ -231,6 +265,22 @@ impl Signal for PhraseRate {
                 }
             })
             .collect();
+        if let Some(pattern) = &self.pattern {
+            let phrases = hits.len();
+            for m in pattern.find_iter(&doc.text) {
+                let overlaps = hits[..phrases]
+                    .iter()
+                    .any(|h| h.start < m.end() && m.start() < h.end);
+                if !overlaps {
+                    hits.push(Hit {
+                        start: m.start(),
+                        end: m.end(),
+                        note: None,
+                    });
+                }
+            }
+            hits.sort_by_key(|h| h.start);
+        }
         Measurement {
             value: per_thousand_words(hits.len(), doc),
             hits,
@@ -243,6 +293,8 @@ impl Signal for PhraseRate {
 pub struct PatternRate {
     spec: &'static SignalSpec,
     pattern: Regex,
+    /// Keeps only the matched texts that count.
+    filter: fn(&str) -> bool,
 }
 
 impl fmt::Debug for PatternRate {
@@ -258,7 +310,17 @@ impl PatternRate {
     pub(crate) fn builtin(spec: &'static SignalSpec, pattern: &str) -> Self {
         let pattern =
             Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern of {}: {e}", spec.id));
-        Self { spec, pattern }
+        Self {
+            spec,
+            pattern,
+            filter: |_| true,
+        }
+    }
+
+    /// Sets the test a matched text must pass to count.
+    pub(crate) fn with_filter(mut self, filter: fn(&str) -> bool) -> Self {
+        self.filter = filter;
+        self
     }
 }
 
@@ -272,6 +334,7 @@ impl Signal for PatternRate {
             .pattern
             .captures_iter(&doc.text)
             .filter_map(|c| c.name("hit").or_else(|| c.get(0)))
+            .filter(|m| (self.filter)(m.as_str()))
             .map(|m| Hit {
                 start: m.start(),
                 end: m.end(),
@@ -308,30 +371,27 @@ mod tests {
                 "{} has no quiet-on example",
                 spec.id
             );
-            for text in spec.fires_on {
-                for format in [Format::Text, Format::Html] {
-                    if format == Format::Html && !crate::html::looks_like_html(text) {
-                        continue;
-                    }
-                    let doc = Document::new(text, format, &stemmer);
-                    let m = signal.measure(&doc);
-                    assert!(
-                        m.value > 0.0 && !m.hits.is_empty(),
-                        "{} should fire on {text:?}",
-                        spec.id
-                    );
-                    for hit in &m.hits {
-                        assert!(hit.start < hit.end && hit.end <= doc.text.len());
-                    }
-                }
-            }
-            for text in spec.quiet_on {
-                let format = if crate::html::looks_like_html(text) {
+            let format_of = |text: &str| {
+                if crate::html::looks_like_html(text) {
                     Format::Html
                 } else {
                     Format::Text
-                };
-                let doc = Document::new(text, format, &stemmer);
+                }
+            };
+            for text in spec.fires_on {
+                let doc = Document::new(text, format_of(text), &stemmer);
+                let m = signal.measure(&doc);
+                assert!(
+                    m.value > 0.0 && !m.hits.is_empty(),
+                    "{} should fire on {text:?}",
+                    spec.id
+                );
+                for hit in &m.hits {
+                    assert!(hit.start < hit.end && hit.end <= doc.text.len());
+                }
+            }
+            for text in spec.quiet_on {
+                let doc = Document::new(text, format_of(text), &stemmer);
                 let m = signal.measure(&doc);
                 assert_eq!(
                     m.value, 0.0,

@@ -197,3 +197,51 @@ fn inside_sentence_between_lowercase_words(doc: &Document<'_>, m: &PhraseMatch) 
         && only_spaces(&doc.text[before.end..span.start])
         && only_spaces(&doc.text[span.end..after.start])
 }
+
+const BROKEN_AGREEMENT: SignalSpec = SignalSpec {
+    id: "SPUN006",
+    version: 1,
+    family: Family::Spun,
+    polarity: Polarity::Concern,
+    name: "broken-article-agreement",
+    message: "an article that no longer agrees with the word after it",
+    unit: PER_THOUSAND,
+    doc: "What it detects: \"a\" before a word starting with a vowel and \"an\" before a word \
+          starting with a consonant (\"a important study\", \"an significant risk\"): what is left \
+          when a spinner swaps the noun or adjective but not its article. Words read with another \
+          sound (\"a one-time\", \"a European\", \"an hour\", \"an herb\") are left alone.\n\
+          Why it lowers reliability: broken agreement where the original had none marks \
+          machine-rewritten text.\n\
+          Example: \"This is a important finding for an significant number of patients.\"",
+    fires_on: &["This is a important finding for an significant number of patients."],
+    quiet_on: &[
+        "This is an important finding for a significant number of patients.",
+        "Take a one-time dose; an hour later, a European team checked a unit of blood.",
+        "A once-daily pill and an x-ray: a useful pair.",
+        "Genes a and b: if a is present, a or b may be inherited.",
+        "Hepatitis A infection and vitamin A intake are different matters.",
+    ],
+};
+
+/// SPUN006: broken a/an agreement.
+pub(super) fn broken_agreement() -> PatternRate {
+    PatternRate::builtin(
+        &BROKEN_AGREEMENT,
+        // "a" before a vowel, except where the vowel sounds as a consonant ("a one-time",
+        // "a once-daily", "a European"); "an" before a consonant, except h, x and y ("an hour",
+        // "an x-ray"). Lowercase only: "vitamin A intake" is not an article.
+        r"(?-u:\b)(?P<hit>a (?:a[a-z]*|e[a-tv-z][a-z]*|i[a-z]+|o(?:[a-mo-z][a-z]*|n[abdf-z][a-z]*))|an [bcdfgjklmnpqrstvwz][a-z]*)(?-u:\b)",
+    )
+    .with_filter(|matched| {
+        // "a" used as a letter or label ("type a or b", "a is the"): the next word is a
+        // function word, not a noun phrase.
+        let next = matched.split(' ').nth(1).unwrap_or("");
+        !FUNCTION_WORDS.contains(&next)
+    })
+}
+
+/// Words after which "a" is a letter, not an article.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "if", "in", "into", "is", "it", "of", "on", "or", "our",
+    "also", "its", "than", "that",
+];

@@ -1,0 +1,230 @@
+//! Health-journalism quality: lexical evidence for the criteria HealthNewsReview.org reviewers
+//! applied to every story. These are positive signals: their absence lowers reliability.
+
+use rust_stemmers::Stemmer;
+
+use super::{Family, PhraseRate, Polarity, SignalSpec, PER_THOUSAND};
+
+/// Builds a quality signal from its lexicon and an optional pattern.
+fn quality(
+    spec: &'static SignalSpec,
+    lexicon: &str,
+    pattern: Option<&str>,
+    stemmer: &Stemmer,
+) -> PhraseRate {
+    let signal = PhraseRate::builtin(spec, lexicon, 1, stemmer);
+    match pattern {
+        Some(pattern) => signal.with_pattern(pattern),
+        None => signal,
+    }
+}
+
+const COSTS: SignalSpec = SignalSpec {
+    id: "QUAL001",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "costs-discussed",
+    message: "the cost of the intervention is discussed",
+    unit: PER_THOUSAND,
+    doc: "What it detects: words and amounts that show the text discusses costs (\"costs \
+          $1,000 a year\", \"covered by insurance\", \"copay\", \"Medicare\").\n\
+          Why it raises reliability: HealthNewsReview.org's first criterion; a story that \
+          promotes a treatment without its price hides what the reader most needs to decide.\n\
+          Example: \"The drug costs about $575 a month, and insurers rarely cover it.\"",
+    fires_on: &["The drug costs about $575 a month, and insurers rarely cover it."],
+    quiet_on: &["The drug lowered migraine days in two trials."],
+};
+
+/// QUAL001: costs.
+pub(super) fn costs(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &COSTS,
+        include_str!("../../data/lexicons/quality_costs.tsv"),
+        Some(r"[$£€]\s?\d[\d,]*(?:\.\d+)?"),
+        stemmer,
+    )
+}
+
+const BENEFITS: SignalSpec = SignalSpec {
+    id: "QUAL002",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "benefits-quantified",
+    message: "the size of the benefit is given in numbers",
+    unit: PER_THOUSAND,
+    doc: "What it detects: quantities that size a benefit: percentages, \"X of Y patients\", \
+          counts of participants, \"from X to Y\", absolute and relative risks, hazard ratios, \
+          numbers needed to treat, rates per 1,000.\n\
+          Why it raises reliability: HealthNewsReview.org's second criterion; \"works\" without a \
+          number, or a relative risk without a baseline, cannot be weighed.\n\
+          Example: \"58 percent of 1,079 participants avoided diabetes, compared with 31 percent \
+          on metformin.\"",
+    fires_on: &[
+        "58 percent of 1,079 participants avoided diabetes, compared with 31 percent on metformin.",
+        "The absolute risk fell from 2 in 100 to 1 in 100.",
+    ],
+    quiet_on: &["The treatment helps many people feel better."],
+};
+
+/// QUAL002: quantified benefits.
+pub(super) fn benefits(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &BENEFITS,
+        include_str!("../../data/lexicons/quality_benefits.tsv"),
+        Some(
+            r"(?i:\d+(?:\.\d+)?\s?(?:%|percent(?:age points)?)|(?-u:\b)\d[\d,]* (?:of|out of) (?:the )?\d[\d,]*(?-u:\b)|(?-u:\b)\d[\d,]* (?:participants|patients|people|volunteers|subjects|adults|children|women|men)(?-u:\b)|(?-u:\b)from \d[\d,.]* (?:percent |%)?to \d[\d,.]*)",
+        ),
+        stemmer,
+    )
+}
+
+const HARMS: SignalSpec = SignalSpec {
+    id: "QUAL003",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "harms-discussed",
+    message: "harms or side effects are discussed",
+    unit: PER_THOUSAND,
+    doc: "What it detects: mentions of harms: side effects, adverse events, complications, \
+          toxicity, false positives, overdiagnosis.\n\
+          Why it raises reliability: HealthNewsReview.org's third criterion; every intervention \
+          has harms, and a story without them oversells.\n\
+          Example: \"Muscle aches are the most common side effect, and serious complications are \
+          rare.\"",
+    fires_on: &[
+        "Muscle aches are the most common side effect, and serious complications are rare.",
+    ],
+    quiet_on: &["The pill works quickly for most people."],
+};
+
+/// QUAL003: harms.
+pub(super) fn harms(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &HARMS,
+        include_str!("../../data/lexicons/quality_harms.tsv"),
+        None,
+        stemmer,
+    )
+}
+
+const EVIDENCE: SignalSpec = SignalSpec {
+    id: "QUAL004",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "evidence-quality-stated",
+    message: "the kind and strength of the evidence is stated",
+    unit: PER_THOUSAND,
+    doc: "What it detects: study designs and their limits: randomized, placebo-controlled, \
+          observational, cohort, meta-analysis, \"in mice\", pilot study, peer-reviewed, \
+          \"cannot prove\", limitations.\n\
+          Why it raises reliability: HealthNewsReview.org's fourth criterion; a mouse study and a \
+          large randomized trial are not the same news.\n\
+          Example: \"The small pilot study had no placebo group, so it cannot prove the device \
+          works.\"",
+    fires_on: &["The small pilot study had no placebo group, so it cannot prove the device works."],
+    quiet_on: &["Scientists have found a way to reverse hair loss."],
+};
+
+/// QUAL004: quality of evidence.
+pub(super) fn evidence(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &EVIDENCE,
+        include_str!("../../data/lexicons/quality_evidence.tsv"),
+        None,
+        stemmer,
+    )
+}
+
+const INDEPENDENT: SignalSpec = SignalSpec {
+    id: "QUAL005",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "independent-source",
+    message: "an independent expert is quoted",
+    unit: PER_THOUSAND,
+    doc: "What it detects: sources outside the study: \"who was not involved in the study\", \
+          \"independent experts\", \"outside experts\", experts who caution or are skeptical.\n\
+          Why it raises reliability: HealthNewsReview.org's sixth criterion; a story that quotes \
+          only the researchers or the company repeats a press release.\n\
+          Example: \"Dr. Lee, who was not involved in the study, cautioned that the trial was \
+          small.\"",
+    fires_on: &["Dr. Lee, who was not involved in the study, cautioned that the trial was small."],
+    quiet_on: &["The lead researcher said the results were exciting."],
+};
+
+/// QUAL005: independent sources.
+pub(super) fn independent(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &INDEPENDENT,
+        include_str!("../../data/lexicons/quality_independent.tsv"),
+        None,
+        stemmer,
+    )
+}
+
+const CONFLICTS: SignalSpec = SignalSpec {
+    id: "QUAL006",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "funding-disclosed",
+    message: "funding or conflicts of interest are disclosed",
+    unit: PER_THOUSAND,
+    doc: "What it detects: disclosures of funding and conflicts of interest (\"funded by\", \
+          \"financial ties\", \"consultant for\", \"the company that makes\").\n\
+          Why it raises reliability: HealthNewsReview.org's sixth criterion; who paid for a study \
+          is part of judging it.\n\
+          Example: \"The trial was funded by the drug's manufacturer, and two authors are \
+          consultants for the company.\"",
+    fires_on: &[
+        "The trial was funded by the drug's manufacturer, and two authors are consultants for \
+         the company.",
+    ],
+    quiet_on: &["The trial showed promising results in older adults."],
+};
+
+/// QUAL006: funding and conflicts of interest.
+pub(super) fn conflicts(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &CONFLICTS,
+        include_str!("../../data/lexicons/quality_conflicts.tsv"),
+        None,
+        stemmer,
+    )
+}
+
+const ALTERNATIVES: SignalSpec = SignalSpec {
+    id: "QUAL007",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "alternatives-discussed",
+    message: "alternatives to the intervention are discussed",
+    unit: PER_THOUSAND,
+    doc: "What it detects: comparisons with other options (\"compared with\", \"other \
+          treatments\", \"standard care\", \"lifestyle changes\", \"watchful waiting\").\n\
+          Why it raises reliability: HealthNewsReview.org's fifth criterion; a new option is only \
+          news relative to the existing ones.\n\
+          Example: \"Exercise therapy and weight loss remain the options with the strongest \
+          evidence, compared with injections.\"",
+    fires_on: &[
+        "Exercise therapy and weight loss remain the options with the strongest evidence, \
+         compared with injections.",
+    ],
+    quiet_on: &["This new injection is the answer for knee pain."],
+};
+
+/// QUAL007: alternatives.
+pub(super) fn alternatives(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &ALTERNATIVES,
+        include_str!("../../data/lexicons/quality_alternatives.tsv"),
+        None,
+        stemmer,
+    )
+}
