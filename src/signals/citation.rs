@@ -16,7 +16,7 @@ const AUTHORITATIVE_HOSTS: &str = r"(?:[a-z0-9-]+\.)*(?:[a-z0-9-]+\.gov|[a-z0-9-
 
 const SUPPORT: SignalSpec = SignalSpec {
     id: "CITE002",
-    version: 1,
+    version: 2,
     family: Family::Citation,
     polarity: Polarity::Support,
     name: "citation-marker",
@@ -25,13 +25,15 @@ const SUPPORT: SignalSpec = SignalSpec {
     doc: "What it detects: references a reader can check: numbered reference marks ([12]), \
           author-year citations ((Smith et al., 2019)), DOIs, PMIDs and PMC ids, \"published in \
           the journal ...\", numeric HTML superscripts, and links to primary or authoritative sources (journals, PubMed, \
-          .gov, .edu, WHO, NHS), in the text or as HTML links.\n\
+          .gov, .edu, WHO, NHS), in the text or as HTML links, and named, dated sources (\"a \
+          2019 study\", \"according to Dr. Jane Smith\", \"Dr. Jane Smith of Harvard\").\n\
           Why it raises reliability: sourced claims can be checked; careful health writing names \
           its studies.\n\
           Example: \"Statins cut heart attacks by a quarter (Collins et al., 2016).\"",
     fires_on: &[
         "Statins cut heart attacks by a quarter (Collins et al., 2016).",
         "The trial was published in the New England Journal of Medicine.",
+        "A 2019 study found fewer fractures, said Dr. Jane Smith of Harvard Medical School.",
         "See doi:10.1056/NEJMoa1800000 and PMID: 29754567 for details [3].",
         "<html><body><p>The <a href=\"https://pubmed.ncbi.nlm.nih.gov/123456/\">trial report</a> \
          is public.</p></body></html>",
@@ -75,6 +77,10 @@ impl SupportMarkers {
             r"(?i:(?-u:\b)pmid:?\s*\d{5,9})",
             r"(?-u:\b)PMC\d{5,9}(?-u:\b)",
             r"(?i:published (?:online |today |this week |last week )?(?:in|by) (?:the )?(?:journal )?)[A-Z]\w+",
+            // a dated study: "a 2019 study", "the 2021 Cochrane review"
+            r"(?-u:\b)(?:[Aa]|[Tt]he) (?:19|20)\d{2} (?:[A-Z]\w+ )?(?:study|trial|review|analysis|report|survey|meta-analysis)(?-u:\b)",
+            // a named source: "according to Dr. Jane Smith", "Dr. Jane Smith of Harvard"
+            r"(?-u:\b)(?:[Aa]ccording to (?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z'-]+|Dr\.? [A-Z][a-z]+ [A-Z][a-z'-]+,? (?:of|at|from) (?:the )?[A-Z]\w+)",
             &format!(r"(?i:https?://{AUTHORITATIVE_HOSTS}(?:[/:?#]\S*)?)"),
         ]
         .join("|");
@@ -132,7 +138,7 @@ impl Signal for SupportMarkers {
 
 const UNSUPPORTED: SignalSpec = SignalSpec {
     id: "CITE001",
-    version: 1,
+    version: 2,
     family: Family::Citation,
     polarity: Polarity::Concern,
     name: "unsupported-claim",
@@ -140,7 +146,8 @@ const UNSUPPORTED: SignalSpec = SignalSpec {
     unit: PER_THOUSAND,
     doc: "What it detects: appeals to authority that need a source (\"studies show\", \"research \
           proves\", \"experts agree\", \"clinically proven\") with no reference mark, DOI, PMID, \
-          journal name or authoritative link in the same sentence or the next one.\n\
+          journal name, authoritative link or named, dated source (see CITE002) in the same \
+          sentence or the next one.\n\
           Why it lowers reliability: the claim borrows the weight of science without letting the \
           reader check it.\n\
           Example: \"Studies show that turmeric is more effective than ibuprofen.\"",
