@@ -41,7 +41,7 @@ pub(super) fn costs(stemmer: &Stemmer) -> PhraseRate {
     quality(
         &COSTS,
         include_str!("../../data/lexicons/quality_costs.tsv"),
-        Some(r"[$£€]\s?\d[\d,]*(?:\.\d+)?"),
+        Some(r"[$£€]\s?\d{1,3}(?:,\d{3})*(?:\.\d+)?"),
         stemmer,
     )
 }
@@ -65,7 +65,7 @@ const BENEFITS: SignalSpec = SignalSpec {
         "58 percent of 1,079 participants avoided diabetes, compared with 31 percent on metformin.",
         "The absolute risk fell from 2 in 100 to 1 in 100.",
     ],
-    quiet_on: &["The treatment helps many people feel better."],
+    quiet_on: &["The treatment helps many people feel better. It is 100% natural."],
 };
 
 /// QUAL002: quantified benefits.
@@ -74,7 +74,8 @@ pub(super) fn benefits(stemmer: &Stemmer) -> PhraseRate {
         &BENEFITS,
         include_str!("../../data/lexicons/quality_benefits.tsv"),
         Some(
-            r"(?i:\d+(?:\.\d+)?\s?(?:%|percent(?:age points)?)|(?-u:\b)\d[\d,]* (?:of|out of) (?:the )?\d[\d,]*(?-u:\b)|(?-u:\b)\d[\d,]* (?:participants|patients|people|volunteers|subjects|adults|children|women|men)(?-u:\b)|(?-u:\b)from \d[\d,.]* (?:percent |%)?to \d[\d,.]*)",
+            // percentages below 100 ("100%" is puffery: "100% natural")
+            r"(?i:(?-u:\b)\d{1,2}(?:\.\d+)?\s?(?:%|percent(?:age points)?)|(?-u:\b)\d[\d,]* (?:of|out of) (?:the )?\d[\d,]*(?-u:\b)|(?-u:\b)\d[\d,]* (?:participants|patients|people|volunteers|subjects|adults|children|women|men)(?-u:\b)|(?-u:\b)from \d[\d,.]* (?:percent |%)?to \d[\d,.]*)",
         ),
         stemmer,
     )
@@ -97,7 +98,7 @@ const HARMS: SignalSpec = SignalSpec {
     fires_on: &[
         "Muscle aches are the most common side effect, and serious complications are rare.",
     ],
-    quiet_on: &["The pill works quickly for most people."],
+    quiet_on: &["The pill works quickly for most people, with no side effects and zero risks."],
 };
 
 /// QUAL003: harms.
@@ -108,6 +109,17 @@ pub(super) fn harms(stemmer: &Stemmer) -> PhraseRate {
         None,
         stemmer,
     )
+    .with_filter(|doc, m| {
+        // "no side effects", "zero risks", "without complications" deny harms, not discuss them
+        let before = m
+            .first_token
+            .checked_sub(1)
+            .map(|i| doc.token_text(&doc.tokens[i]));
+        !matches!(
+            before.map(str::to_lowercase).as_deref(),
+            Some("no" | "zero" | "without" | "free")
+        )
+    })
 }
 
 const EVIDENCE: SignalSpec = SignalSpec {
@@ -126,7 +138,7 @@ const EVIDENCE: SignalSpec = SignalSpec {
           Example: \"The small pilot study had no placebo group, so it cannot prove the device \
           works.\"",
     fires_on: &["The small pilot study had no placebo group, so it cannot prove the device works."],
-    quiet_on: &["Scientists have found a way to reverse hair loss."],
+    quiet_on: &["Scientists have found a way to reverse hair loss. Places are limited."],
 };
 
 /// QUAL004: quality of evidence.
