@@ -254,6 +254,36 @@ pub fn read_labeled(path: &Path) -> Result<Vec<Labeled>, Error> {
     }
 }
 
+/// Reads labelled files as training examples, features computed in parallel, in file order.
+/// The group of a record is its `group_by` field (a string); a record without one is a group of
+/// its own.
+pub fn read_examples(
+    pipeline: &crate::Pipeline,
+    paths: &[PathBuf],
+    group_by: &str,
+) -> Result<Vec<crate::training::Example>, Error> {
+    use rayon::prelude::*;
+    let mut labeled = Vec::new();
+    for path in paths {
+        labeled.extend(read_labeled(path)?);
+    }
+    Ok(labeled
+        .par_iter()
+        .map(|example| {
+            let record = &example.record;
+            let group = match record.extra.get(group_by) {
+                Some(Value::String(group)) => group.clone(),
+                _ => format!("id:{}", record.id),
+            };
+            crate::training::Example {
+                features: pipeline.features(&record.input, record.format),
+                reliable: example.reliable,
+                group,
+            }
+        })
+        .collect())
+}
+
 /// One output record: a score or an error.
 #[derive(Debug, Clone)]
 pub enum Outcome {

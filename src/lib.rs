@@ -28,6 +28,7 @@ pub mod render;
 pub mod report;
 pub mod signals;
 pub mod source;
+pub mod training;
 
 pub use document::{Document, Format};
 pub use error::Error;
@@ -111,6 +112,20 @@ impl Scorer {
         let pipeline = Pipeline::default();
         let model = Model::from_json(json, origin, &pipeline.specs())?;
         Ok(Self { pipeline, model })
+    }
+
+    /// Moves the decision threshold (below it a document is `flagged` unreliable) and cuts the
+    /// verdict words around it, as training does (see [`training::verdicts_around`]).
+    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(Error::Model {
+                origin: "--threshold".to_owned(),
+                reason: format!("a threshold is a probability between 0 and 1, not {threshold}"),
+            });
+        }
+        self.model.training.threshold = threshold;
+        self.model.verdicts = training::verdicts_around(threshold);
+        Ok(self)
     }
 
     /// A scorer with the built-in signals and a model read from a file.

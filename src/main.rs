@@ -7,9 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome};
-use chaff::metrics::{roc_auc, Confusion};
-use chaff::model::{self, TrainOptions};
 use chaff::render::{self, Styling};
+use chaff::training::{self, TrainConfig};
 use chaff::{Error, Pipeline, Scorer};
 
 /// Scores scraped health web content for quality and SEO spam, and explains every score.
@@ -35,6 +34,13 @@ enum Command {
         /// A model file to use instead of the built-in one.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Order the output least reliable first (errors last), whatever the format.
+        #[arg(long)]
+        sort: bool,
+        /// Decision threshold: documents below it are `flagged`, and the verdict words are cut
+        /// around it [default: the model's, chosen in training].
+        #[arg(long)]
+        threshold: Option<f64>,
     },
     /// Explain one document's score: families, contributions and evidence in context.
     Explain {
@@ -49,7 +55,9 @@ enum Command {
         /// A signal id.
         id: Option<String>,
     },
-    /// Train a model on labelled JSON Lines (`id`, `label` reliable/unreliable, `text`/`html`).
+    /// Train a model on labelled JSON Lines (`id`, `label` reliable/unreliable, `text`/`html`,
+    /// optional `outlet`): L2 strength by grouped cross-validation, classes balanced by
+    /// oversampling, sign constraints, Platt calibration.
     Train {
         /// Labelled JSON Lines files.
         #[arg(long, required = true)]
@@ -57,23 +65,67 @@ enum Command {
         /// Where to write the model.
         #[arg(long, default_value = "models/default.json")]
         out: PathBuf,
-        /// L2 regularisation strength.
-        #[arg(long, default_value_t = 1.0)]
-        alpha: f64,
+        #[command(flatten)]
+        procedure: Procedure,
     },
-    /// Evaluate a model on labelled JSON Lines: accuracy, ROC-AUC, confusion matrix, and how often
-    /// each signal fires per label.
+    /// Evaluate on labelled JSON Lines: with --folds, cross-validate the training procedure with
+    /// folds grouped by --group-by; without, judge a model (--model or the built-in one).
     Eval {
         /// Labelled JSON Lines files.
         #[arg(long, required = true)]
         data: Vec<PathBuf>,
-        /// A model file to use instead of the built-in one.
-        #[arg(long)]
+        /// A model file to use instead of the built-in one (without --folds).
+        #[arg(long, conflicts_with = "folds")]
         model: Option<PathBuf>,
-        /// Reliability at or above which a document counts as scored reliable.
-        #[arg(long, default_value_t = 0.5)]
-        threshold: f64,
+        /// Cross-validate the training procedure with this many grouped folds.
+        #[arg(long)]
+        folds: Option<usize>,
+        /// Reliability below which a document counts as called unreliable [default: the
+        /// model's threshold].
+        #[arg(long)]
+        threshold: Option<f64>,
+        #[command(flatten)]
+        procedure: Procedure,
     },
+}
+
+/// Options of the training procedure, shared by `train` and `eval --folds`.
+#[derive(clap::Args)]
+struct Procedure {
+    /// The record field that names a document's group (outlet); records without it are groups
+    /// of their own.
+    #[arg(long, default_value = "outlet")]
+    group_by: String,
+    /// Cross-validation folds used to choose the L2 strength and fit the calibration.
+    #[arg(long = "inner-folds", default_value_t = 5)]
+    inner_folds: usize,
+    /// Seed of the folds and of the oversampling.
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    seed: u64,
+    /// Use only these families' signals (for ablations), e.g. `--families quality,citation`.
+    #[arg(long, value_delimiter = ',', value_parser = parse_family)]
+    families: Vec<chaff::Family>,
+}
+
+impl Procedure {
+    fn config(&self) -> TrainConfig {
+        TrainConfig {
+            folds: self.inner_folds,
+            seed: self.seed,
+            families: self.families.clone(),
+            ..TrainConfig::default()
+        }
+    }
+}
+
+fn parse_family(name: &str) -> Result<chaff::Family, String> {
+    chaff::Family::ALL
+        .into_iter()
+        .find(|f| f.name() == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = chaff::Family::ALL.iter().map(|f| f.name()).collect();
+            format!("no family {name:?}; families are {}", names.join(", "))
+        })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,15 +148,23 @@ fn main() -> ExitCode {
             jsonl,
             format,
             model,
-        } => score(&paths, jsonl, format, model.as_deref()),
+            sort,
+            threshold,
+        } => score(&paths, jsonl, format, model.as_deref(), sort, threshold),
         Command::Explain { path, model } => explain(&path, model.as_deref()),
         Command::Features { id } => features(id.as_deref()),
-        Command::Train { data, out, alpha } => train(&data, &out, alpha),
+        Command::Train {
+            data,
+            out,
+            procedure,
+        } => train(&data, &out, &procedure),
         Command::Eval {
             data,
             model,
+            folds,
             threshold,
-        } => eval(&data, model.as_deref(), threshold),
+            procedure,
+        } => eval(&data, model.as_deref(), folds, threshold, &procedure),
     };
     match result {
         Ok(code) => code,
@@ -150,8 +210,13 @@ fn score(
     jsonl: bool,
     format: Option<OutputFormat>,
     model: Option<&Path>,
+    sort: bool,
+    threshold: Option<f64>,
 ) -> Result<ExitCode, Error> {
-    let scorer = scorer(model)?;
+    let scorer = match threshold {
+        Some(t) => scorer(model)?.with_threshold(t)?,
+        None => scorer(model)?,
+    };
     let format = format.unwrap_or(if io::stdout().is_terminal() {
         OutputFormat::Table
     } else {
@@ -160,10 +225,12 @@ fn score(
     let mut out = BufWriter::new(io::stdout().lock());
     let mut failed = false;
     let mut collected = Vec::new();
-    // JSON Lines output is written as records come, so a pipeline sees results before input ends.
+    // JSON Lines output is written as records come, so a pipeline sees results before input
+    // ends; sorting needs them all first.
+    let streaming = format == OutputFormat::Jsonl && !sort;
     let mut emit = |outcome: Outcome| -> Result<(), Error> {
         failed |= matches!(outcome, Outcome::Failed { .. });
-        if format == OutputFormat::Jsonl {
+        if streaming {
             writeln!(out, "{}", outcome.to_json()).map_err(stdout_error)?;
         } else {
             collected.push(outcome);
@@ -190,8 +257,17 @@ fn score(
             emit(outcome)?;
         }
     }
+    if sort {
+        collected.sort_by(|a, b| {
+            let key = |o: &Outcome| o.reliability().unwrap_or(f64::INFINITY);
+            key(a).total_cmp(&key(b))
+        });
+    }
     let text = match format {
-        OutputFormat::Jsonl => String::new(),
+        OutputFormat::Jsonl => collected
+            .iter()
+            .map(|o| format!("{}\n", o.to_json()))
+            .collect(),
         OutputFormat::Table => {
             let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             render::table(&collected, Styling { color })
@@ -342,76 +418,82 @@ fn features(id: Option<&str>) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Feature vectors and labels of labelled files.
-fn labeled_features(pipeline: &Pipeline, data: &[PathBuf]) -> Result<Vec<(Vec<f64>, bool)>, Error> {
-    let mut examples = Vec::new();
-    for path in data {
-        for example in batch::read_labeled(path)? {
-            let record = &example.record;
-            examples.push((
-                pipeline.features(&record.input, record.format),
-                example.reliable,
-            ));
-        }
-    }
-    Ok(examples)
-}
-
-fn train(data: &[PathBuf], out: &Path, alpha: f64) -> Result<ExitCode, Error> {
+fn train(data: &[PathBuf], out: &Path, procedure: &Procedure) -> Result<ExitCode, Error> {
     let pipeline = Pipeline::default();
-    let examples = labeled_features(&pipeline, data)?;
-    let options = TrainOptions {
-        alpha,
-        data: data.iter().map(|p| p.display().to_string()).collect(),
-    };
-    let model = model::train(&pipeline.specs(), &examples, &options)?;
+    let examples = batch::read_examples(&pipeline, data, &procedure.group_by)?;
+    let names = data.iter().map(|p| p.display().to_string()).collect();
+    let model = training::train(&pipeline.specs(), &examples, &procedure.config(), names)?;
     std::fs::write(out, model.to_json()).map_err(|source| Error::Io {
         path: out.to_owned(),
         source,
     })?;
+    let t = &model.training;
+    let dropped: Vec<&str> = t.dropped.iter().map(|d| d.feature.as_str()).collect();
     eprintln!(
-        "chaff: trained on {} reliable and {} unreliable examples; model written to {}",
-        model.training.reliable,
-        model.training.unreliable,
+        "chaff: trained on {} reliable and {} unreliable examples in {} groups; alpha {} \
+         (grouped {}-fold CV), threshold {}, dropped by sign constraints: {}; model written to {}",
+        t.reliable,
+        t.unreliable,
+        t.groups,
+        t.alpha,
+        t.folds,
+        t.threshold,
+        if dropped.is_empty() {
+            "none".to_owned()
+        } else {
+            dropped.join(", ")
+        },
         out.display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn eval(data: &[PathBuf], model: Option<&Path>, threshold: f64) -> Result<ExitCode, Error> {
-    let scorer = scorer(model)?;
-    let examples = labeled_features(scorer.pipeline(), data)?;
-    let scored: Vec<(f64, bool)> = examples
-        .iter()
-        .map(|(values, reliable)| (scorer.model().reliability(values), *reliable))
-        .collect();
-    let confusion = Confusion::at(&scored, threshold);
-    let auc = roc_auc(&scored).map_or("n/a (one label only)".to_owned(), |a| format!("{a:.3}"));
-    let mut out = io::stdout().lock();
-    let text = format!(
-        "documents   {}\nROC-AUC     {auc}\naccuracy    {:.3}  (threshold {threshold})\n\n\
-         confusion matrix      scored reliable  scored unreliable\n\
-         labelled reliable     {:>15}  {:>17}\n\
-         labelled unreliable   {:>15}  {:>17}\n",
-        scored.len(),
-        confusion.accuracy(),
-        confusion.true_reliable,
-        confusion.false_unreliable,
-        confusion.false_reliable,
-        confusion.true_unreliable,
-    );
-    out.write_all(text.as_bytes()).map_err(stdout_error)?;
-    let ids: Vec<&'static str> = scorer.specs().iter().map(|s| s.id).collect();
-    let share = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{:.1}%", 100.0 * x));
-    let mut table = "\nsignal    fires on reliable  fires on unreliable\n".to_owned();
-    for f in chaff::metrics::firing(&ids, &examples) {
-        table.push_str(&format!(
-            "{}  {:>17}  {:>19}\n",
-            f.signal,
-            share(f.reliable),
-            share(f.unreliable)
-        ));
-    }
-    out.write_all(table.as_bytes()).map_err(stdout_error)?;
+fn eval(
+    data: &[PathBuf],
+    model: Option<&Path>,
+    folds: Option<usize>,
+    threshold: Option<f64>,
+    procedure: &Procedure,
+) -> Result<ExitCode, Error> {
+    let pipeline = Pipeline::default();
+    let examples = batch::read_examples(&pipeline, data, &procedure.group_by)?;
+    let specs = pipeline.specs();
+    let (predictions, heading) = match folds {
+        Some(folds) => {
+            let config = TrainConfig {
+                folds,
+                ..procedure.config()
+            };
+            let predictions = training::cross_validate(&specs, &examples, &config)?;
+            let groups = examples
+                .iter()
+                .map(|e| e.group.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+            let heading = format!(
+                "grouped {folds}-fold cross-validation of the training procedure ({groups} \
+                 groups by `{}`; no group in both the training and the test part of a fold)",
+                procedure.group_by
+            );
+            (predictions, heading)
+        }
+        None => {
+            let scorer = scorer(model)?;
+            let predictions = examples
+                .iter()
+                .map(|e| training::Prediction {
+                    reliability: scorer.model().reliability(&e.features),
+                    threshold: scorer.model().threshold(),
+                })
+                .collect();
+            let origin = model.map_or("the built-in model".to_owned(), |p| p.display().to_string());
+            (predictions, format!("{origin}, as trained"))
+        }
+    };
+    let text = render::evaluation(&heading, &specs, &examples, &predictions, threshold);
+    io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,16 +5,14 @@
 //! logit is exactly `intercept + Σ weight × standardised value`, and each term is that feature's
 //! contribution to the score.
 
-use linfa::prelude::*;
-use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::signals::SignalSpec;
+use crate::training::Provenance;
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A verdict word and the lowest reliability that earns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,19 +21,6 @@ pub struct VerdictCut {
     pub min_reliability: f64,
     /// The word shown.
     pub verdict: String,
-}
-
-/// How and on what a model was trained.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TrainingInfo {
-    /// The data files.
-    pub data: Vec<String>,
-    /// Examples labelled reliable.
-    pub reliable: usize,
-    /// Examples labelled unreliable.
-    pub unreliable: usize,
-    /// L2 regularisation strength.
-    pub alpha: f64,
 }
 
 /// A trained model, as stored in JSON.
@@ -57,8 +42,8 @@ pub struct Model {
     pub intercept: f64,
     /// Verdict words, highest cut first.
     pub verdicts: Vec<VerdictCut>,
-    /// Provenance.
-    pub training: TrainingInfo,
+    /// How it was trained: data, choices, dropped features, calibration, threshold.
+    pub training: Provenance,
 }
 
 /// The hash of a feature schema: FNV-1a over each signal's id, version, family and polarity.
@@ -175,6 +160,11 @@ impl Model {
         sigmoid(self.contributions(values).0)
     }
 
+    /// The decision threshold: below it a document is called unreliable.
+    pub fn threshold(&self) -> f64 {
+        self.training.threshold
+    }
+
     /// The verdict word for a reliability.
     pub fn verdict(&self, reliability: f64) -> &str {
         self.verdicts
@@ -183,80 +173,6 @@ impl Model {
             .or(self.verdicts.last())
             .map_or("unknown", |cut| cut.verdict.as_str())
     }
-}
-
-/// Options for [`train`].
-#[derive(Debug, Clone)]
-pub struct TrainOptions {
-    /// L2 regularisation strength.
-    pub alpha: f64,
-    /// The data files, recorded in the model.
-    pub data: Vec<String>,
-}
-
-/// Fits a model on feature vectors labelled reliable (`true`) or unreliable (`false`).
-pub fn train(
-    specs: &[&SignalSpec],
-    examples: &[(Vec<f64>, bool)],
-    options: &TrainOptions,
-) -> Result<Model, Error> {
-    let n = specs.len();
-    let reliable = examples.iter().filter(|(_, label)| *label).count();
-    let unreliable = examples.len() - reliable;
-    if reliable == 0 || unreliable == 0 {
-        return Err(Error::Training(format!(
-            "both labels are needed; found {reliable} reliable and {unreliable} unreliable examples"
-        )));
-    }
-    if !(options.alpha.is_finite() && options.alpha >= 0.0) {
-        return Err(Error::Training(format!(
-            "alpha must be a finite number >= 0, not {}",
-            options.alpha
-        )));
-    }
-    let transformed = Array2::from_shape_fn((examples.len(), n), |(row, col)| {
-        transform(examples[row].0[col])
-    });
-    let mean = transformed
-        .mean_axis(ndarray::Axis(0))
-        .unwrap_or_else(|| Array1::zeros(n));
-    let scale = transformed
-        .std_axis(ndarray::Axis(0), 0.0)
-        .mapv(|s| if s > 1e-12 { s } else { 1.0 });
-    let standardised = (&transformed - &mean) / &scale;
-    let targets: Array1<&str> = examples
-        .iter()
-        .map(|(_, label)| if *label { "reliable" } else { "unreliable" })
-        .collect();
-    let dataset = Dataset::new(standardised, targets);
-    let fitted = LogisticRegression::default()
-        .alpha(options.alpha)
-        .max_iterations(1000)
-        .fit(&dataset)
-        .map_err(|e| Error::Training(e.to_string()))?;
-    // linfa-logistic 0.8.1 picks the positive class itself (the more frequent label): read it
-    // rather than assume it, and turn the model so that it always predicts "reliable".
-    let sign = if fitted.labels().pos.class == "reliable" {
-        1.0
-    } else {
-        -1.0
-    };
-    Ok(Model {
-        format_version: FORMAT_VERSION,
-        schema_hash: schema_hash(specs.iter().copied()),
-        features: specs.iter().map(|s| s.id.to_owned()).collect(),
-        mean: mean.to_vec(),
-        scale: scale.to_vec(),
-        weights: fitted.params().iter().map(|w| sign * w).collect(),
-        intercept: sign * fitted.intercept(),
-        verdicts: default_verdicts(),
-        training: TrainingInfo {
-            data: options.data.clone(),
-            reliable,
-            unreliable,
-            alpha: options.alpha,
-        },
-    })
 }
 
 #[cfg(test)]
@@ -268,61 +184,41 @@ mod tests {
         registry().iter().map(|s| s.spec()).collect()
     }
 
-    /// Feature vectors where feature 0 marks unreliable documents.
-    fn toy_examples(n: usize, reliable_majority: bool) -> Vec<(Vec<f64>, bool)> {
-        let width = specs().len();
-        (0..n)
-            .map(|i| {
-                let reliable = if reliable_majority {
-                    i % 3 != 0
-                } else {
-                    i % 3 == 0
-                };
-                let mut values = vec![0.0; width];
-                values[0] = if reliable { 0.0 } else { 5.0 + (i % 4) as f64 };
-                values[1] = (i % 5) as f64; // noise
-                (values, reliable)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn training_predicts_reliable_whichever_class_is_more_frequent() {
-        let options = TrainOptions {
-            alpha: 0.1,
-            data: vec![],
-        };
-        for majority in [true, false] {
-            let examples = toy_examples(60, majority);
-            let model = train(&specs(), &examples, &options).unwrap();
-            assert!(model.weights[0] < 0.0, "feature 0 marks unreliable text");
-            let clean = model.reliability(&examples.iter().find(|e| e.1).unwrap().0);
-            let spammy = model.reliability(&examples.iter().find(|e| !e.1).unwrap().0);
-            assert!(clean > 0.5 && spammy < 0.5, "{clean} vs {spammy}");
+    /// A model by hand: feature 0 lowers reliability, feature 1 raises it.
+    fn model() -> Model {
+        let specs = specs();
+        let n = specs.len();
+        let mut weights = vec![0.0; n];
+        weights[0] = -1.5;
+        weights[1] = 0.5;
+        Model {
+            format_version: FORMAT_VERSION,
+            schema_hash: schema_hash(specs.iter().copied()),
+            features: specs.iter().map(|s| s.id.to_owned()).collect(),
+            mean: vec![0.25; n],
+            scale: vec![0.5; n],
+            weights,
+            intercept: 0.3,
+            verdicts: default_verdicts(),
+            training: Provenance::default(),
         }
     }
 
     #[test]
     fn contributions_sum_to_the_logit() {
-        let options = TrainOptions {
-            alpha: 0.1,
-            data: vec![],
-        };
-        let model = train(&specs(), &toy_examples(30, true), &options).unwrap();
+        let model = model();
         let values: Vec<f64> = (0..model.features.len()).map(|i| i as f64 * 0.7).collect();
         let (logit, contributions) = model.contributions(&values);
         let sum: f64 = model.intercept + contributions.iter().sum::<f64>();
         assert!((logit - sum).abs() < 1e-12);
         assert!((model.reliability(&values) - sigmoid(sum)).abs() < 1e-12);
+        let expected = -1.5 * (transform(0.0) - 0.25) / 0.5;
+        assert!((contributions[0] - expected).abs() < 1e-12);
     }
 
     #[test]
     fn refuses_a_model_for_other_signals() {
-        let options = TrainOptions {
-            alpha: 0.1,
-            data: vec![],
-        };
-        let model = train(&specs(), &toy_examples(30, true), &options).unwrap();
+        let model = model();
         let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
         json["features"][0] = "SPUN999".into();
         let err = Model::from_json(&json.to_string(), "old.json", &specs()).unwrap_err();
@@ -333,33 +229,18 @@ mod tests {
         let err = Model::from_json(&json.to_string(), "old.json", &specs()).unwrap_err();
         assert!(err.to_string().contains("schema hash"), "{err}");
 
-        let reread = Model::from_json(&model.to_json(), "same.json", &specs()).unwrap();
-        assert_eq!(reread, model);
-    }
+        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+        json["scale"][2] = 0.0.into();
+        let err = Model::from_json(&json.to_string(), "zero.json", &specs()).unwrap_err();
+        assert!(err.to_string().contains("scale"), "{err}");
 
-    #[test]
-    fn training_needs_both_labels() {
-        let mut examples = toy_examples(10, true);
-        examples.retain(|e| e.1);
-        let options = TrainOptions {
-            alpha: 0.1,
-            data: vec![],
-        };
-        assert!(train(&specs(), &examples, &options).is_err());
+        let reread = Model::from_json(&model.to_json(), "same.json", &specs()).unwrap();
+        assert_eq!(reread, model, "JSON round trip is exact");
     }
 
     #[test]
     fn verdicts_follow_the_cuts() {
-        let mut model = train(
-            &specs(),
-            &toy_examples(30, true),
-            &TrainOptions {
-                alpha: 0.1,
-                data: vec![],
-            },
-        )
-        .unwrap();
-        model.verdicts = default_verdicts();
+        let model = model();
         assert_eq!(model.verdict(0.9), "reliable");
         assert_eq!(model.verdict(0.6), "mixed");
         assert_eq!(model.verdict(0.3), "low quality");

@@ -281,6 +281,103 @@ pub fn features(specs: &[&SignalSpec], one: Option<&SignalSpec>) -> String {
     out
 }
 
+/// The evaluation report: ranking, probability and threshold figures, the confusion matrix, the
+/// calibration table and how often each signal fires per label.
+pub fn evaluation(
+    heading: &str,
+    specs: &[&SignalSpec],
+    examples: &[crate::training::Example],
+    predictions: &[crate::training::Prediction],
+    threshold: Option<f64>,
+) -> String {
+    use crate::metrics::{
+        average_precision, brier, calibration, expected_calibration_error, firing, roc_auc,
+    };
+    let scored: Vec<(f64, bool)> = predictions
+        .iter()
+        .zip(examples)
+        .map(|(p, e)| (p.reliability, e.reliable))
+        .collect();
+    let flagged: Vec<(f64, bool)> = scored.iter().map(|&(p, l)| (1.0 - p, l)).collect();
+    let figure =
+        |x: Option<f64>| x.map_or("n/a (one label only)".to_owned(), |x| format!("{x:.3}"));
+    let reliable = scored.iter().filter(|s| s.1).count();
+    let mut out = String::new();
+    let _ = writeln!(out, "{heading}");
+    let _ = writeln!(
+        out,
+        "documents       {} ({} reliable, {} unreliable)",
+        scored.len(),
+        reliable,
+        scored.len() - reliable
+    );
+    let _ = writeln!(out, "ROC-AUC         {}", figure(roc_auc(&scored)));
+    let _ = writeln!(
+        out,
+        "PR-AUC          {} (finding unreliable; base rate {:.3})",
+        figure(average_precision(&flagged, false)),
+        (scored.len() - reliable) as f64 / scored.len().max(1) as f64
+    );
+    let _ = writeln!(out, "Brier score     {:.4}", brier(&scored));
+    let _ = writeln!(
+        out,
+        "ECE (10 bins)   {:.4}",
+        expected_calibration_error(&scored, 10)
+    );
+    let mut confusion = crate::metrics::Confusion::default();
+    for (p, e) in predictions.iter().zip(examples) {
+        let cut = threshold.unwrap_or(p.threshold);
+        confusion = confusion.add(p.reliability >= cut, e.reliable);
+    }
+    let described = match threshold {
+        Some(t) => format!("threshold {t}"),
+        None => "each model's own threshold".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "accuracy        {:.3} ({described}); balanced accuracy {:.3}",
+        confusion.accuracy(),
+        confusion.balanced_accuracy()
+    );
+    let _ = writeln!(
+        out,
+        "\nconfusion matrix      called reliable  called unreliable\n\
+         labelled reliable     {:>15}  {:>17}\n\
+         labelled unreliable   {:>15}  {:>17}",
+        confusion.true_reliable,
+        confusion.false_unreliable,
+        confusion.false_reliable,
+        confusion.true_unreliable,
+    );
+    let _ = writeln!(out, "\ncalibration   predicted  observed  documents");
+    for bin in calibration(&scored, 10) {
+        if bin.count > 0 {
+            let _ = writeln!(
+                out,
+                "{:.1}-{:.1}       {:>9.3}  {:>8.3}  {:>9}",
+                bin.from, bin.to, bin.predicted, bin.observed, bin.count
+            );
+        }
+    }
+    let ids: Vec<&'static str> = specs.iter().map(|s| s.id).collect();
+    let features: Vec<(Vec<f64>, bool)> = examples
+        .iter()
+        .map(|e| (e.features.clone(), e.reliable))
+        .collect();
+    let share = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{:.1}%", 100.0 * x));
+    let _ = writeln!(out, "\nsignal    fires on reliable  fires on unreliable");
+    for f in firing(&ids, &features) {
+        let _ = writeln!(
+            out,
+            "{}  {:>17}  {:>19}",
+            f.signal,
+            share(f.reliable),
+            share(f.unreliable)
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

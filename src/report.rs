@@ -18,6 +18,8 @@ pub struct Report {
     pub reliability: f64,
     /// The model's word for that probability.
     pub verdict: String,
+    /// True when the reliability is below the model's decision threshold.
+    pub flagged: bool,
     /// True when the document is too short for the score to mean much.
     pub insufficient_text: bool,
     /// Plain text or HTML.
@@ -154,6 +156,7 @@ impl Report {
         Report {
             reliability,
             verdict: model.verdict(reliability).to_owned(),
+            flagged: reliability < model.threshold(),
             insufficient_text: words < MIN_WORDS,
             format: doc.format,
             words,

@@ -365,7 +365,7 @@ fn train_then_eval_and_score_with_the_trained_model() {
     let model = dir.path().join("model.json");
     let data = examples().join("labeled.jsonl");
     chaff()
-        .args(["train", "--alpha", "1.0", "--data"])
+        .args(["train", "--data"])
         .arg(&data)
         .arg("--out")
         .arg(&model)
@@ -373,7 +373,7 @@ fn train_then_eval_and_score_with_the_trained_model() {
         .success();
     let first = std::fs::read(&model).unwrap();
     chaff()
-        .args(["train", "--alpha", "1.0", "--data"])
+        .args(["train", "--data"])
         .arg(&data)
         .arg("--out")
         .arg(&model)

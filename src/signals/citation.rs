@@ -348,3 +348,35 @@ pub(super) fn byline() -> super::PatternRate {
         .join("|"),
     )
 }
+
+const PRESS_RELEASE: SignalSpec = SignalSpec {
+    id: "CITE005",
+    version: 1,
+    family: Family::Citation,
+    polarity: Polarity::Concern,
+    name: "press-release-reliance",
+    message: "findings taken from a press release, statement or conference talk",
+    unit: PER_THOUSAND,
+    doc: "What it detects: stories built on announcements rather than published, reviewed work: \
+          \"in a press release\", \"the company said in a statement\", \"presented at the annual \
+          meeting\", \"announced\".\n\
+          Why it lowers reliability: HealthNewsReview.org's criterion \"does the story rely on a \
+          news release?\"; conference results and company statements have not been peer reviewed.\n\
+          Example: \"The company announced the results in a press release; they were presented at \
+          the annual meeting.\"",
+    fires_on: &[
+        "The company announced the results in a press release; they were presented at the annual \
+         meeting.",
+    ],
+    quiet_on: &["The results were published in the journal Lancet after peer review."],
+};
+
+/// CITE005: reliance on press releases and conference talks.
+pub(super) fn press_release(stemmer: &rust_stemmers::Stemmer) -> super::PhraseRate {
+    super::PhraseRate::builtin(
+        &PRESS_RELEASE,
+        include_str!("../../data/lexicons/press_release.tsv"),
+        1,
+        stemmer,
+    )
+}

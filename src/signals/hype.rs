@@ -263,3 +263,31 @@ impl Signal for RepeatedSentences {
         }
     }
 }
+
+const NOVELTY_HYPE: SignalSpec = SignalSpec {
+    id: "HYPE008",
+    version: 1,
+    family: Family::Hype,
+    polarity: Polarity::Concern,
+    name: "novelty-promise",
+    message: "promise and novelty words that oversell early findings",
+    unit: PER_THOUSAND,
+    doc: "What it detects: the words news stories use to sell early findings as hope (\"promising\", \
+          \"hope\", \"exciting\", \"could one day\", \"paves the way\", \"potential\", \"first of \
+          its kind\"), as a rate per 1,000 words.\n\
+          Why it lowers reliability: HealthNewsReview.org reviewers marked stories down for \
+          selling promise instead of results; these words carry the promise.\n\
+          Example: \"The promising compound could one day pave the way for a cure.\"",
+    fires_on: &["The promising compound could one day pave the way for a cure."],
+    quiet_on: &["The compound lowered tumour size in mice; no human trial has been done."],
+};
+
+/// HYPE008: novelty and promise words.
+pub(super) fn novelty_promise(stemmer: &Stemmer) -> PhraseRate {
+    PhraseRate::builtin(
+        &NOVELTY_HYPE,
+        include_str!("../../data/lexicons/novelty_hype.tsv"),
+        1,
+        stemmer,
+    )
+}

@@ -23,6 +23,7 @@ use crate::lexicon::{Entry, PhraseMatch, PhraseSet};
 pub use citation::{ReferenceList, SupportMarkers, UnsupportedClaims};
 pub use commercial::AffiliateLinks;
 pub use hype::RepeatedSentences;
+pub use quality::StoryDepth;
 pub use synonym_swap::SynonymSwaps;
 
 /// The family a signal belongs to.
@@ -162,10 +163,12 @@ pub fn registry() -> Vec<Box<dyn Signal>> {
         Box::new(hype::invented_anecdotes()),
         Box::new(hype::question_headings()),
         Box::new(RepeatedSentences),
+        Box::new(hype::novelty_promise(&stemmer)),
         Box::new(UnsupportedClaims::new(&stemmer)),
         Box::new(SupportMarkers::new()),
         Box::new(ReferenceList::new()),
         Box::new(citation::byline()),
+        Box::new(citation::press_release(&stemmer)),
         Box::new(commercial::calls_to_action(&stemmer)),
         Box::new(commercial::sales_pricing()),
         Box::new(commercial::follow_prompts(&stemmer)),
@@ -179,6 +182,9 @@ pub fn registry() -> Vec<Box<dyn Signal>> {
         Box::new(quality::independent(&stemmer)),
         Box::new(quality::conflicts(&stemmer)),
         Box::new(quality::alternatives(&stemmer)),
+        Box::new(quality::caveats(&stemmer)),
+        Box::new(quality::expert_quotes(&stemmer)),
+        Box::new(StoryDepth),
     ]
 }
 

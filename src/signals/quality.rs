@@ -3,7 +3,8 @@
 
 use rust_stemmers::Stemmer;
 
-use super::{Family, PhraseRate, Polarity, SignalSpec, PER_THOUSAND};
+use super::{Family, Hit, Measurement, PhraseRate, Polarity, Signal, SignalSpec, PER_THOUSAND};
+use crate::document::Document;
 
 /// Builds a quality signal from its lexicon and an optional pattern.
 fn quality(
@@ -239,4 +240,129 @@ pub(super) fn alternatives(stemmer: &Stemmer) -> PhraseRate {
         None,
         stemmer,
     )
+}
+
+const CAVEATS: SignalSpec = SignalSpec {
+    id: "QUAL008",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "caveats",
+    message: "a caveat or hedge: the text says what is not known",
+    unit: PER_THOUSAND,
+    doc: "What it detects: caveats and hedges (\"however\", \"but\", \"might\", \"it is not clear \
+          whether\", \"too early\", \"more research is needed\").\n\
+          Why it raises reliability: careful health writing says what the evidence does not show; \
+          HealthNewsReview.org marked stories down for overclaiming.\n\
+          Example: \"The drug helped, but it is not clear whether the effect lasts.\"",
+    fires_on: &["The drug helped, but it is not clear whether the effect lasts."],
+    quiet_on: &["The drug works and the effect lasts for life."],
+};
+
+/// QUAL008: caveats and hedges.
+pub(super) fn caveats(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &CAVEATS,
+        include_str!("../../data/lexicons/quality_caveats.tsv"),
+        None,
+        stemmer,
+    )
+}
+
+const EXPERT_QUOTES: SignalSpec = SignalSpec {
+    id: "QUAL009",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "named-expert-quoted",
+    message: "a named doctor or researcher is quoted",
+    unit: PER_THOUSAND,
+    doc:
+        "What it detects: quotations attributed to named experts (\"said Dr. Ana Ruiz\", \"Dr. \
+          Lee said\", \"said John Smith, a professor of medicine at\", \"told Reuters Health\").\n\
+          Why it raises reliability: a named, reachable source stands behind the claims; \
+          anonymous \"experts\" do not.\n\
+          Example: \"\\\"The benefit is small,\\\" said Dr. Ana Ruiz, a cardiologist at Stanford.\"",
+    fires_on: &["\"The benefit is small,\" said Dr. Ana Ruiz, a cardiologist at Stanford."],
+    quiet_on: &["Experts say the benefit is small."],
+};
+
+/// QUAL009: named experts quoted.
+pub(super) fn expert_quotes(stemmer: &Stemmer) -> PhraseRate {
+    quality(
+        &EXPERT_QUOTES,
+        include_str!("../../data/lexicons/quality_quotes.tsv"),
+        Some(
+            r"(?-u:\b)Dr\.? [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z'’-]+ said(?-u:\b)|(?-u:\b)said [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z'’-]+, (?:a|an|the|who|director|professor|chief|head)(?-u:\b)",
+        ),
+        stemmer,
+    )
+}
+
+const DEPTH: SignalSpec = SignalSpec {
+    id: "QUAL010",
+    version: 1,
+    family: Family::Quality,
+    polarity: Polarity::Support,
+    name: "story-depth",
+    message: "the story is long enough to cover the criteria",
+    unit: "thousands of words, for texts of 300 words or more (0 below)",
+    doc: "What it detects: the length of the text, in thousands of words, from 300 words up. \
+          Evidence points at the opening sentence.\n\
+          Why it raises reliability: costs, benefits in numbers, harms, the quality of the \
+          evidence, independent voices and alternatives take room; in the FakeHealth reviews, \
+          stories too short to hold them rarely met HealthNewsReview.org's criteria.\n\
+          Example: a 900-word story has the value 0.9.",
+    fires_on: &[
+        "Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor. \
+         Flu shots work. They are safe for most people. Side effects are mild. Ask a doctor.",
+    ],
+    quiet_on: &["Flu shots work. Ask a doctor."],
+};
+
+/// Below this many words the depth value is 0.
+const MIN_DEPTH_WORDS: usize = 300;
+
+/// QUAL010: story depth.
+#[derive(Debug, Default)]
+pub struct StoryDepth;
+
+impl Signal for StoryDepth {
+    fn spec(&self) -> &'static SignalSpec {
+        &DEPTH
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let words = doc.word_count();
+        if words < MIN_DEPTH_WORDS {
+            return Measurement::default();
+        }
+        let opening = doc.sentences.first().cloned().unwrap_or(0..0);
+        Measurement {
+            value: words as f64 / 1000.0,
+            hits: vec![Hit {
+                start: opening.start,
+                end: opening.end,
+                note: Some(format!("the text runs to {words} words")),
+            }],
+        }
+    }
 }
