@@ -349,6 +349,32 @@ pub fn evaluation(
         confusion.false_reliable,
         confusion.true_unreliable,
     );
+    let _ = writeln!(
+        out,
+        "\nverdict        reliable  unreliable  (cut around each model's threshold)"
+    );
+    let mut verdicts: Vec<(String, usize, usize)> = Vec::new();
+    for (p, e) in predictions.iter().zip(examples) {
+        let cuts = crate::training::verdicts_around(threshold.unwrap_or(p.threshold));
+        let word = cuts
+            .iter()
+            .find(|c| p.reliability >= c.min_reliability)
+            .map_or("", |c| c.verdict.as_str());
+        match verdicts.iter_mut().find(|v| v.0 == word) {
+            Some(v) if e.reliable => v.1 += 1,
+            Some(v) => v.2 += 1,
+            None => verdicts.push((
+                word.to_owned(),
+                usize::from(e.reliable),
+                usize::from(!e.reliable),
+            )),
+        }
+    }
+    let order = ["reliable", "mixed", "low quality", "likely spam"];
+    verdicts.sort_by_key(|v| order.iter().position(|o| *o == v.0).unwrap_or(order.len()));
+    for (word, reliable, unreliable) in verdicts {
+        let _ = writeln!(out, "{word:<13} {reliable:>9}  {unreliable:>10}");
+    }
     let _ = writeln!(out, "\ncalibration   predicted  observed  documents");
     for bin in calibration(&scored, 10) {
         if bin.count > 0 {
