@@ -54,6 +54,7 @@ pub struct Document<'a> {
     /// Sentence byte ranges in `text`, in order.
     pub sentences: Vec<Range<usize>>,
     stems: StemText,
+    words: usize,
 }
 
 /// The stems of all tokens laid out for phrase matching: each stem is written as ` stem ` (with a
@@ -144,6 +145,10 @@ impl<'a> Document<'a> {
             });
         }
         let stems = stem_tokens(&text, &tokens, stemmer);
+        let words = tokens
+            .iter()
+            .filter(|t| text[t.start..t.end].chars().any(char::is_alphabetic))
+            .count();
         Document {
             input,
             format,
@@ -155,15 +160,13 @@ impl<'a> Document<'a> {
             tokens,
             sentences,
             stems,
+            words,
         }
     }
 
     /// The number of words that contain a letter (numbers do not count).
     pub fn word_count(&self) -> usize {
-        self.tokens
-            .iter()
-            .filter(|t| self.text[t.start..t.end].chars().any(char::is_alphabetic))
-            .count()
+        self.words
     }
 
     /// The text of a token.

@@ -132,7 +132,7 @@ pub(super) fn generation_artefacts() -> PatternRate {
         &GENERATION_ARTEFACTS,
         &[
             // an outline bullet that instructs the writer and points at "here" or "this section"
-            r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]*(?:Explain|Describe|Discuss|Include|Add|Insert|Mention|Provide|List|Write|Highlight|Summarize|Summarise|Introduce|Outline|Elaborate on|Expand on|Talk about)\b[^\n]{0,160}?(?:here|in this section|in this paragraph)[.:]?[ \t]*$",
+            r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]*(?:Explain|Describe|Discuss|Include|Add|Insert|Mention|Provide|List|Write|Highlight|Summarize|Summarise|Introduce|Outline|Elaborate on|Expand on|Talk about)(?-u:\b)[^\n]{0,160}?(?:here|in this section|in this paragraph)[.:]?[ \t]*$",
             // template placeholders
             r"\[(?i:insert|add|your|company|brand|product|name of|link to|keyword|placeholder)[^\]\n]{0,40}\]",
             // chatbot turns

@@ -336,14 +336,24 @@ impl Signal for PatternRate {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
+        // Find matches with the fast engine; run the slower capture search only on the matched
+        // span, and only when the pattern names the part to report.
+        let has_hit_group = self.pattern.capture_names().any(|n| n == Some("hit"));
         let hits: Vec<Hit> = self
             .pattern
-            .captures_iter(&doc.text)
-            .filter_map(|c| c.name("hit").or_else(|| c.get(0)))
-            .filter(|m| (self.filter)(m.as_str()))
-            .map(|m| Hit {
-                start: m.start(),
-                end: m.end(),
+            .find_iter(&doc.text)
+            .filter_map(|m| {
+                if !has_hit_group {
+                    return Some((m.start(), m.end()));
+                }
+                let captures = self.pattern.captures_at(&doc.text[..m.end()], m.start())?;
+                let part = captures.name("hit").unwrap_or(m);
+                Some((part.start(), part.end()))
+            })
+            .filter(|&(start, end)| (self.filter)(&doc.text[start..end]))
+            .map(|(start, end)| Hit {
+                start,
+                end,
                 note: None,
             })
             .collect();

@@ -92,8 +92,11 @@ impl SynonymSwaps {
             let a = unit_before(&doc.text[before.end..token.start], doc.token_text(before));
             let b = unit_after(&doc.text[token.end..after.start], doc.token_text(after));
             let mut likely = self.synonyms.synonyms(word).peekable();
+            if likely.peek().is_none() {
+                continue;
+            }
             let found = self.bigrams.count(a, word) + self.bigrams.count(word, b);
-            if likely.peek().is_none() || found > 1 {
+            if found > 1 {
                 continue;
             }
             let best = likely
