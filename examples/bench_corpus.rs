@@ -51,14 +51,24 @@ fn main() -> std::io::Result<()> {
         );
         let line = serde_json::json!({"id": format!("doc-{id}"), "text": text}).to_string();
         writeln!(text_out, "{line}")?;
-        writeln!(html_out, "{}", serde_json::json!({"id": format!("doc-{id}"), "html": html}))?;
+        writeln!(
+            html_out,
+            "{}",
+            serde_json::json!({"id": format!("doc-{id}"), "html": html})
+        )?;
         written += line.len() + 1;
         id += 1;
     }
-    eprintln!("{id} documents, {} MB of text, in {}", written / (1024 * 1024), dir.display());
+    eprintln!(
+        "{id} documents, {} MB of text, in {}",
+        written / (1024 * 1024),
+        dir.display()
+    );
     Ok(())
 }
 
 fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

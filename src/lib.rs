@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod run;
 pub mod signals;
 pub mod source;
 pub mod training;

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome};
 use chaff::render::{self, Styling};
+use chaff::run::{self, Selection};
 use chaff::training::{self, TrainConfig};
 use chaff::{Error, Pipeline, Scorer};
 
@@ -41,6 +42,18 @@ enum Command {
         /// around it [default: the model's, chosen in training].
         #[arg(long)]
         threshold: Option<f64>,
+        /// Keep only scored records with at least this reliability (errors are always kept).
+        #[arg(long)]
+        min_reliability: Option<f64>,
+        /// Keep only scored records with at most this reliability (errors are always kept).
+        #[arg(long)]
+        max_reliability: Option<f64>,
+        /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
+        #[arg(long, value_delimiter = ',')]
+        fields: Option<Vec<String>>,
+        /// Threads to score on [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Explain one document's score: families, contributions and evidence in context.
     Explain {
@@ -150,7 +163,26 @@ fn main() -> ExitCode {
             model,
             sort,
             threshold,
-        } => score(&paths, jsonl, format, model.as_deref(), sort, threshold),
+            min_reliability,
+            max_reliability,
+            fields,
+            threads,
+        } => {
+            let selection = Selection {
+                min_reliability,
+                max_reliability,
+                fields,
+            };
+            let options = ScoreOptions {
+                jsonl,
+                format,
+                sort,
+                threshold,
+                selection,
+                threads,
+            };
+            score(&paths, model.as_deref(), &options)
+        }
         Command::Explain { path, model } => explain(&path, model.as_deref()),
         Command::Features { id } => features(id.as_deref()),
         Command::Train {
@@ -205,167 +237,264 @@ fn reads_stdin(paths: &[PathBuf]) -> bool {
     paths.is_empty() || paths.iter().all(|p| p.as_os_str() == "-")
 }
 
-fn score(
-    paths: &[PathBuf],
+/// How `chaff score` reads and writes.
+struct ScoreOptions {
     jsonl: bool,
     format: Option<OutputFormat>,
-    model: Option<&Path>,
     sort: bool,
     threshold: Option<f64>,
+    selection: Selection,
+    threads: Option<usize>,
+}
+
+fn score(
+    paths: &[PathBuf],
+    model: Option<&Path>,
+    options: &ScoreOptions,
 ) -> Result<ExitCode, Error> {
-    let scorer = match threshold {
+    let scorer = match options.threshold {
         Some(t) => scorer(model)?.with_threshold(t)?,
         None => scorer(model)?,
     };
-    let format = format.unwrap_or(if io::stdout().is_terminal() {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = options.threads {
+        if threads == 0 {
+            return Err(Error::Internal("--threads must be at least 1".to_owned()));
+        }
+        builder = builder.num_threads(threads);
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| Error::Internal(format!("thread pool: {e}")))?;
+    pool.install(|| score_on_pool(paths, &scorer, options))
+}
+
+fn score_on_pool(
+    paths: &[PathBuf],
+    scorer: &Scorer,
+    options: &ScoreOptions,
+) -> Result<ExitCode, Error> {
+    let format = options.format.unwrap_or(if io::stdout().is_terminal() {
         OutputFormat::Table
     } else {
         OutputFormat::Jsonl
     });
-    let mut out = BufWriter::new(io::stdout().lock());
-    let mut failed = false;
-    let mut collected = Vec::new();
-    // JSON Lines output is written as records come, so a pipeline sees results before input
-    // ends; sorting needs them all first.
-    let streaming = format == OutputFormat::Jsonl && !sort;
-    let mut emit = |outcome: Outcome| -> Result<(), Error> {
-        failed |= matches!(outcome, Outcome::Failed { .. });
-        if streaming {
-            writeln!(out, "{}", outcome.to_json()).map_err(stdout_error)?;
-        } else {
-            collected.push(outcome);
-        }
-        Ok(())
+    let mut sink = Sink::new(format, options.sort, &options.selection);
+    let warn = |message: String| eprintln!("chaff: warning: {message}");
+    let stdin = reads_stdin(paths);
+    let entries = if stdin {
+        Vec::new()
+    } else if options.jsonl {
+        expand_globs(paths)?.into_iter().map(Ok).collect()
+    } else {
+        batch::expand_paths(&expand_globs(paths)?)?
     };
-    if jsonl {
-        score_jsonl(&scorer, paths, &mut emit)?;
-    } else if reads_stdin(paths) {
+    let bar = progress_bar(if stdin {
+        None
+    } else {
+        Some(run::total_bytes(&entries))
+    });
+    let progress = |bytes: u64| bar.inc(bytes);
+    let mut emit = |outcome: Outcome| sink.push(outcome);
+    if options.jsonl && stdin {
+        run::score_jsonl(
+            scorer,
+            io::stdin().lock(),
+            None,
+            &mut emit,
+            &warn,
+            &progress,
+        )
+        .map_err(|e| run_error(e, Path::new("stdin")))?;
+    } else if options.jsonl {
+        for path in entries.iter().filter_map(|e| e.as_ref().ok()) {
+            let file = std::fs::File::open(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let name = path.display().to_string();
+            let reader = io::BufReader::with_capacity(1 << 20, file);
+            run::score_jsonl(scorer, reader, Some(&name), &mut emit, &warn, &progress)
+                .map_err(|e| run_error(e, path))?;
+        }
+    } else if stdin {
         let mut bytes = Vec::new();
         io::stdin().read_to_end(&mut bytes).map_err(stdin_error)?;
-        emit(score_bytes(&scorer, "-", &bytes, None))?;
+        emit(run::score_bytes(
+            scorer,
+            "-".to_owned(),
+            &bytes,
+            None,
+            &warn,
+        ))?;
     } else {
-        for entry in batch::expand_paths(paths)? {
-            let outcome = match entry {
-                Ok(path) => match std::fs::read(&path) {
-                    Ok(bytes) => {
-                        score_bytes(&scorer, &path.display().to_string(), &bytes, Some(&path))
-                    }
-                    Err(e) => failed_file(&path, e.to_string()),
-                },
-                Err((path, reason)) => failed_file(&path, reason),
-            };
-            emit(outcome)?;
-        }
+        run::score_files(scorer, entries, &mut emit, &warn, &progress)?;
     }
-    if sort {
-        collected.sort_by(|a, b| {
-            let key = |o: &Outcome| o.reliability().unwrap_or(f64::INFINITY);
-            key(a).total_cmp(&key(b))
-        });
-    }
-    let text = match format {
-        OutputFormat::Jsonl => collected
-            .iter()
-            .map(|o| format!("{}\n", o.to_json()))
-            .collect(),
-        OutputFormat::Table => {
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            render::table(&collected, Styling { color })
-        }
-        OutputFormat::Json => {
-            let records: Vec<_> = collected.iter().map(Outcome::to_json).collect();
-            let mut json = serde_json::to_string_pretty(&records).unwrap_or_default();
-            json.push('\n');
-            json
-        }
-        OutputFormat::Csv => {
-            render::csv(&collected).map_err(|e| Error::Internal(format!("CSV output: {e}")))?
-        }
-    };
-    out.write_all(text.as_bytes()).map_err(stdout_error)?;
-    out.flush().map_err(stdout_error)?;
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    bar.finish_and_clear();
+    sink.finish()
 }
 
-fn failed_file(path: &Path, error: String) -> Outcome {
-    Outcome::Failed {
-        id: Some(path.display().to_string()),
-        file: None,
-        line: None,
-        error,
-    }
-}
-
-fn score_bytes(scorer: &Scorer, id: &str, bytes: &[u8], path: Option<&Path>) -> Outcome {
-    match batch::load_bytes(bytes, path) {
-        Ok(loaded) => {
-            if loaded.lossy {
-                eprintln!("chaff: warning: {id}: invalid UTF-8 replaced with U+FFFD");
-            }
-            Outcome::from_file(scorer, id.to_owned(), &loaded)
-        }
-        Err(error) => Outcome::Failed {
-            id: Some(id.to_owned()),
-            file: None,
-            line: None,
-            error,
-        },
-    }
-}
-
-fn score_jsonl(
-    scorer: &Scorer,
-    paths: &[PathBuf],
-    emit: &mut impl FnMut(Outcome) -> Result<(), Error>,
-) -> Result<(), Error> {
-    if reads_stdin(paths) {
-        return score_lines(scorer, io::stdin().lock(), Path::new("stdin"), None, emit);
-    }
-    for path in paths {
-        let file = std::fs::File::open(path).map_err(|source| Error::Io {
-            path: path.clone(),
+fn run_error(error: run::RunError<Error>, path: &Path) -> Error {
+    match error {
+        run::RunError::Read(source) => Error::Io {
+            path: path.to_owned(),
             source,
-        })?;
-        let name = Some(path.display().to_string());
-        score_lines(scorer, io::BufReader::new(file), path, name, emit)?;
+        },
+        run::RunError::Emit(e) => e,
     }
-    Ok(())
 }
 
-/// Scores each line of one JSON Lines input, emitting one outcome per line.
-fn score_lines(
-    scorer: &Scorer,
-    reader: impl io::BufRead,
-    origin: &Path,
-    file: Option<String>,
-    emit: &mut impl FnMut(Outcome) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let mut emitted = Ok(());
-    batch::for_each_line(reader, |line, text, lossy| {
-        if emitted.is_err() {
-            return;
+/// Arguments with glob characters are expanded (for shells that do not); others pass as they
+/// are.
+fn expand_globs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for path in paths {
+        let text = path.to_string_lossy();
+        if !text.contains(['*', '?', '[']) || path.exists() {
+            out.push(path.clone());
+            continue;
         }
-        if lossy {
-            eprintln!(
-                "chaff: warning: {}, line {line}: invalid UTF-8 replaced with U+FFFD",
-                origin.display()
+        let matches = glob::glob(&text).map_err(|e| Error::Io {
+            path: path.clone(),
+            source: io::Error::new(io::ErrorKind::InvalidInput, e.to_string()),
+        })?;
+        let before = out.len();
+        out.extend(matches.filter_map(Result::ok));
+        if out.len() == before {
+            return Err(Error::Io {
+                path: path.clone(),
+                source: io::Error::new(io::ErrorKind::NotFound, "no file matches this pattern"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A progress bar with rate and ETA on stderr, when stderr is a terminal and the size is known.
+fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
+    match total {
+        Some(total) if io::stderr().is_terminal() => {
+            let bar = indicatif::ProgressBar::new(total);
+            let style = indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
             );
+            if let Ok(style) = style {
+                bar.set_style(style);
+            }
+            bar
         }
-        let mut outcome = Outcome::from_line(scorer, line, text);
-        if let Outcome::Failed { file: f, .. } = &mut outcome {
-            f.clone_from(&file);
+        _ => indicatif::ProgressBar::hidden(),
+    }
+}
+
+/// One CSV record, quoted as needed, with its line ending.
+fn csv_line(fields: Vec<String>) -> Result<Vec<u8>, Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(&fields)
+        .map_err(|e| Error::Internal(format!("CSV output: {e}")))?;
+    writer
+        .into_inner()
+        .map_err(|e| Error::Internal(format!("CSV output: {e}")))
+}
+
+/// Where outcomes go: streamed as they come (JSON Lines, JSON, CSV), or collected (table, or
+/// any format with --sort).
+struct Sink<'s> {
+    format: OutputFormat,
+    selection: &'s Selection,
+    collect: bool,
+    collected: Vec<Outcome>,
+    out: BufWriter<io::StdoutLock<'static>>,
+    written: usize,
+    failed: bool,
+}
+
+impl<'s> Sink<'s> {
+    fn new(format: OutputFormat, sort: bool, selection: &'s Selection) -> Self {
+        Sink {
+            format,
+            selection,
+            collect: sort || format == OutputFormat::Table,
+            collected: Vec::new(),
+            out: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+            written: 0,
+            failed: false,
         }
-        emitted = emit(outcome);
-    })
-    .map_err(|source| Error::Io {
-        path: origin.to_owned(),
-        source,
-    })?;
-    emitted
+    }
+
+    fn push(&mut self, outcome: Outcome) -> Result<(), Error> {
+        self.failed |= matches!(outcome, Outcome::Failed { .. });
+        if !self.selection.keeps(&outcome) {
+            return Ok(());
+        }
+        if self.collect {
+            self.collected.push(outcome);
+            return Ok(());
+        }
+        self.write(&outcome)
+    }
+
+    fn write(&mut self, outcome: &Outcome) -> Result<(), Error> {
+        match self.format {
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, &self.selection.to_json(outcome))
+                    .map_err(|e| stdout_error(e.into()))?;
+                self.out.write_all(b"\n").map_err(stdout_error)?;
+            }
+            OutputFormat::Json => {
+                let lead: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
+                self.out.write_all(lead).map_err(stdout_error)?;
+                serde_json::to_writer_pretty(&mut self.out, &self.selection.to_json(outcome))
+                    .map_err(|e| stdout_error(e.into()))?;
+            }
+            OutputFormat::Csv => {
+                if self.written == 0 {
+                    self.out
+                        .write_all(&csv_line(render::csv_header())?)
+                        .map_err(stdout_error)?;
+                }
+                let row = csv_line(render::csv_row(outcome))?;
+                self.out.write_all(&row).map_err(stdout_error)?;
+            }
+            OutputFormat::Table => {}
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<ExitCode, Error> {
+        let collected = std::mem::take(&mut self.collected);
+        if self.format == OutputFormat::Table {
+            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let table = render::table(&collected, Styling { color });
+            self.out.write_all(table.as_bytes()).map_err(stdout_error)?;
+        } else {
+            let mut sorted = collected;
+            sorted.sort_by(|a, b| {
+                let key = |o: &Outcome| o.reliability().unwrap_or(f64::INFINITY);
+                key(a).total_cmp(&key(b))
+            });
+            for outcome in &sorted {
+                self.write(outcome)?;
+            }
+        }
+        match self.format {
+            OutputFormat::Json if self.written == 0 => self.out.write_all(b"[]\n"),
+            OutputFormat::Json => self.out.write_all(b"\n]\n"),
+            OutputFormat::Csv if self.written == 0 => {
+                self.out.write_all(&csv_line(render::csv_header())?)
+            }
+            _ => Ok(()),
+        }
+        .map_err(stdout_error)?;
+        self.out.flush().map_err(stdout_error)?;
+        Ok(if self.failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
 }
 
 fn explain(path: &Path, model: Option<&Path>) -> Result<ExitCode, Error> {
@@ -382,7 +511,8 @@ fn explain(path: &Path, model: Option<&Path>) -> Result<ExitCode, Error> {
         (path.display().to_string(), bytes)
     };
     let file = (path.as_os_str() != "-").then_some(path);
-    match score_bytes(&scorer, &id, &bytes, file) {
+    let warn = |message: String| eprintln!("chaff: warning: {message}");
+    match run::score_bytes(&scorer, id.clone(), &bytes, file, &warn) {
         Outcome::Scored { report, .. } => {
             let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let text = render::explain(&id, &report, &scorer.specs(), Styling { color });

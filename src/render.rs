@@ -98,44 +98,45 @@ fn top_reasons(report: &Report, n: usize) -> String {
     }
 }
 
-/// CSV with a header: id, reliability, verdict, flags, family sub-scores, top reasons, error.
-pub fn csv(outcomes: &[Outcome]) -> Result<String, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+/// The CSV header: id, reliability, verdict, flags, family sub-scores, top reasons, error.
+pub fn csv_header() -> Vec<String> {
     let mut header = vec![
         "id".to_owned(),
         "reliability".to_owned(),
         "verdict".to_owned(),
+        "flagged".to_owned(),
         "insufficient_text".to_owned(),
         "words".to_owned(),
     ];
     header.extend(Family::ALL.iter().map(|f| format!("family_{f}")));
     header.extend(["top_reasons".to_owned(), "error".to_owned()]);
-    writer.write_record(&header)?;
-    for outcome in outcomes {
-        let mut row: Vec<String> = vec![outcome.id().unwrap_or_default().to_owned()];
-        match outcome {
-            Outcome::Scored { report, .. } => {
-                row.push(format!("{:.4}", report.reliability));
-                row.push(report.verdict.clone());
-                row.push(report.insufficient_text.to_string());
-                row.push(report.words.to_string());
-                row.extend(report.families.iter().map(|f| format!("{:.4}", f.score)));
-                row.push(top_reasons(report, TABLE_REASONS));
-                row.push(String::new());
-            }
-            Outcome::Failed { line, error, .. } => {
-                row.extend(std::iter::repeat_n(
-                    String::new(),
-                    4 + Family::ALL.len() + 1,
-                ));
-                let place = line.map(|l| format!("line {l}: ")).unwrap_or_default();
-                row.push(format!("{place}{error}"));
-            }
+    header
+}
+
+/// One CSV row, in the order of [`csv_header`].
+pub fn csv_row(outcome: &Outcome) -> Vec<String> {
+    let mut row: Vec<String> = vec![outcome.id().unwrap_or_default().to_owned()];
+    match outcome {
+        Outcome::Scored { report, .. } => {
+            row.push(format!("{:.4}", report.reliability));
+            row.push(report.verdict.clone());
+            row.push(report.flagged.to_string());
+            row.push(report.insufficient_text.to_string());
+            row.push(report.words.to_string());
+            row.extend(report.families.iter().map(|f| format!("{:.4}", f.score)));
+            row.push(top_reasons(report, TABLE_REASONS));
+            row.push(String::new());
         }
-        writer.write_record(&row)?;
+        Outcome::Failed { line, error, .. } => {
+            row.extend(std::iter::repeat_n(
+                String::new(),
+                5 + Family::ALL.len() + 1,
+            ));
+            let place = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            row.push(format!("{place}{error}"));
+        }
     }
-    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    row
 }
 
 /// Width of the family bars in `explain`, each side of zero.

@@ -333,7 +333,7 @@ fn csv_has_a_header_and_a_row_per_document() {
     assert!(lines
         .next()
         .unwrap()
-        .starts_with("id,reliability,verdict,insufficient_text,words,family_spun"));
+        .starts_with("id,reliability,verdict,flagged,insufficient_text,words,family_spun"));
     assert_eq!(lines.count(), 3);
 }
 

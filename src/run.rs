@@ -1,0 +1,281 @@
+//! Batch runs: inputs to outcomes, scored in parallel, emitted in input order, in bounded memory.
+//!
+//! Records are read in chunks (at most [`CHUNK_RECORDS`] records or [`CHUNK_BYTES`] bytes),
+//! each chunk is scored on the current rayon pool, and its outcomes are handed to the caller in
+//! input order before the next chunk is read. Memory stays flat whatever the input size, output
+//! starts after the first chunk, and every input record yields exactly one outcome.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::batch::{for_each_line, load_bytes, Outcome, PathEntry};
+use crate::Scorer;
+
+/// Records scored together at most.
+pub const CHUNK_RECORDS: usize = 256;
+/// Bytes of records scored together at most (a single larger record is scored alone).
+pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
+
+/// What to keep of the outcomes: a reliability range and a list of fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    /// Keep scored records with at least this reliability.
+    pub min_reliability: Option<f64>,
+    /// Keep scored records with at most this reliability.
+    pub max_reliability: Option<f64>,
+    /// Keep only these fields of each JSON record (all when `None`).
+    pub fields: Option<Vec<String>>,
+}
+
+impl Selection {
+    /// True when the outcome passes the reliability filters. Error records always pass: a
+    /// failure is never dropped silently.
+    pub fn keeps(&self, outcome: &Outcome) -> bool {
+        match outcome.reliability() {
+            None => true,
+            Some(r) => {
+                self.min_reliability.is_none_or(|min| r >= min)
+                    && self.max_reliability.is_none_or(|max| r <= max)
+            }
+        }
+    }
+
+    /// The outcome as JSON, trimmed to the selected fields (error records keep `id`, `file`,
+    /// `line` and `error` whatever is selected).
+    pub fn to_json(&self, outcome: &Outcome) -> Value {
+        let json = outcome.to_json();
+        let (Some(fields), Value::Object(object)) = (&self.fields, &json) else {
+            return json;
+        };
+        let failed = matches!(outcome, Outcome::Failed { .. });
+        let trimmed: Map<String, Value> = object
+            .iter()
+            .filter(|(k, _)| {
+                fields.iter().any(|f| f == *k)
+                    || (failed && ["id", "file", "line", "error"].contains(&k.as_str()))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Value::Object(trimmed)
+    }
+}
+
+/// Scores JSON Lines from `reader`: one outcome per line, in order, given to `emit` chunk by
+/// chunk. `file` names the input in error records; `warn` receives warnings (invalid UTF-8);
+/// `progress` receives the number of bytes consumed after each chunk.
+pub fn score_jsonl<E>(
+    scorer: &Scorer,
+    reader: impl BufRead,
+    file: Option<&str>,
+    emit: &mut dyn FnMut(Outcome) -> Result<(), E>,
+    warn: &(dyn Fn(String) + Sync),
+    progress: &dyn Fn(u64),
+) -> Result<(), RunError<E>> {
+    let mut chunk: Vec<(usize, String)> = Vec::new();
+    let mut bytes = 0usize;
+    let mut failure: Option<E> = None;
+    let origin = file.unwrap_or("stdin");
+    let mut flush = |chunk: &mut Vec<(usize, String)>, bytes: &mut usize| {
+        if failure.is_some() {
+            chunk.clear();
+            return;
+        }
+        let outcomes: Vec<Outcome> = chunk
+            .par_iter()
+            .map(|(line, text)| {
+                let mut outcome = Outcome::from_line(scorer, *line, text);
+                if let Outcome::Failed { file: f, .. } = &mut outcome {
+                    *f = file.map(str::to_owned);
+                }
+                outcome
+            })
+            .collect();
+        chunk.clear();
+        progress(*bytes as u64);
+        *bytes = 0;
+        for outcome in outcomes {
+            if let Err(e) = emit(outcome) {
+                failure = Some(e);
+                return;
+            }
+        }
+    };
+    for_each_line(reader, |line, text, lossy| {
+        if lossy {
+            warn(format!(
+                "{origin}, line {line}: invalid UTF-8 replaced with U+FFFD"
+            ));
+        }
+        bytes += text.len() + 1;
+        chunk.push((line, text.to_owned()));
+        if chunk.len() >= CHUNK_RECORDS || bytes >= CHUNK_BYTES {
+            flush(&mut chunk, &mut bytes);
+        }
+    })
+    .map_err(RunError::Read)?;
+    flush(&mut chunk, &mut bytes);
+    match failure {
+        Some(e) => Err(RunError::Emit(e)),
+        None => Ok(()),
+    }
+}
+
+/// Scores files (plain text or HTML, detected per file), in parallel chunks, one outcome per
+/// entry, in order. A file that cannot be read or is binary yields an error outcome.
+pub fn score_files<E>(
+    scorer: &Scorer,
+    entries: Vec<PathEntry>,
+    emit: &mut dyn FnMut(Outcome) -> Result<(), E>,
+    warn: &(dyn Fn(String) + Sync),
+    progress: &dyn Fn(u64),
+) -> Result<(), E> {
+    for chunk in entries.chunks(CHUNK_RECORDS) {
+        let outcomes: Vec<(Outcome, u64)> = chunk
+            .par_iter()
+            .map(|entry| match entry {
+                Ok(path) => score_file(scorer, path, warn),
+                Err((path, reason)) => (failed_file(path, reason.clone()), 0),
+            })
+            .collect();
+        for (outcome, bytes) in outcomes {
+            progress(bytes);
+            emit(outcome)?;
+        }
+    }
+    Ok(())
+}
+
+fn score_file(scorer: &Scorer, path: &Path, warn: &(dyn Fn(String) + Sync)) -> (Outcome, u64) {
+    let id = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let size = bytes.len() as u64;
+            (score_bytes(scorer, id, &bytes, Some(path), warn), size)
+        }
+        Err(e) => (failed_file(path, e.to_string()), 0),
+    }
+}
+
+/// Scores the bytes of one document (a file or stdin).
+pub fn score_bytes(
+    scorer: &Scorer,
+    id: String,
+    bytes: &[u8],
+    path: Option<&Path>,
+    warn: &(dyn Fn(String) + Sync),
+) -> Outcome {
+    match load_bytes(bytes, path) {
+        Ok(loaded) => {
+            if loaded.lossy {
+                warn(format!("{id}: invalid UTF-8 replaced with U+FFFD"));
+            }
+            Outcome::from_file(scorer, id, &loaded)
+        }
+        Err(error) => Outcome::Failed {
+            id: Some(id),
+            file: None,
+            line: None,
+            error,
+        },
+    }
+}
+
+fn failed_file(path: &Path, error: String) -> Outcome {
+    Outcome::Failed {
+        id: Some(path.display().to_string()),
+        file: None,
+        line: None,
+        error,
+    }
+}
+
+/// Why a JSON Lines run stopped: the input could not be read, or the output refused a record.
+#[derive(Debug)]
+pub enum RunError<E> {
+    /// Reading the input failed.
+    Read(std::io::Error),
+    /// The `emit` callback failed.
+    Emit(E),
+}
+
+/// The total size of the files of `entries`, for a progress bar.
+pub fn total_bytes(entries: &[PathEntry]) -> u64 {
+    entries
+        .iter()
+        .filter_map(|e| e.as_ref().ok())
+        .filter_map(|p: &PathBuf| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(input: &str) -> Vec<Outcome> {
+        let scorer = Scorer::default();
+        let mut out = Vec::new();
+        let mut emit = |o: Outcome| -> Result<(), ()> {
+            out.push(o);
+            Ok(())
+        };
+        score_jsonl(
+            &scorer,
+            input.as_bytes(),
+            Some("t.jsonl"),
+            &mut emit,
+            &|_| {},
+            &|_| {},
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn one_outcome_per_line_in_order_across_chunks() {
+        let lines: Vec<String> = (0..CHUNK_RECORDS * 2 + 7)
+            .map(|i| {
+                if i % 50 == 3 {
+                    "{broken".to_owned()
+                } else {
+                    format!(r#"{{"id": "r{i}", "text": "Record number {i} is here."}}"#)
+                }
+            })
+            .collect();
+        let outcomes = collect(&lines.join("\n"));
+        assert_eq!(outcomes.len(), lines.len());
+        for (i, outcome) in outcomes.iter().enumerate() {
+            match outcome {
+                Outcome::Scored { id, .. } => assert_eq!(id, &format!("r{i}")),
+                Outcome::Failed { line, file, .. } => {
+                    assert_eq!(*line, Some(i + 1));
+                    assert_eq!(file.as_deref(), Some("t.jsonl"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn selection_filters_scores_but_keeps_errors_and_trims_fields() {
+        let outcomes =
+            collect("{\"id\": \"a\", \"text\": \"Miracle cure! Buy now!\"}\n{\"id\": \"b\"}\n");
+        let selection = Selection {
+            min_reliability: Some(0.999),
+            max_reliability: None,
+            fields: Some(vec!["id".to_owned(), "reliability".to_owned()]),
+        };
+        assert!(!selection.keeps(&outcomes[0]));
+        assert!(
+            selection.keeps(&outcomes[1]),
+            "errors are never filtered out"
+        );
+        let json = selection.to_json(&outcomes[0]);
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["id", "reliability"]);
+        let error = selection.to_json(&outcomes[1]);
+        assert!(error.get("error").is_some() && error.get("line").is_some());
+    }
+}
