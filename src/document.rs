@@ -9,6 +9,7 @@ use std::ops::Range;
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::html::{self, Link};
+use crate::lexicon::{PhraseIndex, PhraseMatch};
 use crate::source::OffsetMap;
 
 /// What kind of text an input is.
@@ -53,8 +54,9 @@ pub struct Document<'a> {
     pub tokens: Vec<Token>,
     /// Sentence byte ranges in `text`, in order.
     pub sentences: Vec<Range<usize>>,
-    stems: StemText,
     words: usize,
+    /// Matches of each lexicon of the pipeline, by lexicon id.
+    phrases: Vec<Vec<PhraseMatch>>,
 }
 
 /// The stems of all tokens laid out for phrase matching: each stem is written as ` stem ` (with a
@@ -117,7 +119,12 @@ pub(crate) fn english_stemmer() -> Stemmer {
 
 impl<'a> Document<'a> {
     /// Builds a document from plain text or HTML.
-    pub(crate) fn new(input: &'a str, format: Format, stemmer: &Stemmer) -> Self {
+    pub(crate) fn new(
+        input: &'a str,
+        format: Format,
+        stemmer: &Stemmer,
+        lexicons: &PhraseIndex,
+    ) -> Self {
         let html::Extracted {
             text,
             map,
@@ -149,6 +156,7 @@ impl<'a> Document<'a> {
             .iter()
             .filter(|t| text[t.start..t.end].chars().any(char::is_alphabetic))
             .count();
+        let phrases = lexicons.find_all(&stems, &text, &tokens);
         Document {
             input,
             format,
@@ -159,8 +167,8 @@ impl<'a> Document<'a> {
             superscripts,
             tokens,
             sentences,
-            stems,
             words,
+            phrases,
         }
     }
 
@@ -191,8 +199,9 @@ impl<'a> Document<'a> {
             .min(self.sentences.len().saturating_sub(1))
     }
 
-    pub(crate) fn stems(&self) -> &StemText {
-        &self.stems
+    /// The matches of lexicon `id` (see [`crate::lexicon::PhraseSet`]).
+    pub(crate) fn phrase_matches(&self, id: usize) -> &[PhraseMatch] {
+        self.phrases.get(id).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -306,7 +315,12 @@ mod tests {
     use super::*;
 
     fn doc(text: &str) -> Document<'_> {
-        Document::new(text, Format::Text, &english_stemmer())
+        Document::new(
+            text,
+            Format::Text,
+            &english_stemmer(),
+            &PhraseIndex::empty(),
+        )
     }
 
     #[test]
@@ -338,8 +352,9 @@ mod tests {
     #[test]
     fn stems_are_lowercased_and_padded() {
         let d = doc("Running CURES");
-        assert_eq!(d.stems().text, " run  cure ");
-        assert_eq!(d.stems().tokens_of(5..11), 1..2);
+        let stems = stem_tokens(&d.text, &d.tokens, &english_stemmer());
+        assert_eq!(stems.text, " run  cure ");
+        assert_eq!(stems.tokens_of(5..11), 1..2);
     }
 
     #[test]

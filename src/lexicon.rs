@@ -7,7 +7,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rust_stemmers::Stemmer;
 
-use crate::document::{stem_pattern, words, Document};
+use crate::document::{stem_pattern, words, Document, StemText, Token};
 use crate::error::Error;
 
 /// One line of a lexicon.
@@ -76,70 +76,139 @@ pub struct PhraseMatch {
     pub end_token: usize,
 }
 
-/// Finds the phrases of a lexicon in documents, on stems, so that inflected forms match
-/// ("miracles", "cured") and word boundaries are exact.
+/// A lexicon registered with a pipeline: its entries, and the handle to its matches in each
+/// document. Matching is on stems, so inflected forms match ("miracles", "cured"), word
+/// boundaries are exact, and a phrase never spans punctuation other than hyphens and
+/// apostrophes ("heart. Sickness" is not "heart sickness").
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
+    id: usize,
     entries: Vec<Entry>,
-    /// Pattern index → entry index (several entries can share a stem pattern).
-    pattern_entry: Vec<usize>,
-    matcher: AhoCorasick,
 }
 
 impl PhraseSet {
-    /// Compiles the entries into a matcher.
-    pub fn new(entries: Vec<Entry>, stemmer: &Stemmer) -> Result<Self, Error> {
-        let mut patterns = Vec::with_capacity(entries.len());
-        let mut pattern_entry = Vec::with_capacity(entries.len());
-        let mut seen = std::collections::HashSet::new();
-        for (index, entry) in entries.iter().enumerate() {
-            let pattern = stem_pattern(stemmer, words(&entry.phrase));
-            if seen.insert(pattern.clone()) {
-                patterns.push(pattern);
-                pattern_entry.push(index);
-            }
-        }
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| Error::Internal(format!("phrase matcher: {e}")))?;
-        Ok(Self {
-            entries,
-            pattern_entry,
-            matcher,
-        })
-    }
-
     /// The lexicon entries.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    /// All non-overlapping matches in the document, leftmost-longest first. A phrase never
-    /// spans punctuation other than hyphens and apostrophes: "heart. Sickness" is not "heart
-    /// sickness".
-    pub fn find<'d>(&'d self, doc: &'d Document<'_>) -> impl Iterator<Item = PhraseMatch> + 'd {
-        let stems = doc.stems();
-        self.matcher
-            .find_iter(&stems.text)
-            .map(move |m| {
-                let tokens = stems.tokens_of(m.start()..m.end());
-                PhraseMatch {
-                    entry: self.pattern_entry[m.pattern().as_usize()],
-                    first_token: tokens.start,
-                    end_token: tokens.end,
+    /// The non-overlapping, leftmost-longest matches of this lexicon in the document.
+    pub fn find<'d>(&self, doc: &'d Document<'_>) -> impl Iterator<Item = PhraseMatch> + 'd {
+        doc.phrase_matches(self.id).iter().copied()
+    }
+}
+
+/// Collects the lexicons of a pipeline, to compile them into one automaton: each document is
+/// scanned once for all of them.
+#[derive(Debug, Default)]
+pub struct LexiconBuilder {
+    lexicons: Vec<Vec<Entry>>,
+}
+
+impl LexiconBuilder {
+    /// Registers a lexicon.
+    pub fn add(&mut self, entries: Vec<Entry>) -> PhraseSet {
+        self.lexicons.push(entries.clone());
+        PhraseSet {
+            id: self.lexicons.len() - 1,
+            entries,
+        }
+    }
+
+    /// Compiles every registered lexicon into one index.
+    pub fn build(self, stemmer: &Stemmer) -> Result<PhraseIndex, Error> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut by_pattern: std::collections::HashMap<String, usize> = Default::default();
+        for (lexicon, entries) in self.lexicons.iter().enumerate() {
+            for (index, entry) in entries.iter().enumerate() {
+                let pattern = stem_pattern(stemmer, words(&entry.phrase));
+                let id = *by_pattern.entry(pattern.clone()).or_insert_with(|| {
+                    patterns.push(pattern);
+                    owners.push(Vec::new());
+                    patterns.len() - 1
+                });
+                // The first entry of a lexicon with this stem pattern owns it.
+                if !owners[id].iter().any(|&(l, _)| l == lexicon) {
+                    owners[id].push((lexicon, index));
                 }
-            })
-            .filter(|m| {
-                doc.tokens[m.first_token..m.end_token]
-                    .windows(2)
-                    .all(|pair| {
-                        doc.text[pair[0].end..pair[1].start]
+            }
+        }
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .map_err(|e| Error::Internal(format!("phrase matcher: {e}")))?;
+        Ok(PhraseIndex {
+            matcher,
+            owners,
+            lexicons: self.lexicons.len(),
+        })
+    }
+}
+
+/// Every lexicon of a pipeline in one Aho-Corasick automaton (DFA) over the stem text.
+#[derive(Debug, Clone)]
+pub struct PhraseIndex {
+    matcher: AhoCorasick,
+    /// Pattern → the (lexicon, entry) pairs it stands for.
+    owners: Vec<Vec<(usize, usize)>>,
+    lexicons: usize,
+}
+
+impl PhraseIndex {
+    /// An index of no lexicon.
+    pub fn empty() -> Self {
+        LexiconBuilder::default()
+            .build(&crate::document::english_stemmer())
+            .unwrap_or_else(|e| panic!("an empty phrase index: {e}"))
+    }
+
+    /// The matches of every lexicon, by lexicon id, in one scan: all overlapping matches are
+    /// found, then each lexicon keeps its leftmost-longest, non-overlapping ones that do not
+    /// span punctuation.
+    pub(crate) fn find_all(
+        &self,
+        stems: &StemText,
+        text: &str,
+        tokens: &[Token],
+    ) -> Vec<Vec<PhraseMatch>> {
+        let mut candidates: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.lexicons];
+        if self.lexicons > 0 {
+            for m in self.matcher.find_overlapping_iter(&stems.text) {
+                for &(lexicon, entry) in &self.owners[m.pattern().as_usize()] {
+                    candidates[lexicon].push((m.start(), m.end(), entry));
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .map(|mut found| {
+                found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+                let mut kept = Vec::new();
+                let mut end = 0;
+                for (start, stop, entry) in found {
+                    if start < end {
+                        continue;
+                    }
+                    end = stop;
+                    let range = stems.tokens_of(start..stop);
+                    let joined = tokens[range.clone()].windows(2).all(|pair| {
+                        text[pair[0].end..pair[1].start]
                             .chars()
                             .all(|c| c.is_whitespace() || matches!(c, '-' | '\'' | '’'))
-                    })
+                    });
+                    if joined {
+                        kept.push(PhraseMatch {
+                            entry,
+                            first_token: range.start,
+                            end_token: range.end,
+                        });
+                    }
+                }
+                kept
             })
+            .collect()
     }
 }
 
@@ -169,15 +238,22 @@ mod tests {
         );
     }
 
+    fn one_lexicon(text: &str) -> (PhraseSet, PhraseIndex, Stemmer) {
+        let stemmer = english_stemmer();
+        let mut builder = LexiconBuilder::default();
+        let set = builder.add(parse("t", text, 1, 1).unwrap());
+        let index = builder.build(&stemmer).unwrap();
+        (set, index, stemmer)
+    }
+
     #[test]
     fn matches_inflections_on_whole_words_only() {
-        let stemmer = english_stemmer();
-        let entries = parse("t", "miracle cure\ncure\n", 1, 1).unwrap();
-        let set = PhraseSet::new(entries, &stemmer).unwrap();
+        let (set, index, stemmer) = one_lexicon("miracle cure\ncure\n");
         let doc = Document::new(
             "Miracle cures! Insecure people procure a cure.",
             Format::Text,
             &stemmer,
+            &index,
         );
         let found: Vec<_> = set
             .find(&doc)
@@ -194,15 +270,26 @@ mod tests {
 
     #[test]
     fn phrases_do_not_span_punctuation() {
-        let stemmer = english_stemmer();
-        let entries = parse("t", "heart sickness\ndoctors don't want\n", 1, 1).unwrap();
-        let set = PhraseSet::new(entries, &stemmer).unwrap();
+        let (set, index, stemmer) = one_lexicon("heart sickness\ndoctors don't want\n");
         let count = |text: &str| {
-            set.find(&Document::new(text, Format::Text, &stemmer))
+            set.find(&Document::new(text, Format::Text, &stemmer, &index))
                 .count()
         };
         assert_eq!(count("It affects the heart. Sickness follows."), 0);
         assert_eq!(count("It causes heart sickness."), 1);
         assert_eq!(count("What doctors don't want you to know"), 1);
+    }
+
+    #[test]
+    fn lexicons_sharing_one_scan_keep_their_own_matches() {
+        let stemmer = english_stemmer();
+        let mut builder = LexiconBuilder::default();
+        let long = builder.add(parse("a", "miracle cure\n", 1, 1).unwrap());
+        let short = builder.add(parse("b", "cure\nmiracle\n", 1, 1).unwrap());
+        let index = builder.build(&stemmer).unwrap();
+        let doc = Document::new("A miracle cure.", Format::Text, &stemmer, &index);
+        assert_eq!(long.find(&doc).count(), 1);
+        let words: Vec<_> = short.find(&doc).map(|m| m.first_token).collect();
+        assert_eq!(words, [1, 2], "each lexicon sees both words");
     }
 }

@@ -48,6 +48,7 @@ pub const BUILTIN_MODEL: &str = include_str!("../models/default.json");
 /// values; training uses it directly, scoring through a [`Scorer`].
 pub struct Pipeline {
     signals: Vec<Box<dyn Signal>>,
+    phrases: lexicon::PhraseIndex,
     stemmer: Stemmer,
 }
 
@@ -61,8 +62,10 @@ impl std::fmt::Debug for Pipeline {
 
 impl Default for Pipeline {
     fn default() -> Self {
+        let registry = signals::registry();
         Self {
-            signals: signals::registry(),
+            signals: registry.signals,
+            phrases: registry.phrases,
             stemmer: document::english_stemmer(),
         }
     }
@@ -71,7 +74,7 @@ impl Default for Pipeline {
 impl Pipeline {
     /// Runs the text pipeline on an input.
     pub fn document<'a>(&self, input: &'a str, format: Format) -> Document<'a> {
-        Document::new(input, format, &self.stemmer)
+        Document::new(input, format, &self.stemmer, &self.phrases)
     }
 
     /// Measures every signal on a document, in registry order.

@@ -181,7 +181,7 @@ mod tests {
     use crate::signals::registry;
 
     fn specs() -> Vec<&'static SignalSpec> {
-        registry().iter().map(|s| s.spec()).collect()
+        registry().specs()
     }
 
     /// A model by hand: feature 0 lowers reliability, feature 1 raises it.

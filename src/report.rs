@@ -6,10 +6,14 @@ use serde::Serialize;
 use crate::document::{Document, Format};
 use crate::model::{sigmoid, Model};
 use crate::signals::{Family, Measurement, Signal};
-use crate::source::{LineIndex, OffsetMap};
+use crate::source::{LineCursor, OffsetMap};
 
 /// Documents with fewer words than this are flagged `insufficient_text`.
 pub const MIN_WORDS: usize = 50;
+
+/// Evidence kept per signal: enough to show a reader why, and bounded however long the input
+/// (the signal's value still counts every occurrence).
+pub const MAX_EVIDENCE_PER_SIGNAL: usize = 50;
 
 /// The score of one document and its explanation.
 #[derive(Debug, Clone, Serialize)]
@@ -37,8 +41,11 @@ pub struct Report {
     pub families: Vec<FamilyScore>,
     /// Each feature's value and contribution, in registry order.
     pub contributions: Vec<Contribution>,
-    /// Every evidence span, in input order.
+    /// Evidence spans, in input order: at most [`MAX_EVIDENCE_PER_SIGNAL`] per signal.
     pub evidence: Vec<Evidence>,
+    /// True when some signal had more evidence than was kept.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub evidence_truncated: bool,
 }
 
 /// One family's share of the score.
@@ -111,8 +118,8 @@ impl Report {
         let values: Vec<f64> = measurements.iter().map(|m| m.value).collect();
         let (logit, weights) = model.contributions(&values);
         let reliability = sigmoid(logit);
-        let lines = LineIndex::new(doc.input);
         let mut evidence = Vec::new();
+        let mut evidence_truncated = false;
         let mut contributions = Vec::with_capacity(signals.len());
         for ((signal, measurement), contribution) in signals.iter().zip(measurements).zip(weights) {
             let spec = signal.spec();
@@ -123,16 +130,16 @@ impl Report {
                 value: measurement.value,
                 contribution,
             });
-            for hit in measurement.hits {
+            evidence_truncated |= measurement.hits.len() > MAX_EVIDENCE_PER_SIGNAL;
+            for hit in measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL) {
                 let range = doc.map.map_range(hit.start..hit.end);
-                let (line, column) = lines.line_column(range.start);
                 evidence.push(Evidence {
                     signal: spec.id,
                     family: spec.family,
                     start: range.start,
                     end: range.end,
-                    line,
-                    column,
+                    line: 0,
+                    column: 0,
                     text: doc.text[hit.start..hit.end].to_owned(),
                     note: hit.note,
                     context: context(doc, hit.start..hit.end),
@@ -140,6 +147,12 @@ impl Report {
             }
         }
         evidence.sort_by_key(|e| (e.start, e.end, e.signal));
+        // Lines and columns in one pass over the sorted spans: counting from the line start for
+        // each span would be quadratic on long lines.
+        let mut lines = LineCursor::new(doc.input);
+        for e in &mut evidence {
+            (e.line, e.column) = lines.advance_to(e.start);
+        }
         let families = Family::ALL
             .iter()
             .map(|&family| FamilyScore {
@@ -166,6 +179,7 @@ impl Report {
             families,
             contributions,
             evidence,
+            evidence_truncated,
         }
     }
 

@@ -178,6 +178,46 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Line and column of increasing byte offsets, in one pass over the text.
+#[derive(Debug, Clone)]
+pub struct LineCursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> LineCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// The 1-based line and column (in characters) of `offset`, which must not be below the
+    /// offset of the previous call (a smaller one restarts from the top).
+    pub fn advance_to(&mut self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset);
+        if offset < self.offset {
+            *self = Self::new(self.text);
+        }
+        for c in self.text[self.offset..offset].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
+}
+
 /// The largest char boundary of `text` at or below `offset`.
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
@@ -234,6 +274,21 @@ mod tests {
         let offset = text.find("line").unwrap();
         assert_eq!(index.line_column(offset), (2, 8));
         assert_eq!(index.line_column(text.len()), (3, 6));
+    }
+
+    #[test]
+    fn the_cursor_agrees_with_the_index() {
+        let text = "first\nsécond line\n\nthird é";
+        let index = LineIndex::new(text);
+        let mut cursor = LineCursor::new(text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            assert_eq!(
+                cursor.advance_to(offset),
+                index.line_column(offset),
+                "{offset}"
+            );
+        }
+        assert_eq!(cursor.advance_to(0), (1, 1), "going back restarts");
     }
 
     #[test]

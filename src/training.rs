@@ -510,7 +510,7 @@ mod tests {
     use crate::signals::registry;
 
     fn specs() -> Vec<&'static SignalSpec> {
-        registry().iter().map(|s| s.spec()).collect()
+        registry().specs()
     }
 
     fn index(id: &str) -> usize {

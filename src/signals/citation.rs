@@ -2,8 +2,8 @@
 
 use std::fmt;
 
+use crate::lexicon::LexiconBuilder;
 use regex::Regex;
-use rust_stemmers::Stemmer;
 
 use super::{
     per_thousand_words, Family, Hit, Measurement, Polarity, Signal, SignalSpec, PER_THOUSAND,
@@ -176,12 +176,11 @@ impl fmt::Debug for UnsupportedClaims {
 
 impl UnsupportedClaims {
     /// Compiles the claim lexicon.
-    pub fn new(stemmer: &Stemmer) -> Self {
+    pub fn new(lexicons: &mut LexiconBuilder) -> Self {
         let lexicon = include_str!("../../data/lexicons/claims.tsv");
         let entries = crate::lexicon::parse("claims.tsv", lexicon, 1, 1)
             .unwrap_or_else(|e| panic!("built-in lexicon: {e}"));
-        let claims =
-            PhraseSet::new(entries, stemmer).unwrap_or_else(|e| panic!("built-in lexicon: {e}"));
+        let claims = lexicons.add(entries);
         Self {
             claims,
             support: SupportMarkers::new(),
@@ -372,11 +371,11 @@ const PRESS_RELEASE: SignalSpec = SignalSpec {
 };
 
 /// CITE005: reliance on press releases and conference talks.
-pub(super) fn press_release(stemmer: &rust_stemmers::Stemmer) -> super::PhraseRate {
+pub(super) fn press_release(lexicons: &mut LexiconBuilder) -> super::PhraseRate {
     super::PhraseRate::builtin(
         &PRESS_RELEASE,
         include_str!("../../data/lexicons/press_release.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
 }

@@ -1,7 +1,7 @@
 //! Commercial calls to action: the page is selling, not informing.
 
+use crate::lexicon::LexiconBuilder;
 use regex::Regex;
-use rust_stemmers::Stemmer;
 
 use super::{
     per_thousand_words, Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal,
@@ -34,12 +34,12 @@ const CALLS_TO_ACTION: SignalSpec = SignalSpec {
 };
 
 /// SELL001: calls to action.
-pub(super) fn calls_to_action(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn calls_to_action(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &CALLS_TO_ACTION,
         include_str!("../../data/lexicons/calls_to_action.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -109,12 +109,12 @@ const FOLLOW_PROMPTS: SignalSpec = SignalSpec {
 };
 
 /// SELL003: follow and subscribe prompts.
-pub(super) fn follow_prompts(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn follow_prompts(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &FOLLOW_PROMPTS,
         include_str!("../../data/lexicons/follow.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -262,11 +262,11 @@ const SELF_PROMOTION: SignalSpec = SignalSpec {
 };
 
 /// SELL006: the page's own product.
-pub(super) fn own_product(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn own_product(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &SELF_PROMOTION,
         include_str!("../../data/lexicons/selling.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rust_stemmers::Stemmer;
+use crate::lexicon::LexiconBuilder;
 
 use super::{
     per_thousand_words, Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal,
@@ -36,12 +36,12 @@ const HEALTH_MARKETING: SignalSpec = SignalSpec {
 };
 
 /// HYPE001: health-marketing superlatives.
-pub(super) fn health_marketing(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn health_marketing(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &HEALTH_MARKETING,
         include_str!("../../data/lexicons/hype_marketing.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -71,12 +71,12 @@ const SEO_VOCABULARY: SignalSpec = SignalSpec {
 };
 
 /// HYPE002: SEO filler vocabulary.
-pub(super) fn seo_vocabulary(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn seo_vocabulary(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &SEO_VOCABULARY,
         include_str!("../../data/lexicons/seo_vocabulary.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -283,11 +283,11 @@ const NOVELTY_HYPE: SignalSpec = SignalSpec {
 };
 
 /// HYPE008: novelty and promise words.
-pub(super) fn novelty_promise(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn novelty_promise(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &NOVELTY_HYPE,
         include_str!("../../data/lexicons/novelty_hype.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
 }

@@ -18,7 +18,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::document::Document;
-use crate::lexicon::{Entry, PhraseMatch, PhraseSet};
+use crate::lexicon::{Entry, LexiconBuilder, PhraseIndex, PhraseMatch, PhraseSet};
 
 pub use citation::{ReferenceList, SupportMarkers, UnsupportedClaims};
 pub use commercial::AffiliateLinks;
@@ -147,45 +147,66 @@ pub const PER_THOUSAND: &str = "occurrences per 1,000 words";
 
 /// The registry: every built-in signal, in feature order. Feature names, the model schema, the
 /// `features` command and the documentation all come from this one list.
-pub fn registry() -> Vec<Box<dyn Signal>> {
-    let stemmer = crate::document::english_stemmer();
-    vec![
-        Box::new(spun::tortured_phrases(&stemmer)),
-        Box::new(spun::site_furniture(&stemmer)),
+pub fn registry() -> Registry {
+    let mut lexicons = LexiconBuilder::default();
+    let l = &mut lexicons;
+    let signals: Vec<Box<dyn Signal>> = vec![
+        Box::new(spun::tortured_phrases(l)),
+        Box::new(spun::site_furniture(l)),
         Box::new(spun::numbers_for_reference_marks()),
-        Box::new(spun::stray_anchor_text(&stemmer)),
+        Box::new(spun::stray_anchor_text(l)),
         Box::new(SynonymSwaps::new()),
         Box::new(spun::broken_agreement()),
-        Box::new(hype::health_marketing(&stemmer)),
-        Box::new(hype::seo_vocabulary(&stemmer)),
+        Box::new(hype::health_marketing(l)),
+        Box::new(hype::seo_vocabulary(l)),
         Box::new(hype::exclamations()),
         Box::new(hype::generation_artefacts()),
         Box::new(hype::invented_anecdotes()),
         Box::new(hype::question_headings()),
         Box::new(RepeatedSentences),
-        Box::new(hype::novelty_promise(&stemmer)),
-        Box::new(UnsupportedClaims::new(&stemmer)),
+        Box::new(hype::novelty_promise(l)),
+        Box::new(UnsupportedClaims::new(l)),
         Box::new(SupportMarkers::new()),
         Box::new(ReferenceList::new()),
         Box::new(citation::byline()),
-        Box::new(citation::press_release(&stemmer)),
-        Box::new(commercial::calls_to_action(&stemmer)),
+        Box::new(citation::press_release(l)),
+        Box::new(commercial::calls_to_action(l)),
         Box::new(commercial::sales_pricing()),
-        Box::new(commercial::follow_prompts(&stemmer)),
+        Box::new(commercial::follow_prompts(l)),
         Box::new(commercial::phone_numbers()),
         Box::new(AffiliateLinks::new()),
-        Box::new(commercial::own_product(&stemmer)),
-        Box::new(quality::costs(&stemmer)),
-        Box::new(quality::benefits(&stemmer)),
-        Box::new(quality::harms(&stemmer)),
-        Box::new(quality::evidence(&stemmer)),
-        Box::new(quality::independent(&stemmer)),
-        Box::new(quality::conflicts(&stemmer)),
-        Box::new(quality::alternatives(&stemmer)),
-        Box::new(quality::caveats(&stemmer)),
-        Box::new(quality::expert_quotes(&stemmer)),
+        Box::new(commercial::own_product(l)),
+        Box::new(quality::costs(l)),
+        Box::new(quality::benefits(l)),
+        Box::new(quality::harms(l)),
+        Box::new(quality::evidence(l)),
+        Box::new(quality::independent(l)),
+        Box::new(quality::conflicts(l)),
+        Box::new(quality::alternatives(l)),
+        Box::new(quality::caveats(l)),
+        Box::new(quality::expert_quotes(l)),
         Box::new(StoryDepth),
-    ]
+    ];
+    let phrases = lexicons
+        .build(&crate::document::english_stemmer())
+        .unwrap_or_else(|e| panic!("built-in lexicons: {e}"));
+    Registry { signals, phrases }
+}
+
+/// The built-in signals and the one phrase index their lexicons compile into.
+#[derive(Debug)]
+pub struct Registry {
+    /// The signals, in feature order.
+    pub signals: Vec<Box<dyn Signal>>,
+    /// Every lexicon of the signals, matched in one scan per document.
+    pub phrases: PhraseIndex,
+}
+
+impl Registry {
+    /// The signal descriptions, in feature order.
+    pub fn specs(&self) -> Vec<&'static SignalSpec> {
+        self.signals.iter().map(|s| s.spec()).collect()
+    }
 }
 
 /// A signal that counts the phrases of a lexicon, as a rate per 1,000 words.
@@ -215,12 +236,11 @@ impl PhraseRate {
         spec: &'static SignalSpec,
         lexicon: &str,
         fields: usize,
-        stemmer: &rust_stemmers::Stemmer,
+        lexicons: &mut LexiconBuilder,
     ) -> Self {
         let entries = crate::lexicon::parse(spec.id, lexicon, 1, fields)
             .unwrap_or_else(|e| panic!("built-in lexicon: {e}"));
-        let phrases = PhraseSet::new(entries, stemmer)
-            .unwrap_or_else(|e| panic!("built-in lexicon {}: {e}", spec.id));
+        let phrases = lexicons.add(entries);
         Self {
             spec,
             phrases,
@@ -375,7 +395,8 @@ mod tests {
     #[test]
     fn every_signal_fires_and_stays_quiet_on_its_examples() {
         let stemmer = english_stemmer();
-        for signal in registry() {
+        let registry = registry();
+        for signal in &registry.signals {
             let spec = signal.spec();
             assert!(
                 !spec.fires_on.is_empty(),
@@ -395,7 +416,7 @@ mod tests {
                 }
             };
             for text in spec.fires_on {
-                let doc = Document::new(text, format_of(text), &stemmer);
+                let doc = Document::new(text, format_of(text), &stemmer, &registry.phrases);
                 let m = signal.measure(&doc);
                 assert!(
                     m.value > 0.0 && !m.hits.is_empty(),
@@ -407,7 +428,7 @@ mod tests {
                 }
             }
             for text in spec.quiet_on {
-                let doc = Document::new(text, format_of(text), &stemmer);
+                let doc = Document::new(text, format_of(text), &stemmer, &registry.phrases);
                 let m = signal.measure(&doc);
                 assert_eq!(
                     m.value, 0.0,
@@ -420,7 +441,7 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_well_formed() {
-        let ids: Vec<_> = registry().iter().map(|s| s.spec().id).collect();
+        let ids: Vec<_> = registry().specs().iter().map(|s| s.id).collect();
         let mut sorted = ids.clone();
         sorted.sort();
         sorted.dedup();
@@ -437,12 +458,9 @@ mod tests {
 
     #[test]
     fn every_family_has_at_least_two_signals() {
-        let registry = registry();
+        let specs = registry().specs();
         for family in Family::ALL {
-            let n = registry
-                .iter()
-                .filter(|s| s.spec().family == family)
-                .count();
+            let n = specs.iter().filter(|s| s.family == family).count();
             assert!(n >= 2, "{family} has {n} signals");
         }
     }
@@ -450,10 +468,11 @@ mod tests {
     #[test]
     fn rates_use_a_word_floor() {
         let stemmer = english_stemmer();
-        let short = Document::new("one two three", Format::Text, &stemmer);
+        let none = PhraseIndex::empty();
+        let short = Document::new("one two three", Format::Text, &stemmer, &none);
         assert_eq!(per_thousand_words(1, &short), 10.0);
         let long_text = "word ".repeat(400);
-        let long = Document::new(&long_text, Format::Text, &stemmer);
+        let long = Document::new(&long_text, Format::Text, &stemmer, &none);
         assert_eq!(per_thousand_words(2, &long), 5.0);
     }
 }

@@ -1,7 +1,7 @@
 //! Health-journalism quality: lexical evidence for the criteria HealthNewsReview.org reviewers
 //! applied to every story. These are positive signals: their absence lowers reliability.
 
-use rust_stemmers::Stemmer;
+use crate::lexicon::LexiconBuilder;
 
 use super::{Family, Hit, Measurement, PhraseRate, Polarity, Signal, SignalSpec, PER_THOUSAND};
 use crate::document::Document;
@@ -11,9 +11,9 @@ fn quality(
     spec: &'static SignalSpec,
     lexicon: &str,
     pattern: Option<&str>,
-    stemmer: &Stemmer,
+    lexicons: &mut LexiconBuilder,
 ) -> PhraseRate {
-    let signal = PhraseRate::builtin(spec, lexicon, 1, stemmer);
+    let signal = PhraseRate::builtin(spec, lexicon, 1, lexicons);
     match pattern {
         Some(pattern) => signal.with_pattern(pattern),
         None => signal,
@@ -38,12 +38,12 @@ const COSTS: SignalSpec = SignalSpec {
 };
 
 /// QUAL001: costs.
-pub(super) fn costs(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn costs(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &COSTS,
         include_str!("../../data/lexicons/quality_costs.tsv"),
         Some(r"[$£€]\s?\d{1,3}(?:,\d{3})*(?:\.\d+)?"),
-        stemmer,
+        lexicons,
     )
 }
 
@@ -70,7 +70,7 @@ const BENEFITS: SignalSpec = SignalSpec {
 };
 
 /// QUAL002: quantified benefits.
-pub(super) fn benefits(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn benefits(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &BENEFITS,
         include_str!("../../data/lexicons/quality_benefits.tsv"),
@@ -78,7 +78,7 @@ pub(super) fn benefits(stemmer: &Stemmer) -> PhraseRate {
             // percentages below 100 ("100%" is puffery: "100% natural")
             r"(?i:(?-u:\b)\d{1,2}(?:\.\d+)?\s?(?:%|percent(?:age points)?)|(?-u:\b)\d[\d,]* (?:of|out of) (?:the )?\d[\d,]*(?-u:\b)|(?-u:\b)\d[\d,]* (?:participants|patients|people|volunteers|subjects|adults|children|women|men)(?-u:\b)|(?-u:\b)from \d[\d,.]* (?:percent |%)?to \d[\d,.]*)",
         ),
-        stemmer,
+        lexicons,
     )
 }
 
@@ -103,12 +103,12 @@ const HARMS: SignalSpec = SignalSpec {
 };
 
 /// QUAL003: harms.
-pub(super) fn harms(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn harms(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &HARMS,
         include_str!("../../data/lexicons/quality_harms.tsv"),
         None,
-        stemmer,
+        lexicons,
     )
     .with_filter(|doc, m| {
         // "no side effects", "zero risks", "without complications" deny harms, not discuss them
@@ -143,12 +143,12 @@ const EVIDENCE: SignalSpec = SignalSpec {
 };
 
 /// QUAL004: quality of evidence.
-pub(super) fn evidence(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn evidence(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &EVIDENCE,
         include_str!("../../data/lexicons/quality_evidence.tsv"),
         None,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -171,12 +171,12 @@ const INDEPENDENT: SignalSpec = SignalSpec {
 };
 
 /// QUAL005: independent sources.
-pub(super) fn independent(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn independent(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &INDEPENDENT,
         include_str!("../../data/lexicons/quality_independent.tsv"),
         None,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -202,12 +202,12 @@ const CONFLICTS: SignalSpec = SignalSpec {
 };
 
 /// QUAL006: funding and conflicts of interest.
-pub(super) fn conflicts(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn conflicts(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &CONFLICTS,
         include_str!("../../data/lexicons/quality_conflicts.tsv"),
         None,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -233,12 +233,12 @@ const ALTERNATIVES: SignalSpec = SignalSpec {
 };
 
 /// QUAL007: alternatives.
-pub(super) fn alternatives(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn alternatives(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &ALTERNATIVES,
         include_str!("../../data/lexicons/quality_alternatives.tsv"),
         None,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -260,12 +260,12 @@ const CAVEATS: SignalSpec = SignalSpec {
 };
 
 /// QUAL008: caveats and hedges.
-pub(super) fn caveats(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn caveats(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &CAVEATS,
         include_str!("../../data/lexicons/quality_caveats.tsv"),
         None,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -288,27 +288,28 @@ const EXPERT_QUOTES: SignalSpec = SignalSpec {
 };
 
 /// QUAL009: named experts quoted.
-pub(super) fn expert_quotes(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn expert_quotes(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
         &EXPERT_QUOTES,
         include_str!("../../data/lexicons/quality_quotes.tsv"),
         Some(
             r"(?-u:\b)Dr\.? [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z'’-]+ said(?-u:\b)|(?-u:\b)said [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z'’-]+, (?:a|an|the|who|director|professor|chief|head)(?-u:\b)",
         ),
-        stemmer,
+        lexicons,
     )
 }
 
 const DEPTH: SignalSpec = SignalSpec {
     id: "QUAL010",
-    version: 1,
+    version: 2,
     family: Family::Quality,
     polarity: Polarity::Support,
     name: "story-depth",
     message: "the story is long enough to cover the criteria",
-    unit: "thousands of words, for texts of 300 words or more (0 below)",
-    doc: "What it detects: the length of the text, in thousands of words, from 300 words up. \
-          Evidence points at the opening sentence.\n\
+    unit: "thousands of words, from 300 words (0 below) up to 2,000 (2.0)",
+    doc: "What it detects: the length of the text, in thousands of words, from 300 words up, \
+          capped at 2,000 words: length beyond that covers no more criteria. Evidence points at \
+          the opening sentence.\n\
           Why it raises reliability: costs, benefits in numbers, harms, the quality of the \
           evidence, independent voices and alternatives take room; in the FakeHealth reviews, \
           stories too short to hold them rarely met HealthNewsReview.org's criteria.\n\
@@ -340,6 +341,8 @@ const DEPTH: SignalSpec = SignalSpec {
 
 /// Below this many words the depth value is 0.
 const MIN_DEPTH_WORDS: usize = 300;
+/// Beyond this many words the depth value stops growing.
+const MAX_DEPTH_WORDS: usize = 2000;
 
 /// QUAL010: story depth.
 #[derive(Debug, Default)]
@@ -357,7 +360,7 @@ impl Signal for StoryDepth {
         }
         let opening = doc.sentences.first().cloned().unwrap_or(0..0);
         Measurement {
-            value: words as f64 / 1000.0,
+            value: words.min(MAX_DEPTH_WORDS) as f64 / 1000.0,
             hits: vec![Hit {
                 start: opening.start,
                 end: opening.end,

@@ -1,6 +1,6 @@
 //! Spun text: what article spinners and careless scrapers leave behind.
 
-use rust_stemmers::Stemmer;
+use crate::lexicon::LexiconBuilder;
 
 use super::{Family, PatternRate, PhraseRate, Polarity, SignalSpec, PER_THOUSAND};
 use crate::document::Document;
@@ -34,12 +34,12 @@ const TORTURED: SignalSpec = SignalSpec {
 };
 
 /// SPUN001: tortured phrases, with the expected phrase in the evidence.
-pub(super) fn tortured_phrases(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn tortured_phrases(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &TORTURED,
         include_str!("../../data/lexicons/tortured.tsv"),
         3,
-        stemmer,
+        lexicons,
     )
     .with_note(|said, entry| {
         let expected = entry.fields.first()?;
@@ -73,12 +73,12 @@ const FURNITURE: SignalSpec = SignalSpec {
 };
 
 /// SPUN002: site furniture inside the article text.
-pub(super) fn site_furniture(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn site_furniture(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &FURNITURE,
         include_str!("../../data/lexicons/furniture.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
 }
 
@@ -148,12 +148,12 @@ const STRAY_ANCHOR: SignalSpec = SignalSpec {
 };
 
 /// SPUN004: link text fused mid-sentence.
-pub(super) fn stray_anchor_text(stemmer: &Stemmer) -> PhraseRate {
+pub(super) fn stray_anchor_text(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &STRAY_ANCHOR,
         include_str!("../../data/lexicons/anchor.tsv"),
         1,
-        stemmer,
+        lexicons,
     )
     .with_filter(inside_sentence_between_lowercase_words)
 }
