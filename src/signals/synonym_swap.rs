@@ -117,7 +117,7 @@ impl SynonymSwaps {
 }
 
 impl SynonymSwaps {
-    /// Flags per 1,000 words, over at least [`RATE_FLOOR_WORDS`] words.
+    /// Flags per 1,000 words, counted over at least 300 words.
     pub fn rate(flags: usize, doc: &Document<'_>) -> f64 {
         flags as f64 * 1000.0 / doc.word_count().max(RATE_FLOOR_WORDS) as f64
     }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Whole-file throughput, thread scaling, start-up, and the side-by-side comparison with a Python
+# TF-IDF + logistic regression scorer. Run from the repository root with ../shared beside it:
+#
+#   scripts/bench.sh [MEGABYTES]        # default 50 MB of ~5 KB documents
+#
+# Needs python3 with scikit-learn for the comparison (pip install scikit-learn); skipped without.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MB=${1:-50}
+DIR=${CHAFF_BENCH_DIR:-/tmp/chaff-bench}
+cargo build --release --quiet --example bench_corpus
+cargo build --release --quiet
+BIN=target/release/chaff
+[ -f "$DIR/docs.jsonl" ] && [ "$(du -m "$DIR/docs.jsonl" | cut -f1)" -ge "$MB" ] \
+  || target/release/examples/bench_corpus "$DIR" "$MB"
+
+seconds() { # seconds of wall time of a command, its output discarded
+  local start end
+  start=$(date +%s.%N); "$@" > /dev/null; end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+mbps() { echo "scale=1; $(stat -c %s "$1") / 1000000 / $2" | bc -l; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+for input in docs docs_html; do
+  one=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/$input.jsonl")
+  two=$(seconds "$BIN" score --jsonl --format jsonl --threads 2 "$DIR/$input.jsonl")
+  echo "$input: 1 thread $(mbps "$DIR/$input.jsonl" "$one") MB/s, 2 threads $(mbps "$DIR/$input.jsonl" "$two") MB/s, scaling $(echo "scale=2; $one / $two" | bc -l)x"
+done
+runs=50
+total=$(seconds bash -c "for i in \$(seq $runs); do $BIN score --format jsonl data/examples/pages/clinic-sales.txt; done")
+echo "start-up, built-in model to first document scored: $(echo "scale=1; 1000 * $total / $runs" | bc -l) ms per process"
+if python3 -c "import sklearn" 2>/dev/null; then
+  python3 scripts/tfidf_baseline.py "$DIR/docs.jsonl" /tmp/chaff-bench-tfidf.jsonl
+  one=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl")
+  echo "chaff MB/s $(mbps "$DIR/docs.jsonl" "$one") (same documents, one core, same run)"
+else
+  echo "python3 with scikit-learn not found: comparison skipped"
+fi
