@@ -312,7 +312,20 @@ pub enum Outcome {
 impl Outcome {
     /// Scores a loaded file.
     pub fn from_file(scorer: &Scorer, id: String, loaded: &Loaded) -> Self {
-        let mut report = scorer.score_as(&loaded.text, loaded.format);
+        Self::from_loaded(scorer, id, loaded, false)
+    }
+
+    /// Scores a loaded file for a person (evidence with its sentence).
+    pub fn explained(scorer: &Scorer, id: String, loaded: &Loaded) -> Self {
+        Self::from_loaded(scorer, id, loaded, true)
+    }
+
+    fn from_loaded(scorer: &Scorer, id: String, loaded: &Loaded, explain: bool) -> Self {
+        let mut report = if explain {
+            scorer.explain(&loaded.text, loaded.format)
+        } else {
+            scorer.score_as(&loaded.text, loaded.format)
+        };
         report.remap_offsets(&loaded.raw_map);
         Outcome::Scored {
             id,

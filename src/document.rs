@@ -3,7 +3,6 @@
 //! Signals read a [`Document`], never the raw input, so every signal sees the same words and
 //! every evidence span maps back to the input the same way.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -208,7 +207,7 @@ impl<'a> Document<'a> {
 fn stem_tokens(text: &str, tokens: &[Token], stemmer: &Stemmer) -> StemText {
     // Words repeat within a document; stemming is the slowest stage, so each distinct word is
     // stemmed once.
-    let mut cache: HashMap<String, String> = HashMap::new();
+    let mut cache: rustc_hash::FxHashMap<String, String> = Default::default();
     let mut out = StemText {
         text: String::with_capacity(text.len() + 2 * tokens.len()),
         starts: Vec::with_capacity(tokens.len()),

@@ -177,9 +177,19 @@ impl Scorer {
 
     /// Scores input of a given format.
     pub fn score_as(&self, input: &str, format: Format) -> Report {
+        self.report(input, format, false)
+    }
+
+    /// Scores input for a person: as [`Scorer::score_as`], with the sentence around each piece
+    /// of evidence in [`report::Evidence::context`].
+    pub fn explain(&self, input: &str, format: Format) -> Report {
+        self.report(input, format, true)
+    }
+
+    fn report(&self, input: &str, format: Format, with_context: bool) -> Report {
         let doc = self.pipeline.document(input, format);
         let measurements = self.pipeline.measure(&doc);
-        Report::build(&doc, &self.pipeline.signals, measurements, &self.model)
+        Report::build(&doc, &self.pipeline.signals, measurements, &self.model, with_context)
     }
 
     /// The pipeline (signals and text processing).

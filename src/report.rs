@@ -94,7 +94,8 @@ pub struct Evidence {
     /// A remark, such as the phrase a tortured phrase stands for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The sentence around the match, for people (not serialised).
+    /// The sentence around the match, for people (not serialised; filled by
+    /// [`crate::Scorer::explain`] only).
     #[serde(skip)]
     pub context: Context,
 }
@@ -114,6 +115,7 @@ impl Report {
         signals: &[Box<dyn Signal>],
         measurements: Vec<Measurement>,
         model: &Model,
+        with_context: bool,
     ) -> Report {
         let values: Vec<f64> = measurements.iter().map(|m| m.value).collect();
         let (logit, weights) = model.contributions(&values);
@@ -142,7 +144,11 @@ impl Report {
                     column: 0,
                     text: doc.text[hit.start..hit.end].to_owned(),
                     note: hit.note,
-                    context: context(doc, hit.start..hit.end),
+                    context: if with_context {
+                        context(doc, hit.start..hit.end)
+                    } else {
+                        Context::default()
+                    },
                 });
             }
         }

@@ -194,6 +194,9 @@ impl Signal for UnsupportedClaims {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
+        if self.claims.find(doc).next().is_none() {
+            return Measurement::default();
+        }
         let supported_sentences: Vec<usize> = self
             .support
             .find(doc)

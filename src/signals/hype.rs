@@ -1,6 +1,6 @@
 //! Hype: puffery, sales superlatives and the vocabulary of mass-produced articles.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::lexicon::LexiconBuilder;
 
@@ -242,7 +242,7 @@ impl Signal for RepeatedSentences {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut hits = Vec::new();
         for sentence in &doc.sentences {
             let text = &doc.text[sentence.clone()];
