@@ -284,6 +284,24 @@ pub fn read_examples(
         .collect())
 }
 
+/// The field names of a scored record that chaff writes itself.
+const REPORT_FIELDS: &[&str] = &[
+    "id",
+    "reliability",
+    "verdict",
+    "flagged",
+    "insufficient_text",
+    "format",
+    "words",
+    "title",
+    "logit",
+    "intercept",
+    "families",
+    "contributions",
+    "evidence",
+    "evidence_truncated",
+];
+
 /// One output record: a score or an error.
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -364,6 +382,28 @@ impl Outcome {
         match self {
             Outcome::Scored { id, .. } => Some(id),
             Outcome::Failed { id, .. } => id.as_deref(),
+        }
+    }
+
+    /// Writes the record as one line of JSON (no newline), as [`Outcome::to_json`] would give it,
+    /// but without building it in memory first.
+    pub fn write_json(&self, writer: impl std::io::Write) -> serde_json::Result<()> {
+        /// A scored record: the id, the input's extra fields, the report's fields.
+        #[derive(serde::Serialize)]
+        struct Record<'a> {
+            id: &'a str,
+            #[serde(flatten)]
+            extra: &'a Map<String, Value>,
+            #[serde(flatten)]
+            report: &'a Report,
+        }
+        match self {
+            Outcome::Scored { id, report, extra }
+                if !extra.keys().any(|k| REPORT_FIELDS.contains(&k.as_str())) =>
+            {
+                serde_json::to_writer(writer, &Record { id, extra, report })
+            }
+            _ => serde_json::to_writer(writer, &self.to_json()),
         }
     }
 
@@ -465,6 +505,25 @@ mod tests {
                 .format,
             Format::Html
         );
+    }
+
+    #[test]
+    fn direct_json_equals_the_built_json() {
+        let scorer = Scorer::default();
+        for line in [
+            r#"{"id": "a", "text": "Miracle cure! Order now.", "source": "crawl", "n": 3}"#,
+            r#"{"id": "b", "text": "Plain text.", "verdict": "input's own verdict"}"#,
+            r#"{"id": "c"}"#,
+        ] {
+            let outcome = Outcome::from_line(&scorer, 1, line);
+            let mut written = Vec::new();
+            outcome.write_json(&mut written).unwrap();
+            assert_eq!(
+                serde_json::from_slice::<Value>(&written).unwrap(),
+                outcome.to_json(),
+                "{line}"
+            );
+        }
     }
 
     #[test]

@@ -438,8 +438,12 @@ impl<'s> Sink<'s> {
     fn write(&mut self, outcome: &Outcome) -> Result<(), Error> {
         match self.format {
             OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, &self.selection.to_json(outcome))
-                    .map_err(|e| stdout_error(e.into()))?;
+                if self.selection.fields.is_none() {
+                    outcome.write_json(&mut self.out)
+                } else {
+                    serde_json::to_writer(&mut self.out, &self.selection.to_json(outcome))
+                }
+                .map_err(|e| stdout_error(e.into()))?;
                 self.out.write_all(b"\n").map_err(stdout_error)?;
             }
             OutputFormat::Json => {
