@@ -26,6 +26,12 @@ pub fn hash_words<'a>(words: impl IntoIterator<Item = &'a str>) -> u64 {
         if i > 0 {
             eat(b' ');
         }
+        if word.is_ascii() {
+            for &byte in word.as_bytes() {
+                eat(byte.to_ascii_lowercase());
+            }
+            continue;
+        }
         let mut buffer = [0u8; 4];
         for c in word.chars().flat_map(char::to_lowercase) {
             for &byte in c.encode_utf8(&mut buffer).as_bytes() {
@@ -167,11 +173,13 @@ impl<'a> BigramTable<'a> {
 }
 
 /// Synonym lists: header (magic, u64 n), n records (u64 key, u32 offset, u32 length) sorted by
-/// key, then a blob of space-separated synonyms.
-#[derive(Debug, Clone, Copy)]
+/// key, then a blob of space-separated synonyms. Lookups go through a hash map of the keys,
+/// built once when the table is read.
+#[derive(Debug, Clone)]
 pub struct SynonymTable<'a> {
     bytes: &'a [u8],
     n: usize,
+    index: rustc_hash::FxHashMap<u64, usize>,
 }
 
 impl<'a> SynonymTable<'a> {
@@ -182,14 +190,20 @@ impl<'a> SynonymTable<'a> {
         }
         let n = usize::try_from(u64_at(bytes, 8)?).ok()?;
         let size = n.checked_mul(16)?.checked_add(16)?;
-        (bytes.len() >= size).then_some(Self { bytes, n })
+        if bytes.len() < size {
+            return None;
+        }
+        let index = (0..n)
+            .map(|i| Some((u64_at(bytes, 16 + i * 16)?, i)))
+            .collect::<Option<_>>()?;
+        Some(Self { bytes, n, index })
     }
 
     /// The much more frequent synonyms of `word`, most frequent first.
     pub fn synonyms(&self, word: &str) -> impl Iterator<Item = &'a str> {
         let bytes = self.bytes;
         let blob = 16 + self.n * 16;
-        let found = search(bytes, (16, 16, self.n), u64_at, hash_words([word])).and_then(|i| {
+        let found = self.index.get(&hash_words([word])).and_then(|&i| {
             let record = 16 + i * 16;
             let offset = u32_at(bytes, record + 8)? as usize;
             let length = u32_at(bytes, record + 12)? as usize;
