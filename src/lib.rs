@@ -189,7 +189,13 @@ impl Scorer {
     fn report(&self, input: &str, format: Format, with_context: bool) -> Report {
         let doc = self.pipeline.document(input, format);
         let measurements = self.pipeline.measure(&doc);
-        Report::build(&doc, &self.pipeline.signals, measurements, &self.model, with_context)
+        Report::build(
+            &doc,
+            &self.pipeline.signals,
+            measurements,
+            &self.model,
+            with_context,
+        )
     }
 
     /// The pipeline (signals and text processing).
