@@ -46,8 +46,14 @@ const SUPPORT: SignalSpec = SignalSpec {
     ],
 };
 
-/// CITE002: references to sources. Also used by CITE001 to decide whether a claim is supported.
+/// CITE002: references to sources. Also used by CITE001 to decide whether a claim is supported;
+/// clones share the compiled patterns.
+#[derive(Clone)]
 pub struct SupportMarkers {
+    patterns: std::sync::Arc<SupportPatterns>,
+}
+
+struct SupportPatterns {
     in_text: Regex,
     authoritative_link: Regex,
 }
@@ -71,30 +77,34 @@ impl SupportMarkers {
             // numbered reference marks: [3], [12, 14], [4-7]
             r"\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]",
             // author-year: (Smith, 2019), (Smith et al., 2019), (Smith and Jones 2018a)
-            r"\([A-Z][\w'-]+(?: et al\.?| (?:and|&) [A-Z][\w'-]+)?,? (?:19|20)\d{2}[a-z]?(?:[;,][^)]{0,80})?\)",
-            r"(?i:(?-u:\b)doi:?\s*10\.\d{4,9}/\S+)",
+            r"\([A-Z][A-Za-z'-]+(?: et al\.?| (?:and|&) [A-Z][A-Za-z'-]+)?,? (?:19|20)\d{2}[a-z]?(?:[;,][^)]{0,80})?\)",
+            r"(?i-u:(?-u:\b)doi:?[ \t]*10\.[0-9]{4,9}/)[^\s]+",
             r"(?-u:\b)10\.\d{4,9}/[-._;()/:A-Za-z0-9]+",
-            r"(?i:(?-u:\b)pmid:?\s*\d{5,9})",
+            r"(?i-u:(?-u:\b)pmid:?[ \t]*[0-9]{5,9})",
             r"(?-u:\b)PMC\d{5,9}(?-u:\b)",
-            r"(?i:published (?:online |today |this week |last week )?(?:in|by) (?:the )?(?:journal )?)[A-Z]\w+",
+            r"(?i-u:published (?:online |today |this week |last week )?(?:in|by) (?:the )?(?:journal )?)[A-Z][A-Za-z]+",
             // a dated study: "a 2019 study", "the 2021 Cochrane review"
-            r"(?-u:\b)(?:[Aa]|[Tt]he) (?:19|20)\d{2} (?:[A-Z]\w+ )?(?:study|trial|review|analysis|report|survey|meta-analysis)(?-u:\b)",
+            r"(?-u:\b)(?:[Aa]|[Tt]he) (?:19|20)\d{2} (?:[A-Z][A-Za-z]+ )?(?:study|trial|review|analysis|report|survey|meta-analysis)(?-u:\b)",
             // a named source: "according to Dr. Jane Smith", "Dr. Jane Smith of Harvard"
-            r"(?-u:\b)(?:[Aa]ccording to (?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z'-]+|Dr\.? [A-Z][a-z]+ [A-Z][a-z'-]+,? (?:of|at|from) (?:the )?[A-Z]\w+)",
-            &format!(r"(?i:https?://{AUTHORITATIVE_HOSTS}(?:[/:?#]\S*)?)"),
+            r"(?-u:\b)(?:[Aa]ccording to (?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z'-]+|Dr\.? [A-Z][a-z]+ [A-Z][a-z'-]+,? (?:of|at|from) (?:the )?[A-Z][A-Za-z]+)",
+            &format!(r"(?i-u:https?://{AUTHORITATIVE_HOSTS})(?:[/:?#][^\s]*)?"),
         ]
         .join("|");
-        let authoritative_link = format!(r"(?i)^(?:https?:)?//{AUTHORITATIVE_HOSTS}(?:[/:?#]|$)");
-        Self {
+        let authoritative_link = format!(r"(?i-u)^(?:https?:)?//{AUTHORITATIVE_HOSTS}(?:[/:?#]|$)");
+        let patterns = SupportPatterns {
             in_text: Regex::new(&in_text).unwrap_or_else(|e| panic!("CITE002 pattern: {e}")),
             authoritative_link: Regex::new(&authoritative_link)
                 .unwrap_or_else(|e| panic!("CITE002 link pattern: {e}")),
+        };
+        Self {
+            patterns: std::sync::Arc::new(patterns),
         }
     }
 
     /// Every reference marker of the document, in text order.
     pub fn find(&self, doc: &Document<'_>) -> Vec<Hit> {
         let mut hits: Vec<Hit> = self
+            .patterns
             .in_text
             .find_iter(&doc.text)
             .map(|m| Hit {
@@ -109,7 +119,9 @@ impl SupportMarkers {
             note: Some("superscript reference mark".to_owned()),
         }));
         for link in &doc.links {
-            if self.authoritative_link.is_match(&link.href) && link.text.start < link.text.end {
+            if self.patterns.authoritative_link.is_match(&link.href)
+                && link.text.start < link.text.end
+            {
                 hits.push(Hit {
                     start: link.text.start,
                     end: link.text.end,
@@ -175,16 +187,13 @@ impl fmt::Debug for UnsupportedClaims {
 }
 
 impl UnsupportedClaims {
-    /// Compiles the claim lexicon.
-    pub fn new(lexicons: &mut LexiconBuilder) -> Self {
+    /// Registers the claim lexicon; `support` decides which claims are supported.
+    pub fn new(lexicons: &mut LexiconBuilder, support: SupportMarkers) -> Self {
         let lexicon = include_str!("../../data/lexicons/claims.tsv");
         let entries = crate::lexicon::parse("claims.tsv", lexicon, 1, 1)
             .unwrap_or_else(|e| panic!("built-in lexicon: {e}"));
         let claims = lexicons.add(entries);
-        Self {
-            claims,
-            support: SupportMarkers::new(),
-        }
+        Self { claims, support }
     }
 }
 

@@ -150,6 +150,7 @@ pub const PER_THOUSAND: &str = "occurrences per 1,000 words";
 pub fn registry() -> Registry {
     let mut lexicons = LexiconBuilder::default();
     let l = &mut lexicons;
+    let support = SupportMarkers::new();
     let signals: Vec<Box<dyn Signal>> = vec![
         Box::new(spun::tortured_phrases(l)),
         Box::new(spun::site_furniture(l)),
@@ -165,8 +166,8 @@ pub fn registry() -> Registry {
         Box::new(hype::question_headings()),
         Box::new(RepeatedSentences),
         Box::new(hype::novelty_promise(l)),
-        Box::new(UnsupportedClaims::new(l)),
-        Box::new(SupportMarkers::new()),
+        Box::new(UnsupportedClaims::new(l, support.clone())),
+        Box::new(support),
         Box::new(ReferenceList::new()),
         Box::new(citation::byline()),
         Box::new(citation::press_release(l)),
