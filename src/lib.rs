@@ -143,7 +143,7 @@ impl Scorer {
     }
 
     /// Moves the decision threshold (below it a document is `flagged` unreliable) and cuts the
-    /// verdict words around it, as training does (see [`training::verdicts_around`]).
+    /// verdict words around it, as training does (see [`model::verdicts_around`]).
     pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
         if !(0.0..=1.0).contains(&threshold) {
             return Err(Error::Model {
@@ -152,7 +152,7 @@ impl Scorer {
             });
         }
         self.model.training.threshold = threshold;
-        self.model.verdicts = training::verdicts_around(threshold);
+        self.model.verdicts = model::verdicts_around(threshold);
         Ok(self)
     }
 

@@ -62,12 +62,15 @@ pub fn schema_hash<'a>(specs: impl IntoIterator<Item = &'a SignalSpec>) -> Strin
     format!("{hash:016x}")
 }
 
-/// The verdict words used unless a model says otherwise.
-pub fn default_verdicts() -> Vec<VerdictCut> {
+/// Verdict words cut around the decision threshold `t`: "reliable" from halfway between `t` and
+/// 1, "mixed" from `t`, "low quality" below `t`, and "likely spam" below `t / 2`, where the model
+/// is twice as sure as at the threshold that the page is not reliable.
+pub fn verdicts_around(t: f64) -> Vec<VerdictCut> {
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
     [
-        (0.75, "reliable"),
-        (0.5, "mixed"),
-        (0.25, "low quality"),
+        (round((t + 1.0) / 2.0), "reliable"),
+        (t, "mixed"),
+        (round(t / 2.0), "low quality"),
         (0.0, "likely spam"),
     ]
     .into_iter()
@@ -199,7 +202,7 @@ mod tests {
             scale: vec![0.5; n],
             weights,
             intercept: 0.3,
-            verdicts: default_verdicts(),
+            verdicts: verdicts_around(0.5),
             training: Provenance::default(),
         }
     }

@@ -356,7 +356,7 @@ pub fn evaluation(
     );
     let mut verdicts: Vec<(String, usize, usize)> = Vec::new();
     for (p, e) in predictions.iter().zip(examples) {
-        let cuts = crate::training::verdicts_around(threshold.unwrap_or(p.threshold));
+        let cuts = crate::model::verdicts_around(threshold.unwrap_or(p.threshold));
         let word = cuts
             .iter()
             .find(|c| p.reliability >= c.min_reliability)

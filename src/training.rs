@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::metrics::roc_auc;
-use crate::model::{schema_hash, sigmoid, transform, Model, VerdictCut, FORMAT_VERSION};
+use crate::model::{schema_hash, sigmoid, transform, verdicts_around, Model, FORMAT_VERSION};
 use crate::signals::{Family, Polarity, SignalSpec};
 
 /// One labelled document, as features.
@@ -483,25 +483,6 @@ fn balanced_threshold(probabilities: &[f64], labels: &[bool]) -> f64 {
         .map(|t| (t, balanced(t)))
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.total_cmp(&a.0)))
         .map_or(0.5, |(t, _)| (t * 1000.0).round() / 1000.0)
-}
-
-/// Verdict words cut around the decision threshold `t`: "reliable" from halfway between `t` and
-/// 1, "mixed" from `t`, "low quality" below `t`, and "likely spam" below `t / 2`, where the model
-/// is twice as sure as at the threshold that the page is not reliable.
-pub fn verdicts_around(t: f64) -> Vec<VerdictCut> {
-    let round = |x: f64| (x * 1000.0).round() / 1000.0;
-    [
-        (round((t + 1.0) / 2.0), "reliable"),
-        (t, "mixed"),
-        (round(t / 2.0), "low quality"),
-        (0.0, "likely spam"),
-    ]
-    .into_iter()
-    .map(|(min_reliability, verdict)| VerdictCut {
-        min_reliability,
-        verdict: verdict.to_owned(),
-    })
-    .collect()
 }
 
 #[cfg(test)]

@@ -22,6 +22,17 @@ fn jsonl(output: &[u8]) -> Vec<Value> {
         .collect()
 }
 
+/// The standard output of a finished run.
+fn stdout_of(assert: assert_cmd::assert::Assert) -> Vec<u8> {
+    assert.get_output().stdout.clone()
+}
+
+/// The byte span of an evidence record.
+fn span_of(evidence: &Value) -> std::ops::Range<usize> {
+    let offset = |key: &str| evidence[key].as_u64().expect("offset") as usize;
+    offset("start")..offset("end")
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write test file");
@@ -41,14 +52,13 @@ fn evidence_of<'a>(record: &'a Value, signal: &str) -> Vec<&'a Value> {
 fn scores_plain_text_with_evidence_pointing_into_the_file() {
     let path = examples().join("pages/clinic-sales.txt");
     let bytes = std::fs::read(&path).unwrap();
-    let out = chaff()
-        .args(["score", "--format", "jsonl"])
-        .arg(&path)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--format", "jsonl"])
+            .arg(&path)
+            .assert()
+            .success(),
+    );
     let records = jsonl(&out);
     assert_eq!(records.len(), 1);
     let record = &records[0];
@@ -57,16 +67,13 @@ fn scores_plain_text_with_evidence_pointing_into_the_file() {
     let reliability = record["reliability"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&reliability));
     for e in record["evidence"].as_array().unwrap() {
-        let (start, end) = (
-            e["start"].as_u64().unwrap() as usize,
-            e["end"].as_u64().unwrap() as usize,
-        );
+        let span = span_of(e);
         assert_eq!(
-            String::from_utf8_lossy(&bytes[start..end]),
+            String::from_utf8_lossy(&bytes[span.clone()]),
             e["text"].as_str().unwrap()
         );
         let line = e["line"].as_u64().unwrap() as usize;
-        let line_start = bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = bytes[..span.start].iter().filter(|&&b| b == b'\n').count() + 1;
         assert_eq!(line, line_start);
     }
     let book = evidence_of(record, "SELL001");
@@ -77,14 +84,13 @@ fn scores_plain_text_with_evidence_pointing_into_the_file() {
 fn html_evidence_points_into_the_html_file() {
     let path = examples().join("pages/spun-article.html");
     let html = std::fs::read_to_string(&path).unwrap();
-    let out = chaff()
-        .args(["score", "--format", "json"])
-        .arg(&path)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--format", "json"])
+            .arg(&path)
+            .assert()
+            .success(),
+    );
     let records: Vec<Value> = serde_json::from_slice(&out).unwrap();
     let record = &records[0];
     assert_eq!(record["format"], "html");
@@ -92,11 +98,7 @@ fn html_evidence_points_into_the_html_file() {
     let tortured = evidence_of(record, "SPUN001");
     assert!(tortured.len() >= 5, "{tortured:?}");
     for e in &tortured {
-        let (start, end) = (
-            e["start"].as_u64().unwrap() as usize,
-            e["end"].as_u64().unwrap() as usize,
-        );
-        assert_eq!(&html[start..end], e["text"].as_str().unwrap());
+        assert_eq!(&html[span_of(e)], e["text"].as_str().unwrap());
         assert!(e["note"].as_str().unwrap().contains("likely"));
     }
     // Navigation, header, footer, script and style text never reaches the signals.
@@ -127,14 +129,13 @@ fn jsonl_yields_one_record_per_line_in_order_with_line_numbered_errors() {
     ]
     .join("\n");
     let path = write(dir.path(), "in.jsonl", input.as_bytes());
-    let out = chaff()
-        .args(["score", "--jsonl", "--format", "jsonl"])
-        .arg(&path)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--jsonl", "--format", "jsonl"])
+            .arg(&path)
+            .assert()
+            .code(1),
+    );
     let records = jsonl(&out);
     assert_eq!(records.len(), 8, "one output record per input line");
     let ids: Vec<Value> = records.iter().map(|r| r["id"].clone()).collect();
@@ -169,14 +170,15 @@ fn jsonl_yields_one_record_per_line_in_order_with_line_numbered_errors() {
 
 #[test]
 fn jsonl_from_stdin_streams_and_flags_short_records() {
-    let out = chaff()
-        .args(["score", "--jsonl"])
-        .write_stdin("{\"id\": \"x\", \"text\": \"Buy now.\"}\n{\"id\": \"y\", \"text\": \"\"}\n")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--jsonl"])
+            .write_stdin(
+                "{\"id\": \"x\", \"text\": \"Buy now.\"}\n{\"id\": \"y\", \"text\": \"\"}\n",
+            )
+            .assert()
+            .success(),
+    );
     let records = jsonl(&out);
     assert_eq!(records.len(), 2);
     assert_eq!(records[0]["insufficient_text"], true);
@@ -199,14 +201,13 @@ fn directories_are_walked_and_bad_files_become_error_records() {
         "c.html",
         b"<html><body><p>A calm, sourced page [1].</p></body></html>",
     );
-    let out = chaff()
-        .args(["score", "--format", "jsonl"])
-        .arg(dir.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--format", "jsonl"])
+            .arg(dir.path())
+            .assert()
+            .code(1),
+    );
     let records = jsonl(&out);
     assert_eq!(records.len(), 3);
     assert!(records[0]["id"].as_str().unwrap().ends_with("a.txt"));
@@ -237,11 +238,7 @@ fn invalid_utf8_is_scored_with_a_warning_and_raw_offsets() {
     let record = &jsonl(&output.stdout)[0];
     let hit = evidence_of(record, "HYPE001")[0];
     let raw = b"Caf\xe9 owners say: a miracle cure!";
-    let (start, end) = (
-        hit["start"].as_u64().unwrap() as usize,
-        hit["end"].as_u64().unwrap() as usize,
-    );
-    assert_eq!(&raw[start..end], b"miracle cure");
+    assert_eq!(&raw[span_of(hit)], b"miracle cure");
 }
 
 #[test]
@@ -261,14 +258,13 @@ fn unknown_flags_are_usage_errors() {
 #[test]
 fn explain_ranks_the_sales_page_below_the_sober_page() {
     let explain = |name: &str| {
-        let out = chaff()
-            .arg("explain")
-            .arg(examples().join("pages").join(name))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let out = stdout_of(
+            chaff()
+                .arg("explain")
+                .arg(examples().join("pages").join(name))
+                .assert()
+                .success(),
+        );
         String::from_utf8(out).unwrap()
     };
     let reliability = |text: &str| -> f64 {
@@ -295,14 +291,13 @@ fn explain_ranks_the_sales_page_below_the_sober_page() {
 
 #[test]
 fn table_puts_the_least_reliable_first() {
-    let out = chaff()
-        .args(["score", "--format", "table"])
-        .arg(examples().join("pages"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--format", "table"])
+            .arg(examples().join("pages"))
+            .assert()
+            .success(),
+    );
     let text = String::from_utf8(out).unwrap();
     let scores: Vec<f64> = text
         .lines()
@@ -320,14 +315,13 @@ fn table_puts_the_least_reliable_first() {
 
 #[test]
 fn csv_has_a_header_and_a_row_per_document() {
-    let out = chaff()
-        .args(["score", "--format", "csv"])
-        .arg(examples().join("pages"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--format", "csv"])
+            .arg(examples().join("pages"))
+            .assert()
+            .success(),
+    );
     let text = String::from_utf8(out).unwrap();
     let mut lines = text.lines();
     assert!(lines
@@ -339,13 +333,7 @@ fn csv_has_a_header_and_a_row_per_document() {
 
 #[test]
 fn features_lists_and_documents_every_signal() {
-    let out = chaff()
-        .arg("features")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(chaff().arg("features").assert().success());
     let list = String::from_utf8(out).unwrap();
     for id in ["SPUN001", "HYPE001", "CITE001", "SELL001"] {
         assert!(list.contains(id), "{list}");
@@ -384,16 +372,15 @@ fn train_then_eval_and_score_with_the_trained_model() {
         std::fs::read(&model).unwrap(),
         "training is deterministic"
     );
-    let out = chaff()
-        .args(["eval", "--data"])
-        .arg(&data)
-        .arg("--model")
-        .arg(&model)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(
+        chaff()
+            .args(["eval", "--data"])
+            .arg(&data)
+            .arg("--model")
+            .arg(&model)
+            .assert()
+            .success(),
+    );
     let text = String::from_utf8(out).unwrap();
     let auc: f64 = text
         .lines()

@@ -5,9 +5,7 @@ use std::fmt;
 use crate::lexicon::LexiconBuilder;
 use regex::Regex;
 
-use super::{
-    per_thousand_words, Family, Hit, Measurement, Polarity, Signal, SignalSpec, PER_THOUSAND,
-};
+use super::{Family, Hit, Measurement, Polarity, Signal, SignalSpec, PER_THOUSAND};
 use crate::document::Document;
 use crate::lexicon::PhraseSet;
 
@@ -141,10 +139,7 @@ impl Signal for SupportMarkers {
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
         let hits = self.find(doc);
-        Measurement {
-            value: per_thousand_words(hits.len(), doc),
-            hits,
-        }
+        Measurement::rate(hits, doc)
     }
 }
 
@@ -228,10 +223,7 @@ impl Signal for UnsupportedClaims {
                 })
             })
             .collect();
-        Measurement {
-            value: per_thousand_words(hits.len(), doc),
-            hits,
-        }
+        Measurement::rate(hits, doc)
     }
 }
 
@@ -316,10 +308,7 @@ impl Signal for ReferenceList {
                 });
             }
         }
-        Measurement {
-            value: per_thousand_words(hits.len(), doc),
-            hits,
-        }
+        Measurement::rate(hits, doc)
     }
 }
 

@@ -4,8 +4,7 @@ use crate::lexicon::LexiconBuilder;
 use regex::Regex;
 
 use super::{
-    per_thousand_words, Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal,
-    SignalSpec, PER_THOUSAND,
+    Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal, SignalSpec, PER_THOUSAND,
 };
 use crate::document::Document;
 
@@ -234,10 +233,7 @@ impl Signal for AffiliateLinks {
                 }),
         );
         hits.sort_by_key(|h| h.start);
-        Measurement {
-            value: per_thousand_words(hits.len(), doc),
-            hits,
-        }
+        Measurement::rate(hits, doc)
     }
 }
 

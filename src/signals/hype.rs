@@ -5,8 +5,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::lexicon::LexiconBuilder;
 
 use super::{
-    per_thousand_words, Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal,
-    SignalSpec, PER_THOUSAND,
+    Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal, SignalSpec, PER_THOUSAND,
 };
 use crate::document::Document;
 
@@ -257,10 +256,7 @@ impl Signal for RepeatedSentences {
                 });
             }
         }
-        Measurement {
-            value: per_thousand_words(hits.len(), doc),
-            hits,
-        }
+        Measurement::rate(hits, doc)
     }
 }
 

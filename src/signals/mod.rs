@@ -125,6 +125,16 @@ pub struct Measurement {
     pub hits: Vec<Hit>,
 }
 
+impl Measurement {
+    /// The measurement of a rate signal: its hits, counted per 1,000 words of the document.
+    pub fn rate(hits: Vec<Hit>, doc: &Document<'_>) -> Self {
+        Self {
+            value: per_thousand_words(hits.len(), doc),
+            hits,
+        }
+    }
+}
+
 /// A detector.
 pub trait Signal: Send + Sync + fmt::Debug {
     /// The description of this signal.
@@ -308,10 +318,7 @@ impl Signal for PhraseRate {
             }
             hits.sort_by_key(|h| h.start);
         }
-        Measurement {
-            value: per_thousand_words(hits.len(), doc),
-            hits,
-        }
+        Measurement::rate(hits, doc)
     }
 }
 
@@ -378,10 +385,7 @@ impl Signal for PatternRate {
                 note: None,
             })
             .collect();
-        Measurement {
-            value: per_thousand_words(hits.len(), doc),
-            hits,
-        }
+        Measurement::rate(hits, doc)
     }
 }
 
