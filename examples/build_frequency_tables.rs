@@ -20,6 +20,9 @@ use std::path::Path;
 
 use chaff::frequency::{hash_words, held_out, BigramTable, SynonymTable};
 
+#[path = "../tests/support/wordnet.rs"]
+mod wordnet;
+
 /// A likely original must be this many times as frequent as the suspect word.
 const MIN_RATIO: u64 = 10;
 /// A likely original must occur at least this often.
@@ -31,7 +34,7 @@ const MAX_SYNONYMS: usize = 16;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let corpus = Path::new("../shared/corpus");
-    let wordnet = Path::new("/usr/share/wordnet");
+    let wordnet = Path::new(wordnet::WORDNET);
     let stopwords: HashSet<&str> = include_str!("../data/lexicons/stopwords.txt")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -62,7 +65,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
 
-    let synsets = read_wordnet(wordnet)?;
+    // Single words only: a spinner's swap that this table can name is one word for another.
+    let synsets: Vec<Vec<String>> = wordnet::synsets(wordnet)?
+        .into_iter()
+        .map(|s| {
+            s.into_iter()
+                .filter(|w| !w.contains(' '))
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| s.len() > 1)
+        .collect();
     let mut synonyms_of: HashMap<&str, HashSet<&str>> = HashMap::new();
     for synset in &synsets {
         for word in synset {
@@ -121,35 +133,4 @@ fn main() -> Result<(), Box<dyn Error>> {
         synonym_bytes.len() / 1024,
     );
     Ok(())
-}
-
-/// The single-word members of every WordNet synset, lowercased.
-fn read_wordnet(dir: &Path) -> Result<Vec<Vec<String>>, Box<dyn Error>> {
-    let mut synsets = Vec::new();
-    for pos in ["noun", "verb", "adj", "adv"] {
-        let path = dir.join(format!("data.{pos}"));
-        let text = std::fs::read(&path)
-            .map_err(|e| format!("{}: {e} (install Debian's wordnet-base)", path.display()))?;
-        for line in String::from_utf8_lossy(&text).lines() {
-            if line.starts_with("  ") {
-                continue; // licence header
-            }
-            let fields: Vec<&str> = line.split(' ').collect();
-            let Some(count) = fields
-                .get(3)
-                .and_then(|c| usize::from_str_radix(c, 16).ok())
-            else {
-                continue;
-            };
-            let words: Vec<String> = (0..count)
-                .filter_map(|k| fields.get(4 + 2 * k))
-                .map(|w| w.split('(').next().unwrap_or(w).to_lowercase())
-                .filter(|w| !w.contains('_'))
-                .collect();
-            if words.len() > 1 {
-                synsets.push(words);
-            }
-        }
-    }
-    Ok(synsets)
 }

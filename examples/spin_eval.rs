@@ -61,35 +61,10 @@ fn main() {
 /// Every (word, synonym) pair of WordNet synsets, lowercased.
 fn wordnet_synonyms() -> Result<std::collections::HashSet<(String, String)>, String> {
     let mut pairs = std::collections::HashSet::new();
-    for pos in ["noun", "verb", "adj", "adv"] {
-        let path = format!("/usr/share/wordnet/data.{pos}");
-        let text = std::fs::read(&path)
-            .map_err(|e| format!("{path}: {e} (install Debian's wordnet-base)"))?;
-        for line in String::from_utf8_lossy(&text)
-            .lines()
-            .filter(|l| !l.starts_with("  "))
-        {
-            let fields: Vec<&str> = line.split(' ').collect();
-            let Some(n) = fields
-                .get(3)
-                .and_then(|c| usize::from_str_radix(c, 16).ok())
-            else {
-                continue;
-            };
-            let words: Vec<String> = (0..n)
-                .filter_map(|k| fields.get(4 + 2 * k))
-                .map(|w| {
-                    w.split('(')
-                        .next()
-                        .unwrap_or(w)
-                        .replace('_', " ")
-                        .to_lowercase()
-                })
-                .collect();
-            for a in &words {
-                for b in &words {
-                    pairs.insert((a.clone(), b.clone()));
-                }
+    for synset in support::wordnet::synsets(Path::new(support::wordnet::WORDNET))? {
+        for a in &synset {
+            for b in &synset {
+                pairs.insert((a.clone(), b.clone()));
             }
         }
     }

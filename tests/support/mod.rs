@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod spinner;
+pub mod wordnet;
 
 use std::io::BufRead;
 use std::path::Path;

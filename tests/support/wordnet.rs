@@ -1,0 +1,44 @@
+//! WordNet synsets from Debian's `wordnet-base` data files, for the tools that build the
+//! synonym table and measure spinning (never read at run time of a score).
+
+use std::path::Path;
+
+/// Where Debian installs WordNet.
+pub const WORDNET: &str = "/usr/share/wordnet";
+
+/// The members of every WordNet synset, lowercased, multi-word members with spaces.
+pub fn synsets(dir: &Path) -> Result<Vec<Vec<String>>, String> {
+    let mut synsets = Vec::new();
+    for pos in ["noun", "verb", "adj", "adv"] {
+        let path = dir.join(format!("data.{pos}"));
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("{}: {e} (install Debian's wordnet-base)", path.display()))?;
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            if line.starts_with("  ") {
+                continue; // licence header
+            }
+            let fields: Vec<&str> = line.split(' ').collect();
+            let Some(count) = fields
+                .get(3)
+                .and_then(|c| usize::from_str_radix(c, 16).ok())
+            else {
+                continue;
+            };
+            // a member is written `word lex_id`; adjectives may carry a marker: `word(a)`
+            let words: Vec<String> = (0..count)
+                .filter_map(|k| fields.get(4 + 2 * k))
+                .map(|w| {
+                    w.split('(')
+                        .next()
+                        .unwrap_or(w)
+                        .replace('_', " ")
+                        .to_lowercase()
+                })
+                .collect();
+            if words.len() > 1 {
+                synsets.push(words);
+            }
+        }
+    }
+    Ok(synsets)
+}
