@@ -111,6 +111,53 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
+/// Shards of the stem cache: threads scoring at once rarely wait on the same lock.
+const STEM_SHARDS: usize = 64;
+/// Words cached per shard at most: the cache stays under about 20 MB on any input.
+const STEM_SHARD_CAPACITY: usize = 4 * 1024;
+
+/// The English stemmer with a cache of the stems of words seen before, shared by every document
+/// of a pipeline and its threads. Stemming is the slowest stage of the pipeline, and the words of
+/// health text repeat from one document to the next.
+pub struct Stems {
+    stemmer: Stemmer,
+    shards: Vec<std::sync::RwLock<rustc_hash::FxHashMap<Box<str>, Box<str>>>>,
+}
+
+impl std::fmt::Debug for Stems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stems").finish_non_exhaustive()
+    }
+}
+
+impl Stems {
+    /// An English stemmer with an empty cache.
+    pub fn english() -> Self {
+        Self {
+            stemmer: english_stemmer(),
+            shards: (0..STEM_SHARDS).map(|_| Default::default()).collect(),
+        }
+    }
+
+    /// Appends the stem of `lower` (a lowercased word) to `out`.
+    fn stem_into(&self, lower: &str, out: &mut String) {
+        use std::hash::BuildHasher;
+        let hash = rustc_hash::FxBuildHasher.hash_one(lower);
+        let shard = &self.shards[(hash as usize) % STEM_SHARDS];
+        // A poisoned lock only means another thread panicked mid-insert: the map is still valid.
+        if let Some(stem) = shard.read().unwrap_or_else(|e| e.into_inner()).get(lower) {
+            out.push_str(stem);
+            return;
+        }
+        let stem = self.stemmer.stem(lower);
+        out.push_str(&stem);
+        let mut map = shard.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() < STEM_SHARD_CAPACITY {
+            map.insert(lower.into(), stem.into());
+        }
+    }
+}
+
 /// The English stemmer that documents and lexicons share.
 pub(crate) fn english_stemmer() -> Stemmer {
     Stemmer::create(Algorithm::English)
@@ -121,7 +168,7 @@ impl<'a> Document<'a> {
     pub(crate) fn new(
         input: &'a str,
         format: Format,
-        stemmer: &Stemmer,
+        stems: &Stems,
         lexicons: &PhraseIndex,
     ) -> Self {
         let html::Extracted {
@@ -150,7 +197,7 @@ impl<'a> Document<'a> {
                 sentence,
             });
         }
-        let stems = stem_tokens(&text, &tokens, stemmer);
+        let stems = stem_tokens(&text, &tokens, stems);
         let words = tokens
             .iter()
             .filter(|t| text[t.start..t.end].chars().any(char::is_alphabetic))
@@ -204,10 +251,7 @@ impl<'a> Document<'a> {
     }
 }
 
-fn stem_tokens(text: &str, tokens: &[Token], stemmer: &Stemmer) -> StemText {
-    // Words repeat within a document; stemming is the slowest stage, so each distinct word is
-    // stemmed once.
-    let mut cache: rustc_hash::FxHashMap<String, String> = Default::default();
+fn stem_tokens(text: &str, tokens: &[Token], stems: &Stems) -> StemText {
     let mut out = StemText {
         text: String::with_capacity(text.len() + 2 * tokens.len()),
         starts: Vec::with_capacity(tokens.len()),
@@ -222,14 +266,7 @@ fn stem_tokens(text: &str, tokens: &[Token], stemmer: &Stemmer) -> StemText {
         );
         out.starts.push(out.text.len());
         out.text.push(' ');
-        match cache.get(&lower) {
-            Some(stem) => out.text.push_str(stem),
-            None => {
-                let stem = stemmer.stem(&lower).into_owned();
-                out.text.push_str(&stem);
-                cache.insert(lower.clone(), stem);
-            }
-        }
+        stems.stem_into(&lower, &mut out.text);
         out.text.push(' ');
     }
     out
@@ -314,12 +351,7 @@ mod tests {
     use super::*;
 
     fn doc(text: &str) -> Document<'_> {
-        Document::new(
-            text,
-            Format::Text,
-            &english_stemmer(),
-            &PhraseIndex::empty(),
-        )
+        Document::new(text, Format::Text, &Stems::english(), &PhraseIndex::empty())
     }
 
     #[test]
@@ -351,7 +383,7 @@ mod tests {
     #[test]
     fn stems_are_lowercased_and_padded() {
         let d = doc("Running CURES");
-        let stems = stem_tokens(&d.text, &d.tokens, &english_stemmer());
+        let stems = stem_tokens(&d.text, &d.tokens, &Stems::english());
         assert_eq!(stems.text, " run  cure ");
         assert_eq!(stems.tokens_of(5..11), 1..2);
     }

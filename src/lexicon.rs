@@ -218,7 +218,7 @@ impl PhraseIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{english_stemmer, Format};
+    use crate::document::{english_stemmer, Format, Stems};
 
     #[test]
     fn parses_fields_and_skips_comments() {
@@ -241,21 +241,20 @@ mod tests {
         );
     }
 
-    fn one_lexicon(text: &str) -> (PhraseSet, PhraseIndex, Stemmer) {
-        let stemmer = english_stemmer();
+    fn one_lexicon(text: &str) -> (PhraseSet, PhraseIndex, Stems) {
         let mut builder = LexiconBuilder::default();
         let set = builder.add(parse("t", text, 1, 1).unwrap());
-        let index = builder.build(&stemmer).unwrap();
-        (set, index, stemmer)
+        let index = builder.build(&english_stemmer()).unwrap();
+        (set, index, Stems::english())
     }
 
     #[test]
     fn matches_inflections_on_whole_words_only() {
-        let (set, index, stemmer) = one_lexicon("miracle cure\ncure\n");
+        let (set, index, stems) = one_lexicon("miracle cure\ncure\n");
         let doc = Document::new(
             "Miracle cures! Insecure people procure a cure.",
             Format::Text,
-            &stemmer,
+            &stems,
             &index,
         );
         let found: Vec<_> = set
@@ -273,9 +272,9 @@ mod tests {
 
     #[test]
     fn phrases_do_not_span_punctuation() {
-        let (set, index, stemmer) = one_lexicon("heart sickness\ndoctors don't want\n");
+        let (set, index, stems) = one_lexicon("heart sickness\ndoctors don't want\n");
         let count = |text: &str| {
-            set.find(&Document::new(text, Format::Text, &stemmer, &index))
+            set.find(&Document::new(text, Format::Text, &stems, &index))
                 .count()
         };
         assert_eq!(count("It affects the heart. Sickness follows."), 0);
@@ -290,7 +289,8 @@ mod tests {
         let long = builder.add(parse("a", "miracle cure\n", 1, 1).unwrap());
         let short = builder.add(parse("b", "cure\nmiracle\n", 1, 1).unwrap());
         let index = builder.build(&stemmer).unwrap();
-        let doc = Document::new("A miracle cure.", Format::Text, &stemmer, &index);
+        let stems = Stems::english();
+        let doc = Document::new("A miracle cure.", Format::Text, &stems, &index);
         assert_eq!(long.find(&doc).count(), 1);
         let words: Vec<_> = short.find(&doc).map(|m| m.first_token).collect();
         assert_eq!(words, [1, 2], "each lexicon sees both words");

@@ -61,8 +61,6 @@ pub use model::Model;
 pub use report::Report;
 pub use signals::{Family, Signal, SignalSpec};
 
-use rust_stemmers::Stemmer;
-
 use signals::Measurement;
 
 /// The built-in model, compiled in.
@@ -73,7 +71,7 @@ pub const BUILTIN_MODEL: &str = include_str!("../models/default.json");
 pub struct Pipeline {
     signals: Vec<Box<dyn Signal>>,
     phrases: lexicon::PhraseIndex,
-    stemmer: Stemmer,
+    stems: document::Stems,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -90,7 +88,7 @@ impl Default for Pipeline {
         Self {
             signals: registry.signals,
             phrases: registry.phrases,
-            stemmer: document::english_stemmer(),
+            stems: document::Stems::english(),
         }
     }
 }
@@ -98,7 +96,7 @@ impl Default for Pipeline {
 impl Pipeline {
     /// Runs the text pipeline on an input.
     pub fn document<'a>(&self, input: &'a str, format: Format) -> Document<'a> {
-        Document::new(input, format, &self.stemmer, &self.phrases)
+        Document::new(input, format, &self.stems, &self.phrases)
     }
 
     /// Measures every signal on a document, in registry order.

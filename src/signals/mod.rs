@@ -392,14 +392,14 @@ impl Signal for PatternRate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{english_stemmer, Format};
+    use crate::document::{Format, Stems};
 
     /// The contract of every signal, checked by walking the registry: a signal without
     /// examples, or one that does not fire on its fires-on examples and stay quiet on its
     /// quiet-on examples, fails here.
     #[test]
     fn every_signal_fires_and_stays_quiet_on_its_examples() {
-        let stemmer = english_stemmer();
+        let stems = Stems::english();
         let registry = registry();
         for signal in &registry.signals {
             let spec = signal.spec();
@@ -421,7 +421,7 @@ mod tests {
                 }
             };
             for text in spec.fires_on {
-                let doc = Document::new(text, format_of(text), &stemmer, &registry.phrases);
+                let doc = Document::new(text, format_of(text), &stems, &registry.phrases);
                 let m = signal.measure(&doc);
                 assert!(
                     m.value > 0.0 && !m.hits.is_empty(),
@@ -433,7 +433,7 @@ mod tests {
                 }
             }
             for text in spec.quiet_on {
-                let doc = Document::new(text, format_of(text), &stemmer, &registry.phrases);
+                let doc = Document::new(text, format_of(text), &stems, &registry.phrases);
                 let m = signal.measure(&doc);
                 assert_eq!(
                     m.value, 0.0,
@@ -472,12 +472,12 @@ mod tests {
 
     #[test]
     fn rates_use_a_word_floor() {
-        let stemmer = english_stemmer();
+        let stems = Stems::english();
         let none = PhraseIndex::empty();
-        let short = Document::new("one two three", Format::Text, &stemmer, &none);
+        let short = Document::new("one two three", Format::Text, &stems, &none);
         assert_eq!(per_thousand_words(1, &short), 10.0);
         let long_text = "word ".repeat(400);
-        let long = Document::new(&long_text, Format::Text, &stemmer, &none);
+        let long = Document::new(&long_text, Format::Text, &stems, &none);
         assert_eq!(per_thousand_words(2, &long), 5.0);
     }
 }
