@@ -16,15 +16,6 @@ pub struct Confusion {
 }
 
 impl Confusion {
-    /// Counts predictions `score >= threshold` against the labels.
-    pub fn at(scored: &[(f64, bool)], threshold: f64) -> Self {
-        scored
-            .iter()
-            .fold(Confusion::default(), |c, &(score, reliable)| {
-                c.add(score >= threshold, reliable)
-            })
-    }
-
     /// Adds one prediction (`called_reliable`) of a document labelled `reliable`.
     pub fn add(mut self, called_reliable: bool, reliable: bool) -> Self {
         match (called_reliable, reliable) {
@@ -268,7 +259,9 @@ mod tests {
             (0.1, false),
             (0.2, true),
         ];
-        let c = Confusion::at(&scored, 0.5);
+        let c = scored
+            .iter()
+            .fold(Confusion::default(), |c, &(p, l)| c.add(p >= 0.5, l));
         assert_eq!(
             c,
             Confusion {
