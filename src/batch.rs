@@ -328,17 +328,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Scores a loaded file.
-    pub fn from_file(scorer: &Scorer, id: String, loaded: &Loaded) -> Self {
-        Self::from_loaded(scorer, id, loaded, false)
-    }
-
-    /// Scores a loaded file for a person (evidence with its sentence).
-    pub fn explained(scorer: &Scorer, id: String, loaded: &Loaded) -> Self {
-        Self::from_loaded(scorer, id, loaded, true)
-    }
-
-    fn from_loaded(scorer: &Scorer, id: String, loaded: &Loaded, explain: bool) -> Self {
+    /// Scores a loaded file; with `explain`, each piece of evidence carries its sentence (for
+    /// `chaff explain`).
+    pub fn from_loaded(scorer: &Scorer, id: String, loaded: &Loaded, explain: bool) -> Self {
         let mut report = if explain {
             scorer.explain(&loaded.text, loaded.format)
         } else {

@@ -107,7 +107,7 @@ impl Pipeline {
     /// The feature values of an input, in registry order (what the model sees).
     pub fn features(&self, input: &str, format: Format) -> Vec<f64> {
         let doc = self.document(input, format);
-        self.signals.iter().map(|s| s.measure(&doc).value).collect()
+        self.measure(&doc).into_iter().map(|m| m.value).collect()
     }
 
     /// The signal descriptions, in feature order.

@@ -326,6 +326,7 @@ fn score_on_pool(
             &bytes,
             None,
             &warn,
+            false,
         ))?;
     } else {
         run::score_files(scorer, entries, &mut emit, &warn, &progress)?;
@@ -515,21 +516,8 @@ fn explain(path: &Path, model: Option<&Path>) -> Result<ExitCode, Error> {
         (path.display().to_string(), bytes)
     };
     let file = (path.as_os_str() != "-").then_some(path);
-    let outcome = match batch::load_bytes(&bytes, file) {
-        Ok(loaded) => {
-            if loaded.lossy {
-                eprintln!("chaff: warning: {id}: invalid UTF-8 replaced with U+FFFD");
-            }
-            Outcome::explained(&scorer, id.clone(), &loaded)
-        }
-        Err(error) => Outcome::Failed {
-            id: Some(id.clone()),
-            file: None,
-            line: None,
-            error,
-        },
-    };
-    match outcome {
+    let warn = |message: String| eprintln!("chaff: warning: {message}");
+    match run::score_bytes(&scorer, id.clone(), &bytes, file, &warn, true) {
         Outcome::Scored { report, .. } => {
             let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let text = render::explain(&id, &report, &scorer.specs(), Styling { color });

@@ -153,26 +153,31 @@ fn score_file(scorer: &Scorer, path: &Path, warn: &(dyn Fn(String) + Sync)) -> (
     match std::fs::read(path) {
         Ok(bytes) => {
             let size = bytes.len() as u64;
-            (score_bytes(scorer, id, &bytes, Some(path), warn), size)
+            (
+                score_bytes(scorer, id, &bytes, Some(path), warn, false),
+                size,
+            )
         }
         Err(e) => (failed_file(path, e.to_string()), 0),
     }
 }
 
-/// Scores the bytes of one document (a file or stdin).
+/// Scores the bytes of one document (a file or stdin); with `explain`, each piece of evidence
+/// carries its sentence.
 pub fn score_bytes(
     scorer: &Scorer,
     id: String,
     bytes: &[u8],
     path: Option<&Path>,
     warn: &(dyn Fn(String) + Sync),
+    explain: bool,
 ) -> Outcome {
     match load_bytes(bytes, path) {
         Ok(loaded) => {
             if loaded.lossy {
                 warn(format!("{id}: invalid UTF-8 replaced with U+FFFD"));
             }
-            Outcome::from_file(scorer, id, &loaded)
+            Outcome::from_loaded(scorer, id, &loaded, explain)
         }
         Err(error) => Outcome::Failed {
             id: Some(id),
