@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome};
 use chaff::render::{self, Styling};
-use chaff::run::{self, Selection};
+use chaff::run::{self, OutputFormat, Selection, Sink};
 use chaff::training::{self, TrainConfig};
 use chaff::{Error, Pipeline, Scorer};
 
@@ -31,7 +31,7 @@ enum Command {
         jsonl: bool,
         /// Output format [default: table on a terminal, jsonl otherwise].
         #[arg(long, value_enum)]
-        format: Option<OutputFormat>,
+        format: Option<CliFormat>,
         /// A model file to use instead of the built-in one.
         #[arg(long)]
         model: Option<PathBuf>,
@@ -142,7 +142,7 @@ fn parse_family(name: &str) -> Result<chaff::Family, String> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
+enum CliFormat {
     /// One line per document, least reliable first.
     Table,
     /// A JSON array of records.
@@ -240,7 +240,7 @@ fn reads_stdin(paths: &[PathBuf]) -> bool {
 /// How `chaff score` reads and writes.
 struct ScoreOptions {
     jsonl: bool,
-    format: Option<OutputFormat>,
+    format: Option<CliFormat>,
     sort: bool,
     threshold: Option<f64>,
     selection: Selection,
@@ -274,12 +274,16 @@ fn score_on_pool(
     scorer: &Scorer,
     options: &ScoreOptions,
 ) -> Result<ExitCode, Error> {
-    let format = options.format.unwrap_or(if io::stdout().is_terminal() {
-        OutputFormat::Table
-    } else {
-        OutputFormat::Jsonl
-    });
-    let mut sink = Sink::new(format, options.sort, &options.selection);
+    let format = match options.format {
+        Some(CliFormat::Table) => OutputFormat::Table,
+        Some(CliFormat::Json) => OutputFormat::Json,
+        Some(CliFormat::Jsonl) => OutputFormat::Jsonl,
+        Some(CliFormat::Csv) => OutputFormat::Csv,
+        None if io::stdout().is_terminal() => OutputFormat::Table,
+        None => OutputFormat::Jsonl,
+    };
+    let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut sink = Sink::new(format, options.sort, &options.selection, out);
     let warn = |message: String| eprintln!("chaff: warning: {message}");
     let stdin = reads_stdin(paths);
     let entries = if stdin {
@@ -295,7 +299,7 @@ fn score_on_pool(
         Some(run::total_bytes(&entries))
     });
     let progress = |bytes: u64| bar.inc(bytes);
-    let mut emit = |outcome: Outcome| sink.push(outcome);
+    let mut emit = |outcome: Outcome| sink.push(outcome).map_err(stdout_error);
     if options.jsonl && stdin {
         run::score_jsonl(
             scorer,
@@ -332,7 +336,13 @@ fn score_on_pool(
         run::score_files(scorer, entries, &mut emit, &warn, &progress)?;
     }
     bar.finish_and_clear();
-    sink.finish()
+    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let failed = sink.finish(Styling { color }).map_err(stdout_error)?;
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_error(error: run::RunError<Error>, path: &Path) -> Error {
@@ -385,120 +395,6 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
             bar
         }
         _ => indicatif::ProgressBar::hidden(),
-    }
-}
-
-/// One CSV record, quoted as needed, with its line ending.
-fn csv_line(fields: Vec<String>) -> Result<Vec<u8>, Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(&fields)
-        .map_err(|e| Error::Internal(format!("CSV output: {e}")))?;
-    writer
-        .into_inner()
-        .map_err(|e| Error::Internal(format!("CSV output: {e}")))
-}
-
-/// Where outcomes go: streamed as they come (JSON Lines, JSON, CSV), or collected (table, or
-/// any format with --sort).
-struct Sink<'s> {
-    format: OutputFormat,
-    selection: &'s Selection,
-    collect: bool,
-    collected: Vec<Outcome>,
-    out: BufWriter<io::StdoutLock<'static>>,
-    written: usize,
-    failed: bool,
-}
-
-impl<'s> Sink<'s> {
-    fn new(format: OutputFormat, sort: bool, selection: &'s Selection) -> Self {
-        Sink {
-            format,
-            selection,
-            collect: sort || format == OutputFormat::Table,
-            collected: Vec::new(),
-            out: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
-            written: 0,
-            failed: false,
-        }
-    }
-
-    fn push(&mut self, outcome: Outcome) -> Result<(), Error> {
-        self.failed |= matches!(outcome, Outcome::Failed { .. });
-        if !self.selection.keeps(&outcome) {
-            return Ok(());
-        }
-        if self.collect {
-            self.collected.push(outcome);
-            return Ok(());
-        }
-        self.write(&outcome)
-    }
-
-    fn write(&mut self, outcome: &Outcome) -> Result<(), Error> {
-        match self.format {
-            OutputFormat::Jsonl => {
-                if self.selection.fields.is_none() {
-                    outcome.write_json(&mut self.out)
-                } else {
-                    serde_json::to_writer(&mut self.out, &self.selection.to_json(outcome))
-                }
-                .map_err(|e| stdout_error(e.into()))?;
-                self.out.write_all(b"\n").map_err(stdout_error)?;
-            }
-            OutputFormat::Json => {
-                let lead: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
-                self.out.write_all(lead).map_err(stdout_error)?;
-                serde_json::to_writer_pretty(&mut self.out, &self.selection.to_json(outcome))
-                    .map_err(|e| stdout_error(e.into()))?;
-            }
-            OutputFormat::Csv => {
-                if self.written == 0 {
-                    self.out
-                        .write_all(&csv_line(render::csv_header())?)
-                        .map_err(stdout_error)?;
-                }
-                let row = csv_line(render::csv_row(outcome))?;
-                self.out.write_all(&row).map_err(stdout_error)?;
-            }
-            OutputFormat::Table => {}
-        }
-        self.written += 1;
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<ExitCode, Error> {
-        let collected = std::mem::take(&mut self.collected);
-        if self.format == OutputFormat::Table {
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let table = render::table(&collected, Styling { color });
-            self.out.write_all(table.as_bytes()).map_err(stdout_error)?;
-        } else {
-            let mut sorted = collected;
-            sorted.sort_by(|a, b| {
-                let key = |o: &Outcome| o.reliability().unwrap_or(f64::INFINITY);
-                key(a).total_cmp(&key(b))
-            });
-            for outcome in &sorted {
-                self.write(outcome)?;
-            }
-        }
-        match self.format {
-            OutputFormat::Json if self.written == 0 => self.out.write_all(b"[]\n"),
-            OutputFormat::Json => self.out.write_all(b"\n]\n"),
-            OutputFormat::Csv if self.written == 0 => {
-                self.out.write_all(&csv_line(render::csv_header())?)
-            }
-            _ => Ok(()),
-        }
-        .map_err(stdout_error)?;
-        self.out.flush().map_err(stdout_error)?;
-        Ok(if self.failed {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        })
     }
 }
 

@@ -139,6 +139,15 @@ pub fn csv_row(outcome: &Outcome) -> Vec<String> {
     row
 }
 
+/// One CSV record, quoted as needed, with its line ending.
+pub fn csv_line(fields: &[String]) -> std::io::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(fields).map_err(std::io::Error::other)?;
+    writer
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
 /// Width of the family bars in `explain`, each side of zero.
 const BAR_WIDTH: usize = 12;
 /// Logit units per bar cell.

@@ -5,13 +5,14 @@
 //! input order before the next chunk is read. Memory stays flat whatever the input size, output
 //! starts after the first chunk, and every input record yields exactly one outcome.
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::batch::{for_each_line, load_bytes, Outcome, PathEntry};
+use crate::render;
 use crate::Scorer;
 
 /// Records scored together at most.
@@ -194,6 +195,115 @@ fn failed_file(path: &Path, error: String) -> Outcome {
         file: None,
         line: None,
         error,
+    }
+}
+
+/// How a batch run writes its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One line per document, least reliable first (collected, then written).
+    Table,
+    /// A JSON array of records.
+    Json,
+    /// One JSON record per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// Where outcomes go: streamed as they come (JSON Lines, JSON, CSV), or collected first (the
+/// table, or any format when sorted). Applies a [`Selection`] on the way.
+pub struct Sink<'s, W: Write> {
+    format: OutputFormat,
+    selection: &'s Selection,
+    collect: bool,
+    collected: Vec<Outcome>,
+    out: W,
+    written: usize,
+    failed: bool,
+}
+
+impl<'s, W: Write> Sink<'s, W> {
+    /// A sink writing `format` to `out`; `sort` orders the records least reliable first.
+    pub fn new(format: OutputFormat, sort: bool, selection: &'s Selection, out: W) -> Self {
+        Sink {
+            format,
+            selection,
+            collect: sort || format == OutputFormat::Table,
+            collected: Vec::new(),
+            out,
+            written: 0,
+            failed: false,
+        }
+    }
+
+    /// Takes one outcome: written now when streaming, kept otherwise.
+    pub fn push(&mut self, outcome: Outcome) -> std::io::Result<()> {
+        self.failed |= matches!(outcome, Outcome::Failed { .. });
+        if !self.selection.keeps(&outcome) {
+            return Ok(());
+        }
+        if self.collect {
+            self.collected.push(outcome);
+            return Ok(());
+        }
+        self.write(&outcome)
+    }
+
+    fn write(&mut self, outcome: &Outcome) -> std::io::Result<()> {
+        match self.format {
+            OutputFormat::Jsonl => {
+                if self.selection.fields.is_none() {
+                    outcome.write_json(&mut self.out)?;
+                } else {
+                    serde_json::to_writer(&mut self.out, &self.selection.to_json(outcome))?;
+                }
+                self.out.write_all(b"\n")?;
+            }
+            OutputFormat::Json => {
+                let lead: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
+                self.out.write_all(lead)?;
+                serde_json::to_writer_pretty(&mut self.out, &self.selection.to_json(outcome))?;
+            }
+            OutputFormat::Csv => {
+                if self.written == 0 {
+                    self.out
+                        .write_all(&render::csv_line(&render::csv_header())?)?;
+                }
+                self.out
+                    .write_all(&render::csv_line(&render::csv_row(outcome))?)?;
+            }
+            OutputFormat::Table => {}
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Writes what was collected and closes the output; returns true when some record failed.
+    pub fn finish(mut self, styling: render::Styling) -> std::io::Result<bool> {
+        let mut collected = std::mem::take(&mut self.collected);
+        if self.format == OutputFormat::Table {
+            let table = render::table(&collected, styling);
+            self.out.write_all(table.as_bytes())?;
+        } else {
+            collected.sort_by(|a, b| {
+                let key = |o: &Outcome| o.reliability().unwrap_or(f64::INFINITY);
+                key(a).total_cmp(&key(b))
+            });
+            for outcome in &collected {
+                self.write(outcome)?;
+            }
+        }
+        match self.format {
+            OutputFormat::Json if self.written == 0 => self.out.write_all(b"[]\n")?,
+            OutputFormat::Json => self.out.write_all(b"\n]\n")?,
+            OutputFormat::Csv if self.written == 0 => self
+                .out
+                .write_all(&render::csv_line(&render::csv_header())?)?,
+            _ => {}
+        }
+        self.out.flush()?;
+        Ok(self.failed)
     }
 }
 
