@@ -111,17 +111,26 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Shards of the stem cache: threads scoring at once rarely wait on the same lock.
-const STEM_SHARDS: usize = 64;
-/// Words cached per shard at most: the cache stays under about 20 MB on any input.
-const STEM_SHARD_CAPACITY: usize = 4 * 1024;
+/// Words cached per thread at most: about 4 MB per thread whatever the input.
+const STEM_CACHE_CAPACITY: usize = 64 * 1024;
+/// Words up to this many bytes (lowercased) are cached; longer ones are rare and stemmed anew.
+const STEM_KEY_BYTES: usize = 24;
 
-/// The English stemmer with a cache of the stems of words seen before, shared by every document
-/// of a pipeline and its threads. Stemming is the slowest stage of the pipeline, and the words of
-/// health text repeat from one document to the next.
+/// The English stemmer with a cache of the stems of words seen before, one per thread of a
+/// pipeline (no locks, no sharing between pipelines). Stemming is the slowest stage of the
+/// pipeline, and the words of health text repeat from one document to the next.
 pub struct Stems {
     stemmer: Stemmer,
-    shards: Vec<std::sync::RwLock<rustc_hash::FxHashMap<Box<str>, Box<str>>>>,
+    caches: thread_local::ThreadLocal<std::cell::RefCell<StemCache>>,
+}
+
+/// Stems of short words, keyed by the lowercased word padded with zero bytes: a lookup hashes
+/// and compares 24 inline bytes, with no pointer to follow.
+#[derive(Default)]
+struct StemCache {
+    index: rustc_hash::FxHashMap<[u8; STEM_KEY_BYTES], (u32, u32)>,
+    /// The stems, end to end; the index holds each one's range.
+    stems: String,
 }
 
 impl std::fmt::Debug for Stems {
@@ -135,26 +144,39 @@ impl Stems {
     pub fn english() -> Self {
         Self {
             stemmer: english_stemmer(),
-            shards: (0..STEM_SHARDS).map(|_| Default::default()).collect(),
+            caches: thread_local::ThreadLocal::new(),
         }
     }
 
-    /// Appends the stem of `lower` (a lowercased word) to `out`.
-    fn stem_into(&self, lower: &str, out: &mut String) {
-        use std::hash::BuildHasher;
-        let hash = rustc_hash::FxBuildHasher.hash_one(lower);
-        let shard = &self.shards[(hash as usize) % STEM_SHARDS];
-        // A poisoned lock only means another thread panicked mid-insert: the map is still valid.
-        if let Some(stem) = shard.read().unwrap_or_else(|e| e.into_inner()).get(lower) {
-            out.push_str(stem);
+    /// Appends the stem of `word` (any case) to `out`.
+    fn stem_into(&self, word: &str, lower: &mut String, out: &mut String) {
+        let mut key = [0u8; STEM_KEY_BYTES];
+        let cacheable = word.len() <= STEM_KEY_BYTES && word.is_ascii();
+        if !cacheable {
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            out.push_str(&self.stemmer.stem(lower));
             return;
         }
-        let stem = self.stemmer.stem(lower);
-        out.push_str(&stem);
-        let mut map = shard.write().unwrap_or_else(|e| e.into_inner());
-        if map.len() < STEM_SHARD_CAPACITY {
-            map.insert(lower.into(), stem.into());
+        for (k, b) in key.iter_mut().zip(word.bytes()) {
+            *k = b.to_ascii_lowercase();
         }
+        let mut cache = self.caches.get_or_default().borrow_mut();
+        if let Some(&(start, end)) = cache.index.get(&key) {
+            out.push_str(&cache.stems[start as usize..end as usize]);
+            return;
+        }
+        let lowered = std::str::from_utf8(&key[..word.len()]).unwrap_or_default();
+        let stem = self.stemmer.stem(lowered);
+        out.push_str(&stem);
+        if cache.index.len() >= STEM_CACHE_CAPACITY {
+            cache.index.clear();
+            cache.stems.clear();
+        }
+        let start = cache.stems.len() as u32;
+        cache.stems.push_str(&stem);
+        let end = cache.stems.len() as u32;
+        cache.index.insert(key, (start, end));
     }
 }
 
@@ -258,15 +280,9 @@ fn stem_tokens(text: &str, tokens: &[Token], stems: &Stems) -> StemText {
     };
     let mut lower = String::new();
     for token in tokens {
-        lower.clear();
-        lower.extend(
-            text[token.start..token.end]
-                .chars()
-                .flat_map(char::to_lowercase),
-        );
         out.starts.push(out.text.len());
         out.text.push(' ');
-        stems.stem_into(&lower, &mut out.text);
+        stems.stem_into(&text[token.start..token.end], &mut lower, &mut out.text);
         out.text.push(' ');
     }
     out

@@ -241,21 +241,42 @@ impl Signal for RepeatedSentences {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
-        let mut seen = HashSet::default();
-        let mut hits = Vec::new();
-        for sentence in &doc.sentences {
-            let text = &doc.text[sentence.clone()];
-            let words: Vec<String> = crate::document::words(text)
-                .map(str::to_lowercase)
-                .collect();
-            if words.len() >= MIN_REPEATED_WORDS && !seen.insert(words.join(" ")) {
-                hits.push(Hit {
-                    start: sentence.start,
-                    end: sentence.end,
-                    note: None,
-                });
+        // Each sentence of five words or more as its lowercased words joined by spaces, all in
+        // one buffer; then the sentences whose key was seen before.
+        let mut keys = String::new();
+        let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut tokens = doc.tokens.iter().peekable();
+        for index in 0..doc.sentences.len() {
+            let start = keys.len();
+            let mut words = 0;
+            while let Some(token) = tokens.next_if(|t| t.sentence == index) {
+                if words > 0 {
+                    keys.push(' ');
+                }
+                let word = doc.token_text(token);
+                if word.is_ascii() {
+                    keys.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                } else {
+                    keys.extend(word.chars().flat_map(char::to_lowercase));
+                }
+                words += 1;
+            }
+            if words >= MIN_REPEATED_WORDS {
+                spans.push((index, start..keys.len()));
+            } else {
+                keys.truncate(start);
             }
         }
+        let mut seen = HashSet::default();
+        let hits = spans
+            .into_iter()
+            .filter(|(_, key)| !seen.insert(&keys[key.clone()]))
+            .map(|(index, _)| Hit {
+                start: doc.sentences[index].start,
+                end: doc.sentences[index].end,
+                note: None,
+            })
+            .collect();
         Measurement::rate(hits, doc)
     }
 }
