@@ -1,11 +1,9 @@
-//! The one text pipeline: input → clean text → tokens, sentences and stems.
+//! The one text pipeline: input → clean text → tokens, sentences and lexicon matches.
 //!
 //! Signals read a [`Document`], never the raw input, so every signal sees the same words and
 //! every evidence span maps back to the input the same way.
 
 use std::ops::Range;
-
-use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::html::{self, Link};
 use crate::lexicon::{PhraseIndex, PhraseMatch};
@@ -58,36 +56,6 @@ pub struct Document<'a> {
     phrases: Vec<Vec<PhraseMatch>>,
 }
 
-/// The stems of all tokens laid out for phrase matching: each stem is written as ` stem ` (with a
-/// space on each side), so a phrase pattern ` a  b ` matches whole stems only and two adjacent
-/// matches never share a byte.
-#[derive(Debug, Default)]
-pub(crate) struct StemText {
-    pub(crate) text: String,
-    /// Start of each token's ` stem ` in `text`.
-    pub(crate) starts: Vec<usize>,
-}
-
-impl StemText {
-    /// The token range covered by a match of `range` in the stem text.
-    pub(crate) fn tokens_of(&self, range: Range<usize>) -> Range<usize> {
-        let first = self.starts.partition_point(|&s| s < range.start);
-        let last = self.starts.partition_point(|&s| s < range.end);
-        first..last
-    }
-}
-
-/// Writes `words` as a stem pattern in the layout of [`StemText`].
-pub(crate) fn stem_pattern<'w>(stemmer: &Stemmer, words: impl Iterator<Item = &'w str>) -> String {
-    let mut pattern = String::new();
-    for word in words {
-        pattern.push(' ');
-        pattern.push_str(&stemmer.stem(&word.to_lowercase()));
-        pattern.push(' ');
-    }
-    pattern
-}
-
 /// Splits text into word strings the way documents are tokenized.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
     word_spans(text).map(move |r| &text[r])
@@ -111,88 +79,9 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Words cached per thread at most: about 4 MB per thread whatever the input.
-const STEM_CACHE_CAPACITY: usize = 64 * 1024;
-/// Words up to this many bytes (lowercased) are cached; longer ones are rare and stemmed anew.
-const STEM_KEY_BYTES: usize = 24;
-
-/// The English stemmer with a cache of the stems of words seen before, one per thread of a
-/// pipeline (no locks, no sharing between pipelines). Stemming is the slowest stage of the
-/// pipeline, and the words of health text repeat from one document to the next.
-pub struct Stems {
-    stemmer: Stemmer,
-    caches: thread_local::ThreadLocal<std::cell::RefCell<StemCache>>,
-}
-
-/// Stems of short words, keyed by the lowercased word padded with zero bytes: a lookup hashes
-/// and compares 24 inline bytes, with no pointer to follow.
-#[derive(Default)]
-struct StemCache {
-    index: rustc_hash::FxHashMap<[u8; STEM_KEY_BYTES], (u32, u32)>,
-    /// The stems, end to end; the index holds each one's range.
-    stems: String,
-}
-
-impl std::fmt::Debug for Stems {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stems").finish_non_exhaustive()
-    }
-}
-
-impl Stems {
-    /// An English stemmer with an empty cache.
-    pub fn english() -> Self {
-        Self {
-            stemmer: english_stemmer(),
-            caches: thread_local::ThreadLocal::new(),
-        }
-    }
-
-    /// Appends the stem of `word` (any case) to `out`.
-    fn stem_into(&self, word: &str, lower: &mut String, out: &mut String) {
-        let mut key = [0u8; STEM_KEY_BYTES];
-        let cacheable = word.len() <= STEM_KEY_BYTES && word.is_ascii();
-        if !cacheable {
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            out.push_str(&self.stemmer.stem(lower));
-            return;
-        }
-        for (k, b) in key.iter_mut().zip(word.bytes()) {
-            *k = b.to_ascii_lowercase();
-        }
-        let mut cache = self.caches.get_or_default().borrow_mut();
-        if let Some(&(start, end)) = cache.index.get(&key) {
-            out.push_str(&cache.stems[start as usize..end as usize]);
-            return;
-        }
-        let lowered = std::str::from_utf8(&key[..word.len()]).unwrap_or_default();
-        let stem = self.stemmer.stem(lowered);
-        out.push_str(&stem);
-        if cache.index.len() >= STEM_CACHE_CAPACITY {
-            cache.index.clear();
-            cache.stems.clear();
-        }
-        let start = cache.stems.len() as u32;
-        cache.stems.push_str(&stem);
-        let end = cache.stems.len() as u32;
-        cache.index.insert(key, (start, end));
-    }
-}
-
-/// The English stemmer that documents and lexicons share.
-pub(crate) fn english_stemmer() -> Stemmer {
-    Stemmer::create(Algorithm::English)
-}
-
 impl<'a> Document<'a> {
     /// Builds a document from plain text or HTML.
-    pub(crate) fn new(
-        input: &'a str,
-        format: Format,
-        stems: &Stems,
-        lexicons: &PhraseIndex,
-    ) -> Self {
+    pub(crate) fn new(input: &'a str, format: Format, lexicons: &PhraseIndex) -> Self {
         let html::Extracted {
             text,
             map,
@@ -219,12 +108,11 @@ impl<'a> Document<'a> {
                 sentence,
             });
         }
-        let stems = stem_tokens(&text, &tokens, stems);
         let words = tokens
             .iter()
             .filter(|t| text[t.start..t.end].chars().any(char::is_alphabetic))
             .count();
-        let phrases = lexicons.find_all(&stems, &text, &tokens);
+        let phrases = lexicons.find_all(&text, &tokens);
         Document {
             input,
             format,
@@ -271,21 +159,6 @@ impl<'a> Document<'a> {
     pub(crate) fn phrase_matches(&self, id: usize) -> &[PhraseMatch] {
         self.phrases.get(id).map_or(&[], Vec::as_slice)
     }
-}
-
-fn stem_tokens(text: &str, tokens: &[Token], stems: &Stems) -> StemText {
-    let mut out = StemText {
-        text: String::with_capacity(text.len() + 2 * tokens.len()),
-        starts: Vec::with_capacity(tokens.len()),
-    };
-    let mut lower = String::new();
-    for token in tokens {
-        out.starts.push(out.text.len());
-        out.text.push(' ');
-        stems.stem_into(&text[token.start..token.end], &mut lower, &mut out.text);
-        out.text.push(' ');
-    }
-    out
 }
 
 /// Words after which a period does not end a sentence.
@@ -367,7 +240,7 @@ mod tests {
     use super::*;
 
     fn doc(text: &str) -> Document<'_> {
-        Document::new(text, Format::Text, &Stems::english(), &PhraseIndex::empty())
+        Document::new(text, Format::Text, &PhraseIndex::empty())
     }
 
     #[test]
@@ -394,14 +267,6 @@ mod tests {
             ]
         );
         assert_eq!(d.tokens.last().map(|t| t.sentence), Some(3));
-    }
-
-    #[test]
-    fn stems_are_lowercased_and_padded() {
-        let d = doc("Running CURES");
-        let stems = stem_tokens(&d.text, &d.tokens, &Stems::english());
-        assert_eq!(stems.text, " run  cure ");
-        assert_eq!(stems.tokens_of(5..11), 1..2);
     }
 
     #[test]

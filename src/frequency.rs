@@ -117,11 +117,18 @@ fn bigram_key(hash: u64) -> u32 {
     (hash >> 32) as u32
 }
 
-/// Bigram counts: header (magic, u64 n), n sorted u32 keys, n u8 counts.
-#[derive(Debug, Clone, Copy)]
+/// Bits of a bigram key that name its bucket in the table's index.
+const BUCKET_BITS: u32 = 12;
+
+/// Bigram counts: header (magic, u64 n), n sorted u32 keys, n u8 counts. Lookups go through an
+/// index of where each bucket of keys (by their top 12 bits) starts, built once when the table
+/// is read, and end in a binary search of about 130 keys within a few cache lines.
+#[derive(Debug, Clone)]
 pub struct BigramTable<'a> {
     bytes: &'a [u8],
     n: usize,
+    /// `buckets[b]..buckets[b + 1]` are the keys whose top bits are `b`.
+    buckets: Vec<u32>,
 }
 
 impl<'a> BigramTable<'a> {
@@ -132,14 +139,31 @@ impl<'a> BigramTable<'a> {
         }
         let n = usize::try_from(u64_at(bytes, 8)?).ok()?;
         let size = n.checked_mul(5)?.checked_add(16)?;
-        (bytes.len() == size).then_some(Self { bytes, n })
+        if bytes.len() != size || u32::try_from(n).is_err() {
+            return None;
+        }
+        let mut buckets = Vec::with_capacity((1 << BUCKET_BITS) + 1);
+        for i in 0..n {
+            let bucket = u32_at(bytes, 16 + i * 4)? >> (32 - BUCKET_BITS);
+            while buckets.len() <= bucket as usize {
+                buckets.push(i as u32);
+            }
+        }
+        buckets.resize((1 << BUCKET_BITS) + 1, n as u32);
+        Some(Self { bytes, n, buckets })
     }
 
     /// How often `first second` occurs in the reference text (0 if fewer than twice).
     pub fn count(&self, first: &str, second: &str) -> u32 {
         let key = bigram_key(hash_words([first, second]));
-        search(self.bytes, (16, 4, self.n), u32_at, key)
-            .map_or(0, |i| u32::from(self.bytes[16 + self.n * 4 + i]))
+        let bucket = (key >> (32 - BUCKET_BITS)) as usize;
+        let (start, end) = (
+            self.buckets[bucket] as usize,
+            self.buckets[bucket + 1] as usize,
+        );
+        let base = 16 + start * 4;
+        search(self.bytes, (base, 4, end - start), u32_at, key)
+            .map_or(0, |i| u32::from(self.bytes[16 + self.n * 4 + start + i]))
     }
 
     /// The number of bigrams in the table.

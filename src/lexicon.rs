@@ -4,10 +4,13 @@
 //! with `#` are ignored. The first field is the phrase; what the other fields mean depends on the
 //! signal (an expected phrase, a weight).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use rust_stemmers::Stemmer;
+use std::cell::RefCell;
 
-use crate::document::{stem_pattern, words, Document, StemText, Token};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+
+use crate::document::{words, Document, Token};
 use crate::error::Error;
 
 /// One line of a lexicon.
@@ -116,13 +119,26 @@ impl LexiconBuilder {
     }
 
     /// Compiles every registered lexicon into one index.
-    pub fn build(self, stemmer: &Stemmer) -> Result<PhraseIndex, Error> {
-        let mut patterns: Vec<String> = Vec::new();
+    pub fn build(self) -> Result<PhraseIndex, Error> {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut vocabulary: FxHashMap<String, u16> = FxHashMap::default();
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
-        let mut by_pattern: std::collections::HashMap<String, usize> = Default::default();
+        let mut by_pattern: FxHashMap<Vec<u8>, usize> = FxHashMap::default();
         for (lexicon, entries) in self.lexicons.iter().enumerate() {
             for (index, entry) in entries.iter().enumerate() {
-                let pattern = stem_pattern(stemmer, words(&entry.phrase));
+                let mut pattern = Vec::new();
+                for word in words(&entry.phrase) {
+                    let stem = stemmer.stem(&word.to_lowercase()).into_owned();
+                    let next = vocabulary.len() + 1;
+                    let code = *vocabulary.entry(stem).or_insert(next as u16);
+                    if next > MAX_CODE as usize {
+                        return Err(Error::Internal(format!(
+                            "phrase matcher: more than {MAX_CODE} distinct words in the lexicons"
+                        )));
+                    }
+                    pattern.extend(code_bytes(code));
+                }
                 let id = *by_pattern.entry(pattern.clone()).or_insert_with(|| {
                     patterns.push(pattern);
                     owners.push(Vec::new());
@@ -134,9 +150,9 @@ impl LexiconBuilder {
                 }
             }
         }
-        // A contiguous NFA rather than a DFA: measured on the benchmark corpus, it builds 4 ms
-        // faster (start-up matters when one process scores one file) and searches within 2% of
-        // the DFA in overlapping mode.
+        // A contiguous NFA rather than a DFA: measured on the benchmark corpus, the DFA builds
+        // 1-2 ms slower (start-up matters when one process scores one file) and searches the
+        // short code sequences no faster that matters (77 vs 81 µs a document, all stages).
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::ContiguousNFA))
@@ -146,42 +162,138 @@ impl LexiconBuilder {
             matcher,
             owners,
             lexicons: self.lexicons.len(),
+            stemmer,
+            vocabulary,
+            cache: thread_local::ThreadLocal::new(),
         })
     }
 }
 
-/// Every lexicon of a pipeline in one Aho-Corasick automaton over the stem text.
-#[derive(Debug, Clone)]
+/// The code of a stem that no lexicon phrase uses.
+const OTHER: u16 = 0;
+/// Codes are two bytes, the first with its high bit set and the second without: a match of
+/// codes can then only start at the start of a token's code.
+const MAX_CODE: u16 = 128 * 128 - 1;
+
+fn code_bytes(code: u16) -> [u8; 2] {
+    [0x80 | (code >> 7) as u8, (code & 0x7f) as u8]
+}
+
+/// Words cached per thread at most (about 2 MB a thread, whatever the input).
+const CODE_CACHE_CAPACITY: usize = 64 * 1024;
+/// Words of up to this many bytes (ASCII) are cached; longer ones are rare and stemmed anew.
+const KEY_BYTES: usize = 24;
+
+/// A lowercased ASCII word of up to 24 bytes, zero-padded, as three machine words: a cache
+/// lookup hashes and compares it inline, with no pointer to follow.
+type WordKey = [u64; KEY_BYTES / 8];
+
+/// The key of `word`, if it is ASCII and short enough to cache.
+fn word_key(word: &[u8]) -> Option<WordKey> {
+    if word.len() > KEY_BYTES || !word.is_ascii() {
+        return None;
+    }
+    let mut key = [0u64; KEY_BYTES / 8];
+    for (slot, chunk) in key.iter_mut().zip(word.chunks(8)) {
+        let mut bytes = [0u8; 8];
+        bytes[..chunk.len()].copy_from_slice(chunk);
+        *slot = ascii_lowercase(u64::from_le_bytes(bytes));
+    }
+    Some(key)
+}
+
+/// Lowercases the eight ASCII bytes of `x` at once: 0x20 is added to each byte in `A..=Z`.
+fn ascii_lowercase(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The top bit of a byte of `above` is set when the byte is >= 'A', of `beyond` when > 'Z'
+    // (no byte is above 0x7f, so no addition carries into the next byte).
+    let above = x.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+    let beyond = x.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
+    x | (((above ^ beyond) & (ONES * 0x80)) >> 2)
+}
+
+/// Every lexicon of a pipeline in one Aho-Corasick automaton. Phrases and documents are
+/// matched as sequences of stem codes, two bytes a word: each stem of a lexicon phrase has its
+/// code, every other stem shares one, so the scan reads 2 bytes a word, not the text.
 pub struct PhraseIndex {
     matcher: AhoCorasick,
     /// Pattern → the (lexicon, entry) pairs it stands for.
     owners: Vec<Vec<(usize, usize)>>,
     lexicons: usize,
+    stemmer: Stemmer,
+    /// Stem → code, for the stems of lexicon phrases.
+    vocabulary: FxHashMap<String, u16>,
+    /// Word → code, per thread: stemming is the slowest stage of the pipeline, and the words of
+    /// health text repeat from one document to the next.
+    cache: thread_local::ThreadLocal<RefCell<FxHashMap<WordKey, u16>>>,
+}
+
+impl std::fmt::Debug for PhraseIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhraseIndex")
+            .field("patterns", &self.matcher.patterns_len())
+            .field("lexicons", &self.lexicons)
+            .field("stems", &self.vocabulary.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl PhraseIndex {
     /// An index of no lexicon.
     pub fn empty() -> Self {
         LexiconBuilder::default()
-            .build(&crate::document::english_stemmer())
+            .build()
             .unwrap_or_else(|e| panic!("an empty phrase index: {e}"))
+    }
+
+    /// The code of a word's stem.
+    fn code_of_stem(&self, word: &str) -> u16 {
+        let stem = self.stemmer.stem(word);
+        self.vocabulary.get(stem.as_ref()).copied().unwrap_or(OTHER)
+    }
+
+    /// The stem codes of `tokens`, two bytes each (see [`code_bytes`]).
+    pub(crate) fn encode(&self, text: &str, tokens: &[Token]) -> Vec<u8> {
+        let mut codes = Vec::with_capacity(2 * tokens.len());
+        let mut cache = self.cache.get_or_default().borrow_mut();
+        for token in tokens {
+            let word = &text[token.start..token.end];
+            let code = match word_key(word.as_bytes()) {
+                Some(key) => match cache.get(&key) {
+                    Some(&code) => code,
+                    None => {
+                        let code = self.code_of_stem(&word.to_ascii_lowercase());
+                        if cache.len() >= CODE_CACHE_CAPACITY {
+                            cache.clear();
+                        }
+                        cache.insert(key, code);
+                        code
+                    }
+                },
+                None => self.code_of_stem(
+                    &word
+                        .chars()
+                        .flat_map(char::to_lowercase)
+                        .collect::<String>(),
+                ),
+            };
+            codes.extend(code_bytes(code));
+        }
+        codes
     }
 
     /// The matches of every lexicon, by lexicon id, in one scan: all overlapping matches are
     /// found, then each lexicon keeps its leftmost-longest, non-overlapping ones that do not
     /// span punctuation.
-    pub(crate) fn find_all(
-        &self,
-        stems: &StemText,
-        text: &str,
-        tokens: &[Token],
-    ) -> Vec<Vec<PhraseMatch>> {
+    pub(crate) fn find_all(&self, text: &str, tokens: &[Token]) -> Vec<Vec<PhraseMatch>> {
+        if self.lexicons == 0 {
+            return Vec::new();
+        }
         let mut candidates: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.lexicons];
-        if self.lexicons > 0 {
-            for m in self.matcher.find_overlapping_iter(&stems.text) {
-                for &(lexicon, entry) in &self.owners[m.pattern().as_usize()] {
-                    candidates[lexicon].push((m.start(), m.end(), entry));
-                }
+        let codes = self.encode(text, tokens);
+        for m in self.matcher.find_overlapping_iter(&codes) {
+            for &(lexicon, entry) in &self.owners[m.pattern().as_usize()] {
+                candidates[lexicon].push((m.start() / 2, m.end() / 2, entry));
             }
         }
         candidates
@@ -190,13 +302,12 @@ impl PhraseIndex {
                 found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
                 let mut kept = Vec::new();
                 let mut end = 0;
-                for (start, stop, entry) in found {
-                    if start < end {
+                for (first, last, entry) in found {
+                    if first < end {
                         continue;
                     }
-                    end = stop;
-                    let range = stems.tokens_of(start..stop);
-                    let joined = tokens[range.clone()].windows(2).all(|pair| {
+                    end = last;
+                    let joined = tokens[first..last].windows(2).all(|pair| {
                         text[pair[0].end..pair[1].start]
                             .chars()
                             .all(|c| c.is_whitespace() || matches!(c, '-' | '\'' | '’'))
@@ -204,8 +315,8 @@ impl PhraseIndex {
                     if joined {
                         kept.push(PhraseMatch {
                             entry,
-                            first_token: range.start,
-                            end_token: range.end,
+                            first_token: first,
+                            end_token: last,
                         });
                     }
                 }
@@ -218,7 +329,7 @@ impl PhraseIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{english_stemmer, Format, Stems};
+    use crate::document::Format;
 
     #[test]
     fn parses_fields_and_skips_comments() {
@@ -241,20 +352,19 @@ mod tests {
         );
     }
 
-    fn one_lexicon(text: &str) -> (PhraseSet, PhraseIndex, Stems) {
+    fn one_lexicon(text: &str) -> (PhraseSet, PhraseIndex) {
         let mut builder = LexiconBuilder::default();
         let set = builder.add(parse("t", text, 1, 1).unwrap());
-        let index = builder.build(&english_stemmer()).unwrap();
-        (set, index, Stems::english())
+        let index = builder.build().unwrap();
+        (set, index)
     }
 
     #[test]
     fn matches_inflections_on_whole_words_only() {
-        let (set, index, stems) = one_lexicon("miracle cure\ncure\n");
+        let (set, index) = one_lexicon("miracle cure\ncure\n");
         let doc = Document::new(
             "Miracle cures! Insecure people procure a cure.",
             Format::Text,
-            &stems,
             &index,
         );
         let found: Vec<_> = set
@@ -272,11 +382,8 @@ mod tests {
 
     #[test]
     fn phrases_do_not_span_punctuation() {
-        let (set, index, stems) = one_lexicon("heart sickness\ndoctors don't want\n");
-        let count = |text: &str| {
-            set.find(&Document::new(text, Format::Text, &stems, &index))
-                .count()
-        };
+        let (set, index) = one_lexicon("heart sickness\ndoctors don't want\n");
+        let count = |text: &str| set.find(&Document::new(text, Format::Text, &index)).count();
         assert_eq!(count("It affects the heart. Sickness follows."), 0);
         assert_eq!(count("It causes heart sickness."), 1);
         assert_eq!(count("What doctors don't want you to know"), 1);
@@ -284,15 +391,54 @@ mod tests {
 
     #[test]
     fn lexicons_sharing_one_scan_keep_their_own_matches() {
-        let stemmer = english_stemmer();
         let mut builder = LexiconBuilder::default();
         let long = builder.add(parse("a", "miracle cure\n", 1, 1).unwrap());
         let short = builder.add(parse("b", "cure\nmiracle\n", 1, 1).unwrap());
-        let index = builder.build(&stemmer).unwrap();
-        let stems = Stems::english();
-        let doc = Document::new("A miracle cure.", Format::Text, &stems, &index);
+        let index = builder.build().unwrap();
+        let doc = Document::new("A miracle cure.", Format::Text, &index);
         assert_eq!(long.find(&doc).count(), 1);
         let words: Vec<_> = short.find(&doc).map(|m| m.first_token).collect();
         assert_eq!(words, [1, 2], "each lexicon sees both words");
+    }
+
+    #[test]
+    fn word_keys_lowercase_every_ascii_byte() {
+        for byte in 0..0x80u8 {
+            let word = [b'a', byte, b'Z', byte, b'q', byte, b'M', byte, byte];
+            let key = word_key(&word).unwrap();
+            let mut expected = [0u8; KEY_BYTES];
+            expected[..word.len()].copy_from_slice(&word.to_ascii_lowercase());
+            let got: Vec<u8> = key.iter().flat_map(|k| k.to_le_bytes()).collect();
+            assert_eq!(got, expected, "byte {byte:#x}");
+        }
+        assert!(
+            word_key("café".as_bytes()).is_none(),
+            "non-ASCII words are not cached"
+        );
+        assert!(
+            word_key(&[b'a'; KEY_BYTES + 1]).is_none(),
+            "nor are long ones"
+        );
+    }
+
+    #[test]
+    fn inflections_share_a_code_and_other_words_share_another() {
+        let (_, index) = one_lexicon("miracle cure\n");
+        let text = "Cures CURED cure miracles spinach Spinach";
+        let tokens: Vec<Token> = crate::document::word_spans(text)
+            .map(|r| Token {
+                start: r.start,
+                end: r.end,
+                sentence: 0,
+            })
+            .collect();
+        let codes = index.encode(text, &tokens);
+        let pairs: Vec<&[u8]> = codes.chunks(2).collect();
+        assert_eq!(pairs[0], pairs[1]);
+        assert_eq!(pairs[1], pairs[2]);
+        assert_ne!(pairs[2], pairs[3]);
+        assert_eq!(pairs[4], code_bytes(OTHER));
+        assert_eq!(pairs[5], code_bytes(OTHER));
+        assert!(pairs.iter().all(|p| p[0] >= 0x80 && p[1] < 0x80));
     }
 }

@@ -71,7 +71,6 @@ pub const BUILTIN_MODEL: &str = include_str!("../models/default.json");
 pub struct Pipeline {
     signals: Vec<Box<dyn Signal>>,
     phrases: lexicon::PhraseIndex,
-    stems: document::Stems,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -88,7 +87,6 @@ impl Default for Pipeline {
         Self {
             signals: registry.signals,
             phrases: registry.phrases,
-            stems: document::Stems::english(),
         }
     }
 }
@@ -96,7 +94,7 @@ impl Default for Pipeline {
 impl Pipeline {
     /// Runs the text pipeline on an input.
     pub fn document<'a>(&self, input: &'a str, format: Format) -> Document<'a> {
-        Document::new(input, format, &self.stems, &self.phrases)
+        Document::new(input, format, &self.phrases)
     }
 
     /// Measures every signal on a document, in registry order.

@@ -199,7 +199,7 @@ pub fn registry() -> Registry {
         Box::new(StoryDepth),
     ];
     let phrases = lexicons
-        .build(&crate::document::english_stemmer())
+        .build()
         .unwrap_or_else(|e| panic!("built-in lexicons: {e}"));
     Registry { signals, phrases }
 }
@@ -392,14 +392,13 @@ impl Signal for PatternRate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Format, Stems};
+    use crate::document::Format;
 
     /// The contract of every signal, checked by walking the registry: a signal without
     /// examples, or one that does not fire on its fires-on examples and stay quiet on its
     /// quiet-on examples, fails here.
     #[test]
     fn every_signal_fires_and_stays_quiet_on_its_examples() {
-        let stems = Stems::english();
         let registry = registry();
         for signal in &registry.signals {
             let spec = signal.spec();
@@ -421,7 +420,7 @@ mod tests {
                 }
             };
             for text in spec.fires_on {
-                let doc = Document::new(text, format_of(text), &stems, &registry.phrases);
+                let doc = Document::new(text, format_of(text), &registry.phrases);
                 let m = signal.measure(&doc);
                 assert!(
                     m.value > 0.0 && !m.hits.is_empty(),
@@ -433,7 +432,7 @@ mod tests {
                 }
             }
             for text in spec.quiet_on {
-                let doc = Document::new(text, format_of(text), &stems, &registry.phrases);
+                let doc = Document::new(text, format_of(text), &registry.phrases);
                 let m = signal.measure(&doc);
                 assert_eq!(
                     m.value, 0.0,
@@ -472,12 +471,11 @@ mod tests {
 
     #[test]
     fn rates_use_a_word_floor() {
-        let stems = Stems::english();
         let none = PhraseIndex::empty();
-        let short = Document::new("one two three", Format::Text, &stems, &none);
+        let short = Document::new("one two three", Format::Text, &none);
         assert_eq!(per_thousand_words(1, &short), 10.0);
         let long_text = "word ".repeat(400);
-        let long = Document::new(&long_text, Format::Text, &stems, &none);
+        let long = Document::new(&long_text, Format::Text, &none);
         assert_eq!(per_thousand_words(2, &long), 5.0);
     }
 }
