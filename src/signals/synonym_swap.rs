@@ -89,13 +89,17 @@ impl SynonymSwaps {
             if !is_plain_word(word) {
                 continue;
             }
-            let a = unit_before(&doc.text[before.end..token.start], doc.token_text(before));
-            let b = unit_after(&doc.text[token.end..after.start], doc.token_text(after));
             let mut likely = self.synonyms.synonyms(word).peekable();
             if likely.peek().is_none() {
                 continue;
             }
-            let found = self.bigrams.count(a, word) + self.bigrams.count(word, b);
+            let a = unit_before(&doc.text[before.end..token.start], doc.token_text(before));
+            let found_before = self.bigrams.count(a, word);
+            if found_before > 1 {
+                continue; // the word fits the unit before it: no swap (most words stop here)
+            }
+            let b = unit_after(&doc.text[token.end..after.start], doc.token_text(after));
+            let found = found_before + self.bigrams.count(word, b);
             if found > 1 {
                 continue;
             }
