@@ -188,18 +188,37 @@ const KEY_BYTES: usize = 24;
 /// lookup hashes and compares it inline, with no pointer to follow.
 type WordKey = [u64; KEY_BYTES / 8];
 
-/// The key of `word`, if it is ASCII and short enough to cache.
-fn word_key(word: &[u8]) -> Option<WordKey> {
-    if word.len() > KEY_BYTES || !word.is_ascii() {
+/// The key of the word at `start..end` of `text`, if it is ASCII and short enough to cache. The
+/// bytes are read eight at a time straight from the text (no copy through a buffer: a narrow
+/// store read back wide stalls the processor).
+fn word_key(text: &[u8], start: usize, end: usize) -> Option<WordKey> {
+    if end - start > KEY_BYTES {
         return None;
     }
     let mut key = [0u64; KEY_BYTES / 8];
-    for (slot, chunk) in key.iter_mut().zip(word.chunks(8)) {
-        let mut bytes = [0u8; 8];
-        bytes[..chunk.len()].copy_from_slice(chunk);
-        *slot = ascii_lowercase(u64::from_le_bytes(bytes));
+    let mut ascii = 0u64;
+    for (i, slot) in key.iter_mut().enumerate() {
+        let at = start + 8 * i;
+        if at >= end {
+            break;
+        }
+        let chunk = match text.get(at..at + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+            None => text[at..]
+                .iter()
+                .rev()
+                .fold(0, |word, &byte| word << 8 | u64::from(byte)),
+        };
+        let n = end - at;
+        let chunk = if n >= 8 {
+            chunk
+        } else {
+            chunk & ((1 << (8 * n)) - 1)
+        };
+        ascii |= chunk;
+        *slot = ascii_lowercase(chunk);
     }
-    Some(key)
+    (ascii & 0x8080_8080_8080_8080 == 0).then_some(key)
 }
 
 /// Lowercases the eight ASCII bytes of `x` at once: 0x20 is added to each byte in `A..=Z`.
@@ -258,7 +277,7 @@ impl PhraseIndex {
         let mut cache = self.cache.get_or_default().borrow_mut();
         for token in tokens {
             let word = &text[token.start..token.end];
-            let code = match word_key(word.as_bytes()) {
+            let code = match word_key(text.as_bytes(), token.start, token.end) {
                 Some(key) => match cache.get(&key) {
                     Some(&code) => code,
                     None => {
@@ -405,18 +424,27 @@ mod tests {
     fn word_keys_lowercase_every_ascii_byte() {
         for byte in 0..0x80u8 {
             let word = [b'a', byte, b'Z', byte, b'q', byte, b'M', byte, byte];
-            let key = word_key(&word).unwrap();
+            let key = word_key(&word, 0, word.len()).unwrap();
             let mut expected = [0u8; KEY_BYTES];
             expected[..word.len()].copy_from_slice(&word.to_ascii_lowercase());
             let got: Vec<u8> = key.iter().flat_map(|k| k.to_le_bytes()).collect();
             assert_eq!(got, expected, "byte {byte:#x}");
         }
-        assert!(
-            word_key("café".as_bytes()).is_none(),
-            "non-ASCII words are not cached"
+        let text = "Un café, CAFÉS and Apples";
+        let key = |word: &str| {
+            let start = text.find(word).unwrap();
+            word_key(text.as_bytes(), start, start + word.len())
+        };
+        assert!(key("café").is_none(), "non-ASCII words are not cached");
+        assert_eq!(
+            key("Apples"),
+            word_key(b"apples", 0, 6),
+            "read to the end of the text"
         );
+        assert_eq!(key("Un"), word_key(b"un", 0, 2), "masked to the word");
+        let long = [b'a'; KEY_BYTES + 1];
         assert!(
-            word_key(&[b'a'; KEY_BYTES + 1]).is_none(),
+            word_key(&long, 0, long.len()).is_none(),
             "nor are long ones"
         );
     }
