@@ -174,12 +174,12 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let boundary = match b {
-            b'.' | b'!' | b'?' => ends_sentence(text, i),
+    let mut marks = Marks::new(bytes);
+    while let Some(at) = marks.at_or_after(i) {
+        i = at;
+        let boundary = match bytes[i] {
             b'\n' => i + 1 < bytes.len() && bytes[i + 1] == b'\n',
-            _ => false,
+            _ => ends_sentence(text, i),
         };
         if boundary {
             let mut end = i + 1;
@@ -198,6 +198,41 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
         sentences.push(0..text.len());
     }
     sentences
+}
+
+/// Finds the bytes where a sentence may end (`.`, `!`, `?`, a newline) with vectorised
+/// searches, remembering the next of each kind (`usize::MAX`: none left) so no stretch of text
+/// is searched twice.
+struct Marks<'t> {
+    bytes: &'t [u8],
+    stop: usize,
+    newline: usize,
+}
+
+impl<'t> Marks<'t> {
+    fn new(bytes: &'t [u8]) -> Self {
+        Marks {
+            bytes,
+            stop: Self::find(memchr::memchr3(b'.', b'!', b'?', bytes), 0),
+            newline: Self::find(memchr::memchr(b'\n', bytes), 0),
+        }
+    }
+
+    fn find(found: Option<usize>, from: usize) -> usize {
+        found.map_or(usize::MAX, |at| from + at)
+    }
+
+    /// The first mark at or after `from`; call with `from` never decreasing.
+    fn at_or_after(&mut self, from: usize) -> Option<usize> {
+        let rest = &self.bytes[from.min(self.bytes.len())..];
+        if self.stop < from {
+            self.stop = Self::find(memchr::memchr3(b'.', b'!', b'?', rest), from);
+        }
+        if self.newline < from {
+            self.newline = Self::find(memchr::memchr(b'\n', rest), from);
+        }
+        Some(self.stop.min(self.newline)).filter(|&at| at != usize::MAX)
+    }
 }
 
 fn ends_sentence(text: &str, i: usize) -> bool {
