@@ -243,7 +243,7 @@ impl Signal for RepeatedSentences {
     fn measure(&self, doc: &Document<'_>) -> Measurement {
         // Each sentence of five words or more as its lowercased words joined by spaces, all in
         // one buffer; then the sentences whose key was seen before.
-        let mut keys = String::new();
+        let mut keys: Vec<u8> = Vec::with_capacity(doc.text.len());
         let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
         let mut tokens = doc.tokens.iter().peekable();
         for index in 0..doc.sentences.len() {
@@ -251,13 +251,18 @@ impl Signal for RepeatedSentences {
             let mut words = 0;
             while let Some(token) = tokens.next_if(|t| t.sentence == index) {
                 if words > 0 {
-                    keys.push(' ');
+                    keys.push(b' ');
                 }
                 let word = doc.token_text(token);
                 if word.is_ascii() {
-                    keys.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                    let at = keys.len();
+                    keys.extend_from_slice(word.as_bytes());
+                    keys[at..].make_ascii_lowercase();
                 } else {
-                    keys.extend(word.chars().flat_map(char::to_lowercase));
+                    let mut buffer = [0; 4];
+                    for c in word.chars().flat_map(char::to_lowercase) {
+                        keys.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+                    }
                 }
                 words += 1;
             }
