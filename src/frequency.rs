@@ -11,7 +11,7 @@
 //! binary search. `examples/build_frequency_tables.rs` builds them from `../shared/corpus`.
 
 /// Magic bytes at the start of a bigram table.
-pub const BIGRAM_MAGIC: &[u8; 8] = b"CHFBIGR2";
+pub const BIGRAM_MAGIC: &[u8; 8] = b"CHFBIGR3";
 /// Magic bytes at the start of a synonym table.
 pub const SYNONYM_MAGIC: &[u8; 8] = b"CHFSYNO1";
 
@@ -119,60 +119,56 @@ fn bigram_key(hash: u64) -> u32 {
 
 /// Bits of a bigram key that name its bucket in the table's index.
 const BUCKET_BITS: u32 = 12;
+/// Entries of the bucket index: where each bucket starts, and the end of the last.
+const BUCKETS: usize = (1 << BUCKET_BITS) + 1;
 
-/// Bigram counts: header (magic, u64 n), n sorted u32 keys, n u8 counts. Lookups go through an
-/// index of where each bucket of keys (by their top 12 bits) starts, built once when the table
-/// is read, and end in a binary search of about 130 keys within a few cache lines.
-#[derive(Debug, Clone)]
+/// Bigram counts: header (magic, u64 n), n sorted u32 keys, n u8 counts, then the bucket index:
+/// 4,097 u32 positions, where the keys of each bucket (by their top 12 bits) start. A lookup
+/// reads its bucket's bounds and ends in a binary search of about 130 keys within a few cache
+/// lines; nothing is computed when the table is read.
+#[derive(Debug, Clone, Copy)]
 pub struct BigramTable<'a> {
     bytes: &'a [u8],
     n: usize,
-    /// `buckets[b]..buckets[b + 1]` are the keys whose top bits are `b`.
-    buckets: Vec<u32>,
 }
 
 impl<'a> BigramTable<'a> {
-    /// Reads a table; `None` when the bytes are not one.
+    /// Reads a table; `None` when the bytes are not one (including a bucket index that is out of
+    /// order or out of range).
     pub fn new(bytes: &'a [u8]) -> Option<Self> {
         if bytes.get(..8)? != BIGRAM_MAGIC {
             return None;
         }
         let n = usize::try_from(u64_at(bytes, 8)?).ok()?;
-        let size = n.checked_mul(5)?.checked_add(16)?;
+        let size = n.checked_mul(5)?.checked_add(16 + 4 * BUCKETS)?;
         if bytes.len() != size || u32::try_from(n).is_err() {
             return None;
         }
-        // Where each bucket starts, by binary search: 4,096 short searches instead of reading
-        // every key keeps start-up fast.
-        let bucket_of = |i: usize| u32_at(bytes, 16 + i * 4).map(|key| key >> (32 - BUCKET_BITS));
-        let mut buckets = Vec::with_capacity((1 << BUCKET_BITS) + 1);
-        let mut lo = 0;
-        for bucket in 0..(1u32 << BUCKET_BITS) {
-            let mut hi = n;
-            while lo < hi {
-                let mid = lo + (hi - lo) / 2;
-                if bucket_of(mid)? < bucket {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
+        let table = Self { bytes, n };
+        let mut last = 0;
+        for bucket in 0..BUCKETS {
+            let start = table.bucket_start(bucket)?;
+            if start < last || start > n {
+                return None;
             }
-            buckets.push(lo as u32);
+            last = start;
         }
-        buckets.push(n as u32);
-        Some(Self { bytes, n, buckets })
+        (last == n).then_some(table)
+    }
+
+    fn bucket_start(&self, bucket: usize) -> Option<usize> {
+        u32_at(self.bytes, 16 + 5 * self.n + 4 * bucket).map(|s| s as usize)
     }
 
     /// How often `first second` occurs in the reference text (0 if fewer than twice).
     pub fn count(&self, first: &str, second: &str) -> u32 {
         let key = bigram_key(hash_words([first, second]));
         let bucket = (key >> (32 - BUCKET_BITS)) as usize;
-        let (start, end) = (
-            self.buckets[bucket] as usize,
-            self.buckets[bucket + 1] as usize,
-        );
-        let base = 16 + start * 4;
-        search(self.bytes, (base, 4, end - start), u32_at, key)
+        let (Some(start), Some(end)) = (self.bucket_start(bucket), self.bucket_start(bucket + 1))
+        else {
+            return 0;
+        };
+        search(self.bytes, (16 + start * 4, 4, end - start), u32_at, key)
             .map_or(0, |i| u32::from(self.bytes[16 + self.n * 4 + start + i]))
     }
 
@@ -202,6 +198,10 @@ impl<'a> BigramTable<'a> {
             out.extend_from_slice(&key.to_le_bytes());
         }
         out.extend(entries.iter().map(|(_, c)| (*c).min(255) as u8));
+        for bucket in 0..BUCKETS as u32 {
+            let start = entries.partition_point(|(key, _)| (key >> (32 - BUCKET_BITS)) < bucket);
+            out.extend_from_slice(&(start as u32).to_le_bytes());
+        }
         out
     }
 }
@@ -319,6 +319,16 @@ mod tests {
         assert_eq!(table.count("side", "effects"), 40);
         assert_eq!(table.count("blood", "strain"), 0);
 
+        // Many keys, in every bucket: each is found through the bucket index.
+        let pairs: Vec<(u64, u32)> = (0..20_000u32)
+            .map(|i| (hash_words([&format!("w{i}"), "x"]), 2 + i % 200))
+            .collect();
+        let bytes = BigramTable::write(pairs.clone());
+        let table = BigramTable::new(&bytes).unwrap();
+        for (i, (_, count)) in pairs.iter().enumerate().step_by(7) {
+            assert_eq!(table.count(&format!("W{i}"), "x"), *count);
+        }
+
         let bytes = SynonymTable::write(&[
             (
                 "strain".to_owned(),
@@ -340,6 +350,10 @@ mod tests {
         assert!(BigramTable::new(b"nonsense").is_none());
         let mut bytes = BigramTable::write(vec![(1, 2)]);
         bytes.pop();
+        assert!(BigramTable::new(&bytes).is_none());
+        let mut bytes = BigramTable::write(vec![(1, 2), (u64::MAX, 3)]);
+        let index = bytes.len() - 4 * BUCKETS;
+        bytes[index + 4 * 100] = 2; // bucket 100 starts after bucket 101: out of order
         assert!(BigramTable::new(&bytes).is_none());
         assert!(SynonymTable::new(b"CHFSYNO1\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
     }
