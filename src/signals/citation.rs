@@ -275,6 +275,27 @@ impl ReferenceList {
     }
 }
 
+/// A heading line holds one of the heading words (19 characters at most, 3 bytes each at most
+/// once case-folded) between spaces, tabs, `#` and a colon: longer lines need no regex.
+const MAX_HEADING_BYTES: usize = 64;
+
+impl ReferenceList {
+    /// Where each reference-list heading ends. The heading pattern matches whole lines only, so
+    /// it runs on the short lines alone, not over the whole text; the matches are the same.
+    fn headings<'t>(&'t self, text: &'t str) -> impl Iterator<Item = usize> + 't {
+        let mut start = 0;
+        text.split('\n').filter_map(move |line| {
+            let at = start;
+            start += line.len() + 1;
+            let core = line.trim_matches([' ', '\t', '#', ':']);
+            if core.is_empty() || core.len() > MAX_HEADING_BYTES {
+                return None;
+            }
+            self.heading.find(line).map(|m| at + m.end())
+        })
+    }
+}
+
 impl Default for ReferenceList {
     fn default() -> Self {
         Self::new()
@@ -288,9 +309,9 @@ impl Signal for ReferenceList {
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
         let mut hits = Vec::new();
-        for heading in self.heading.find_iter(&doc.text) {
-            let mut offset = heading.end();
-            for line in doc.text[heading.end()..].split_inclusive('\n') {
+        for heading_end in self.headings(&doc.text) {
+            let mut offset = heading_end;
+            for line in doc.text[heading_end..].split_inclusive('\n') {
                 let start = offset;
                 offset += line.len();
                 let trimmed = line.trim();
@@ -379,4 +400,23 @@ pub(super) fn press_release(lexicons: &mut LexiconBuilder) -> super::PhraseRate 
         1,
         lexicons,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line-by-line heading search finds exactly what the pattern finds in the whole text.
+    #[test]
+    fn headings_are_found_line_by_line_as_in_the_whole_text() {
+        let list = ReferenceList::new();
+        let text = "Intro line that is long enough to be skipped by the length test.\n\
+                    ## References:\n1. A 2019 study.\n\n  Sources \t\nWORKS CITED\n\
+                    References and more words on the line\n#references#\nBibliography\r\n\
+                    \u{212A}\n: citations :\nReferences";
+        let whole: Vec<usize> = list.heading.find_iter(text).map(|m| m.end()).collect();
+        let by_line: Vec<usize> = list.headings(text).collect();
+        assert_eq!(by_line, whole);
+        assert_eq!(by_line.len(), 4, "{by_line:?}");
+    }
 }
