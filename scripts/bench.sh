@@ -15,14 +15,24 @@ BIN=target/release/chaff
 [ -f "$DIR/docs.jsonl" ] && [ "$(du -m "$DIR/docs.jsonl" | cut -f1)" -ge "$MB" ] \
   || target/release/examples/bench_corpus "$DIR" "$MB"
 
-seconds() { # seconds of wall time of a command, its output discarded
+once() { # seconds of wall time of a command, its output discarded
   local start end
   start=$(date +%s.%N); "$@" > /dev/null; end=$(date +%s.%N)
   echo "$end - $start" | bc -l
 }
+# The best of $RUNS runs: on a shared virtual machine, other tenants only ever add time.
+RUNS=${CHAFF_BENCH_RUNS:-3}
+seconds() {
+  local best t
+  for _ in $(seq "$RUNS"); do
+    t=$(once "$@")
+    if [ -z "${best:-}" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+  done
+  echo "$best"
+}
 mbps() { echo "scale=1; $(stat -c %s "$1") / 1000000 / $2" | bc -l; }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); best of $RUNS runs"
 for input in docs docs_html; do
   one=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/$input.jsonl")
   two=$(seconds "$BIN" score --jsonl --format jsonl --threads 2 "$DIR/$input.jsonl")
@@ -32,7 +42,9 @@ runs=50
 total=$(seconds bash -c "for i in \$(seq $runs); do $BIN score --format jsonl data/examples/pages/clinic-sales.txt; done")
 echo "start-up, built-in model to first document scored: $(echo "scale=1; 1000 * $total / $runs" | bc -l) ms per process"
 if python3 -c "import sklearn" 2>/dev/null; then
-  python3 scripts/tfidf_baseline.py "$DIR/docs.jsonl" /tmp/chaff-bench-tfidf.jsonl
+  for _ in $(seq "$RUNS"); do
+    python3 scripts/tfidf_baseline.py "$DIR/docs.jsonl" /tmp/chaff-bench-tfidf.jsonl
+  done | sort -k3 -n | tail -1
   one=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl")
   echo "chaff MB/s $(mbps "$DIR/docs.jsonl" "$one") (same documents, one core, same run)"
 else
