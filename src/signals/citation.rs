@@ -52,7 +52,10 @@ pub struct SupportMarkers {
 }
 
 struct SupportPatterns {
-    in_text: Regex,
+    /// Without a literal prefilter: its many literal prefixes ("(", "[", "a 2019", "Dr") occur
+    /// every few words, and restarting the search at each costs more than the automaton scan
+    /// (measured: 17 against 12 µs a document).
+    in_text: regex_automata::meta::Regex,
     authoritative_link: Regex,
 }
 
@@ -90,7 +93,10 @@ impl SupportMarkers {
         .join("|");
         let authoritative_link = format!(r"(?i-u)^(?:https?:)?//{AUTHORITATIVE_HOSTS}(?:[/:?#]|$)");
         let patterns = SupportPatterns {
-            in_text: Regex::new(&in_text).unwrap_or_else(|e| panic!("CITE002 pattern: {e}")),
+            in_text: regex_automata::meta::Regex::builder()
+                .configure(regex_automata::meta::Config::new().auto_prefilter(false))
+                .build(&in_text)
+                .unwrap_or_else(|e| panic!("CITE002 pattern: {e}")),
             authoritative_link: Regex::new(&authoritative_link)
                 .unwrap_or_else(|e| panic!("CITE002 link pattern: {e}")),
         };
@@ -104,7 +110,7 @@ impl SupportMarkers {
         let mut hits: Vec<Hit> = self
             .patterns
             .in_text
-            .find_iter(&doc.text)
+            .find_iter(doc.text.as_str())
             .map(|m| Hit {
                 start: m.start(),
                 end: m.end(),
