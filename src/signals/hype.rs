@@ -139,6 +139,7 @@ pub(super) fn generation_artefacts() -> PatternRate {
         ]
         .join("|"),
     )
+    .with_gate(super::gates::may_hold_artefact)
 }
 
 const INVENTED_ANECDOTES: SignalSpec = SignalSpec {
@@ -178,6 +179,7 @@ pub(super) fn invented_anecdotes() -> PatternRate {
         ]
         .join("|"),
     )
+    .with_gate(super::gates::may_tell_anecdote)
 }
 
 const FAQ_PADDING: SignalSpec = SignalSpec {

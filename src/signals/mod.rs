@@ -7,6 +7,7 @@
 
 mod citation;
 mod commercial;
+mod gates;
 mod hype;
 mod quality;
 mod spun;
@@ -329,6 +330,8 @@ pub struct PatternRate {
     pattern: Regex,
     /// Keeps only the matched texts that count.
     filter: fn(&str) -> bool,
+    /// A cheap test the document must pass for the pattern to be able to match (see `gates`).
+    gate: Option<fn(&Document<'_>) -> bool>,
 }
 
 impl fmt::Debug for PatternRate {
@@ -348,7 +351,14 @@ impl PatternRate {
             spec,
             pattern,
             filter: |_| true,
+            gate: None,
         }
+    }
+
+    /// Sets a necessary condition for a match, tested before the pattern is run.
+    pub(crate) fn with_gate(mut self, gate: fn(&Document<'_>) -> bool) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     /// Sets the test a matched text must pass to count.
@@ -364,6 +374,9 @@ impl Signal for PatternRate {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
+        if self.gate.is_some_and(|gate| !gate(doc)) {
+            return Measurement::rate(Vec::new(), doc);
+        }
         // Find matches with the fast engine; run the slower capture search only on the matched
         // span, and only when the pattern names the part to report.
         let has_hit_group = self.pattern.capture_names().any(|n| n == Some("hit"));
