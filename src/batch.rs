@@ -177,23 +177,47 @@ fn kind(value: &Value) -> &'static str {
 /// Reads JSON Lines from `reader`, calling `each` with the 1-based line number and the line's
 /// text (invalid UTF-8 replaced, with `true` as the third argument when it was).
 pub fn for_each_line(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     mut each: impl FnMut(usize, &str, bool),
 ) -> std::io::Result<()> {
-    let mut buffer = Vec::new();
-    let mut line = 0;
-    loop {
-        buffer.clear();
-        if reader.read_until(b'\n', &mut buffer)? == 0 {
-            return Ok(());
-        }
-        line += 1;
-        while matches!(buffer.last(), Some(b'\n' | b'\r')) {
-            buffer.pop();
-        }
-        let text = String::from_utf8_lossy(&buffer);
-        let lossy = matches!(text, std::borrow::Cow::Owned(_));
+    let mut lines = Lines::new(reader);
+    while let Some((line, text, lossy)) = lines.next_line()? {
         each(line, &text, lossy);
+    }
+    Ok(())
+}
+
+/// The lines of a JSON Lines reader, one at a time.
+pub struct Lines<R> {
+    reader: R,
+    buffer: Vec<u8>,
+    line: usize,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Lines from `reader`, numbered from 1.
+    pub fn new(reader: R) -> Self {
+        Lines {
+            reader,
+            buffer: Vec::new(),
+            line: 0,
+        }
+    }
+
+    /// The next line: its 1-based number, its text (line ending removed, invalid UTF-8
+    /// replaced) and whether anything was replaced; `None` at the end.
+    pub fn next_line(&mut self) -> std::io::Result<Option<(usize, String, bool)>> {
+        self.buffer.clear();
+        if self.reader.read_until(b'\n', &mut self.buffer)? == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        while matches!(self.buffer.last(), Some(b'\n' | b'\r')) {
+            self.buffer.pop();
+        }
+        let text = String::from_utf8_lossy(&self.buffer);
+        let lossy = matches!(text, std::borrow::Cow::Owned(_));
+        Ok(Some((self.line, text.into_owned(), lossy)))
     }
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::batch::{for_each_line, load_bytes, Outcome, PathEntry};
+use crate::batch::{load_bytes, Outcome, PathEntry};
 use crate::render;
 use crate::Scorer;
 
@@ -75,49 +75,75 @@ pub fn score_jsonl<E>(
     warn: &(dyn Fn(String) + Sync),
     progress: &dyn Fn(u64),
 ) -> Result<(), RunError<E>> {
-    let mut chunk: Vec<(usize, String)> = Vec::new();
-    let mut bytes = 0usize;
-    let mut failure: Option<E> = None;
     let origin = file.unwrap_or("stdin");
-    let mut flush = |chunk: &mut Vec<(usize, String)>, bytes: &mut usize| {
-        if failure.is_some() {
-            chunk.clear();
-            return;
+    let mut lines = crate::batch::Lines::new(reader);
+    // Reads the next chunk: at most CHUNK_RECORDS records or CHUNK_BYTES bytes.
+    let mut read_chunk = || -> std::io::Result<(Vec<(usize, String)>, usize)> {
+        let (mut chunk, mut bytes) = (Vec::new(), 0);
+        while chunk.len() < CHUNK_RECORDS && bytes < CHUNK_BYTES {
+            let Some((line, text, lossy)) = lines.next_line()? else {
+                break;
+            };
+            if lossy {
+                warn(format!(
+                    "{origin}, line {line}: invalid UTF-8 replaced with U+FFFD"
+                ));
+            }
+            bytes += text.len() + 1;
+            chunk.push((line, text));
         }
-        let outcomes: Vec<Outcome> = chunk
-            .par_iter()
-            .map(|(line, text)| {
-                let mut outcome = Outcome::from_line(scorer, *line, text);
-                if let Outcome::Failed { file: f, .. } = &mut outcome {
-                    *f = file.map(str::to_owned);
-                }
-                outcome
-            })
-            .collect();
-        chunk.clear();
-        progress(*bytes as u64);
-        *bytes = 0;
+        Ok((chunk, bytes))
+    };
+    let mut failure: Option<E> = None;
+    let mut emit_all = |outcomes: Vec<Outcome>, failure: &mut Option<E>| {
         for outcome in outcomes {
-            if let Err(e) = emit(outcome) {
-                failure = Some(e);
+            if failure.is_some() {
                 return;
+            }
+            if let Err(e) = emit(outcome) {
+                *failure = Some(e);
             }
         }
     };
-    for_each_line(reader, |line, text, lossy| {
-        if lossy {
-            warn(format!(
-                "{origin}, line {line}: invalid UTF-8 replaced with U+FFFD"
-            ));
+    // A pipeline: while the pool scores one chunk, this thread writes the outcomes of the one
+    // before and reads the one after (reading and writing are serial; overlapping them with
+    // scoring keeps every thread busy). At most three chunks are held at once.
+    let (mut chunk, mut bytes) = read_chunk().map_err(RunError::Read)?;
+    let mut pending: Vec<Outcome> = Vec::new();
+    while !(chunk.is_empty() && pending.is_empty()) {
+        let mut scored = Vec::new();
+        let mut next = Ok((Vec::new(), 0));
+        rayon::in_place_scope(|scope| {
+            if failure.is_none() && !chunk.is_empty() {
+                let (records, scored) = (std::mem::take(&mut chunk), &mut scored);
+                scope.spawn(move |_| {
+                    *scored = records
+                        .par_iter()
+                        .map(|(line, text)| {
+                            let mut outcome = Outcome::from_line(scorer, *line, text);
+                            if let Outcome::Failed { file: f, .. } = &mut outcome {
+                                *f = file.map(str::to_owned);
+                            }
+                            outcome
+                        })
+                        .collect();
+                });
+            }
+            emit_all(std::mem::take(&mut pending), &mut failure);
+            if failure.is_none() {
+                next = read_chunk();
+            }
+        });
+        progress(bytes as u64);
+        pending = scored;
+        match next {
+            Ok((records, size)) => (chunk, bytes) = (records, size),
+            Err(e) => {
+                emit_all(pending, &mut failure);
+                return Err(RunError::Read(e));
+            }
         }
-        bytes += text.len() + 1;
-        chunk.push((line, text.to_owned()));
-        if chunk.len() >= CHUNK_RECORDS || bytes >= CHUNK_BYTES {
-            flush(&mut chunk, &mut bytes);
-        }
-    })
-    .map_err(RunError::Read)?;
-    flush(&mut chunk, &mut bytes);
+    }
     match failure {
         Some(e) => Err(RunError::Emit(e)),
         None => Ok(()),
