@@ -139,7 +139,6 @@ pub(super) fn generation_artefacts() -> PatternRate {
         ]
         .join("|"),
     )
-    .with_gate(super::gates::may_hold_artefact)
 }
 
 const INVENTED_ANECDOTES: SignalSpec = SignalSpec {
