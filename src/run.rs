@@ -1,9 +1,11 @@
 //! Batch runs: inputs to outcomes, scored in parallel, emitted in input order, in bounded memory.
 //!
-//! Records are read in chunks (at most [`CHUNK_RECORDS`] records or [`CHUNK_BYTES`] bytes),
-//! each chunk is scored on the current rayon pool, and its outcomes are handed to the caller in
-//! input order before the next chunk is read. Memory stays flat whatever the input size, output
-//! starts after the first chunk, and every input record yields exactly one outcome.
+//! Records are read in chunks (at most [`CHUNK_RECORDS`] records or [`CHUNK_BYTES`] bytes) and
+//! each chunk is scored on the current rayon pool; JSON Lines input is pipelined, so while one
+//! chunk is scored the previous chunk's outcomes are handed to the caller, in input order, and
+//! the next chunk is read. At most three chunks are held at once, so memory stays flat whatever
+//! the input size; output starts once the second chunk is read (or the input ends), and every
+//! input record yields exactly one outcome.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
