@@ -51,6 +51,8 @@ pub struct Document<'a> {
     pub tokens: Vec<Token>,
     /// Sentence byte ranges in `text`, in order.
     pub sentences: Vec<Range<usize>>,
+    /// The fingerprint of each token's lowercase form (see [`crate::fingerprint`]).
+    fingerprints: Vec<u64>,
     words: usize,
     /// Matches of each lexicon of the pipeline, by lexicon id.
     phrases: Vec<Vec<PhraseMatch>>,
@@ -112,7 +114,8 @@ impl<'a> Document<'a> {
             .iter()
             .filter(|t| text[t.start..t.end].chars().any(char::is_alphabetic))
             .count();
-        let phrases = lexicons.find_all(&text, &tokens);
+        let (codes, fingerprints) = lexicons.encode(&text, &tokens);
+        let phrases = lexicons.find_all(&text, &tokens, &codes);
         Document {
             input,
             format,
@@ -122,6 +125,7 @@ impl<'a> Document<'a> {
             links,
             superscripts,
             tokens,
+            fingerprints,
             sentences,
             words,
             phrases,
@@ -131,6 +135,11 @@ impl<'a> Document<'a> {
     /// The number of words that contain a letter (numbers do not count).
     pub fn word_count(&self) -> usize {
         self.words
+    }
+
+    /// The fingerprints of the tokens' lowercase forms, one a token (see [`crate::fingerprint`]).
+    pub fn fingerprints(&self) -> &[u64] {
+        &self.fingerprints
     }
 
     /// The text of a token.

@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::document::{words, Document, Token};
 use crate::error::Error;
+use crate::fingerprint;
 
 /// One line of a lexicon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,46 +272,60 @@ impl PhraseIndex {
         self.vocabulary.get(stem.as_ref()).copied().unwrap_or(OTHER)
     }
 
-    /// The stem codes of `tokens`, two bytes each (see [`code_bytes`]).
-    pub(crate) fn encode(&self, text: &str, tokens: &[Token]) -> Vec<u8> {
+    /// The stem codes of `tokens`, two bytes each (see [`code_bytes`]), and their fingerprints
+    /// (see [`crate::fingerprint`]).
+    pub(crate) fn encode(&self, text: &str, tokens: &[Token]) -> (Vec<u8>, Vec<u64>) {
         let mut codes = Vec::with_capacity(2 * tokens.len());
+        let mut fingerprints = Vec::with_capacity(tokens.len());
         let mut cache = self.cache.get_or_default().borrow_mut();
         for token in tokens {
             let word = &text[token.start..token.end];
-            let code = match word_key(text.as_bytes(), token.start, token.end) {
-                Some(key) => match cache.get(&key) {
-                    Some(&code) => code,
-                    None => {
-                        let code = self.code_of_stem(&word.to_ascii_lowercase());
-                        if cache.len() >= CODE_CACHE_CAPACITY {
-                            cache.clear();
+            let (code, fingerprint) = match word_key(text.as_bytes(), token.start, token.end) {
+                Some(key) => {
+                    let code = match cache.get(&key) {
+                        Some(&code) => code,
+                        None => {
+                            let code = self.code_of_stem(&word.to_ascii_lowercase());
+                            if cache.len() >= CODE_CACHE_CAPACITY {
+                                cache.clear();
+                            }
+                            cache.insert(key, code);
+                            code
                         }
-                        cache.insert(key, code);
-                        code
-                    }
-                },
-                None => self.code_of_stem(
-                    &word
-                        .chars()
-                        .flat_map(char::to_lowercase)
-                        .collect::<String>(),
+                    };
+                    (code, fingerprint::of_chunks(&key))
+                }
+                None => (
+                    self.code_of_stem(
+                        &word
+                            .chars()
+                            .flat_map(char::to_lowercase)
+                            .collect::<String>(),
+                    ),
+                    fingerprint::of_word(word),
                 ),
             };
             codes.extend(code_bytes(code));
+            fingerprints.push(fingerprint);
         }
-        codes
+        (codes, fingerprints)
     }
 
-    /// The matches of every lexicon, by lexicon id, in one scan: all overlapping matches are
-    /// found, then each lexicon keeps its leftmost-longest, non-overlapping ones that do not
-    /// span punctuation.
-    pub(crate) fn find_all(&self, text: &str, tokens: &[Token]) -> Vec<Vec<PhraseMatch>> {
+    /// The matches of every lexicon, by lexicon id, in one scan of the stem codes of `tokens`
+    /// (from [`PhraseIndex::encode`]): all overlapping matches are found,
+    /// then each lexicon keeps its leftmost-longest, non-overlapping ones that do not span
+    /// punctuation.
+    pub(crate) fn find_all(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        codes: &[u8],
+    ) -> Vec<Vec<PhraseMatch>> {
         if self.lexicons == 0 {
             return Vec::new();
         }
         let mut candidates: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.lexicons];
-        let codes = self.encode(text, tokens);
-        for m in self.matcher.find_overlapping_iter(&codes) {
+        for m in self.matcher.find_overlapping_iter(codes) {
             for &(lexicon, entry) in &self.owners[m.pattern().as_usize()] {
                 candidates[lexicon].push((m.start() / 2, m.end() / 2, entry));
             }
@@ -460,7 +475,7 @@ mod tests {
                 sentence: 0,
             })
             .collect();
-        let codes = index.encode(text, &tokens);
+        let (codes, fingerprints) = index.encode(text, &tokens);
         let pairs: Vec<&[u8]> = codes.chunks(2).collect();
         assert_eq!(pairs[0], pairs[1]);
         assert_eq!(pairs[1], pairs[2]);
@@ -468,5 +483,32 @@ mod tests {
         assert_eq!(pairs[4], code_bytes(OTHER));
         assert_eq!(pairs[5], code_bytes(OTHER));
         assert!(pairs.iter().all(|p| p[0] >= 0x80 && p[1] < 0x80));
+        assert_eq!(fingerprints[4], fingerprints[5], "fingerprints ignore case");
+        assert_ne!(
+            fingerprints[0], fingerprints[1],
+            "but tell inflections apart"
+        );
+    }
+
+    #[test]
+    fn cached_and_uncached_words_get_the_same_fingerprint() {
+        let index = PhraseIndex::empty();
+        let text = "Antidisestablishmentarianisms antidisestablishmentarianisms Étude étude ok OK";
+        let tokens: Vec<Token> = crate::document::word_spans(text)
+            .map(|r| Token {
+                start: r.start,
+                end: r.end,
+                sentence: 0,
+            })
+            .collect();
+        let (_, fingerprints) = index.encode(text, &tokens);
+        for (token, &fingerprint) in tokens.iter().zip(&fingerprints) {
+            assert_eq!(
+                fingerprint,
+                fingerprint::of_word(&text[token.start..token.end])
+            );
+        }
+        assert_eq!(fingerprints[0], fingerprints[1]);
+        assert_eq!(fingerprints[2], fingerprints[3]);
     }
 }

@@ -43,6 +43,7 @@
 pub mod batch;
 pub mod document;
 pub mod error;
+pub mod fingerprint;
 pub mod frequency;
 pub mod html;
 pub mod lexicon;

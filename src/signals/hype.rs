@@ -1,6 +1,8 @@
 //! Hype: puffery, sales superlatives and the vocabulary of mass-produced articles.
 
-use rustc_hash::FxHashSet as HashSet;
+use std::collections::hash_map::Entry;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::lexicon::LexiconBuilder;
 
@@ -8,6 +10,7 @@ use super::{
     Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal, SignalSpec, PER_THOUSAND,
 };
 use crate::document::Document;
+use crate::fingerprint::Sequence;
 
 const HEALTH_MARKETING: SignalSpec = SignalSpec {
     id: "HYPE001",
@@ -236,14 +239,11 @@ pub struct RepeatedSentences;
 /// Sentences shorter than this (in words) may repeat by chance.
 const MIN_REPEATED_WORDS: usize = 5;
 
-impl Signal for RepeatedSentences {
-    fn spec(&self) -> &'static SignalSpec {
-        &REPETITION
-    }
-
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
-        // Each sentence of five words or more as its lowercased words joined by spaces, all in
-        // one buffer; then the sentences whose key was seen before.
+impl RepeatedSentences {
+    /// The repeated sentences by their text: each sentence of five words or more as its lowercased
+    /// words joined by spaces, all in one buffer; then the sentences whose key was seen before.
+    /// Exact, and slower than [`RepeatedSentences::find`], which falls back on it.
+    fn find_by_text(doc: &Document<'_>) -> Vec<usize> {
         let mut keys: Vec<u8> = Vec::with_capacity(doc.text.len());
         let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
         let mut tokens = doc.tokens.iter().peekable();
@@ -274,10 +274,72 @@ impl Signal for RepeatedSentences {
             }
         }
         let mut seen = HashSet::default();
-        let hits = spans
+        spans
             .into_iter()
             .filter(|(_, key)| !seen.insert(&keys[key.clone()]))
-            .map(|(index, _)| Hit {
+            .map(|(index, _)| index)
+            .collect()
+    }
+
+    /// The repeated sentences, found by the fingerprints of their words (see
+    /// [`crate::fingerprint`]); a repeat is confirmed on the words' text, and on a fingerprint
+    /// shared by different sentences (a chance of about 2^-64) the search starts again by text.
+    fn find(doc: &Document<'_>) -> Vec<usize> {
+        let fingerprints = doc.fingerprints();
+        let mut first: HashMap<u64, std::ops::Range<usize>> = HashMap::default();
+        let mut repeated = Vec::new();
+        let mut next = 0;
+        for index in 0..doc.sentences.len() {
+            let start = next;
+            let mut sentence = Sequence::default();
+            while next < doc.tokens.len() && doc.tokens[next].sentence == index {
+                sentence.push(fingerprints[next]);
+                next += 1;
+            }
+            if next - start < MIN_REPEATED_WORDS {
+                continue;
+            }
+            match first.entry(sentence.finish()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(start..next);
+                }
+                Entry::Occupied(earlier) if same_words(doc, earlier.get(), start..next) => {
+                    repeated.push(index);
+                }
+                Entry::Occupied(_) => return Self::find_by_text(doc),
+            }
+        }
+        repeated
+    }
+}
+
+/// Whether two token ranges hold the same words, case ignored.
+fn same_words(doc: &Document<'_>, a: &std::ops::Range<usize>, b: std::ops::Range<usize>) -> bool {
+    a.len() == b.len()
+        && doc.tokens[a.clone()]
+            .iter()
+            .zip(&doc.tokens[b])
+            .all(|(x, y)| {
+                let (x, y) = (doc.token_text(x), doc.token_text(y));
+                if x.is_ascii() && y.is_ascii() {
+                    x.eq_ignore_ascii_case(y)
+                } else {
+                    x.chars()
+                        .flat_map(char::to_lowercase)
+                        .eq(y.chars().flat_map(char::to_lowercase))
+                }
+            })
+}
+
+impl Signal for RepeatedSentences {
+    fn spec(&self) -> &'static SignalSpec {
+        &REPETITION
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let hits = Self::find(doc)
+            .into_iter()
+            .map(|index| Hit {
                 start: doc.sentences[index].start,
                 end: doc.sentences[index].end,
                 note: None,
@@ -313,4 +375,43 @@ pub(super) fn novelty_promise(lexicons: &mut LexiconBuilder) -> PhraseRate {
         1,
         lexicons,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Format;
+    use crate::lexicon::PhraseIndex;
+    use proptest::prelude::*;
+
+    /// Sentences drawn from a few words, so that repeats (in any case) are common.
+    fn sentences() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(vec![
+            "Turmeric", "turmeric", "TURMERIC", "reduces", "Reduces", "pain", "in", "the", "body",
+            "Étude", "étude", "ÉTUDE", "ok",
+        ]);
+        let sentence = prop::collection::vec(word, 3..8).prop_map(|w| w.join(" "));
+        let end = prop::sample::select(vec![". ", "! ", "? ", "\n\n", ", "]);
+        prop::collection::vec((sentence, end), 1..12)
+            .prop_map(|parts| parts.into_iter().map(|(s, e)| s + e).collect())
+    }
+
+    proptest! {
+        #[test]
+        fn fingerprints_find_what_the_text_finds(text in sentences()) {
+            let index = PhraseIndex::empty();
+            let doc = Document::new(&text, Format::Text, &index);
+            prop_assert_eq!(RepeatedSentences::find(&doc), RepeatedSentences::find_by_text(&doc));
+        }
+    }
+
+    #[test]
+    fn repeats_are_found_whatever_their_case() {
+        let index = PhraseIndex::empty();
+        let text = "Turmeric reduces pain in the body. It is a spice. TURMERIC REDUCES PAIN IN \
+                    THE BODY. Étude one two three four. ÉTUDE one TWO three four.";
+        let doc = Document::new(text, Format::Text, &index);
+        assert_eq!(RepeatedSentences::find(&doc), [2, 4]);
+        assert_eq!(RepeatedSentences::find_by_text(&doc), [2, 4]);
+    }
 }
