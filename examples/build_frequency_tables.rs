@@ -18,7 +18,8 @@ use std::error::Error;
 use std::io::BufRead;
 use std::path::Path;
 
-use chaff::frequency::{hash_words, held_out, BigramTable, SynonymTable};
+use chaff::fingerprint;
+use chaff::frequency::{held_out, BigramTable, SynonymTable};
 
 #[path = "../tests/support/wordnet.rs"]
 mod wordnet;
@@ -60,7 +61,12 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
             let units = chaff::frequency::units(text);
             for pair in units.windows(2) {
-                *bigrams.entry(hash_words([pair[0], pair[1]])).or_default() += 1;
+                *bigrams
+                    .entry(fingerprint::pair(
+                        fingerprint::of_word(pair[0]),
+                        fingerprint::of_word(pair[1]),
+                    ))
+                    .or_default() += 1;
             }
         }
     }

@@ -2,18 +2,24 @@
 //!
 //! Two tables serve the synonym-swap signal (SPUN005):
 //! - a **bigram table**: how often two context units (words, punctuation marks) follow each other
-//!   in reliable health text, stored as sorted 32-bit hashes with a saturating 8-bit count (a
-//!   hash collision makes about one lookup in 10,000 see a pair that was not there);
-//! - a **synonym table**: for each word, the thesaurus synonyms that are much more frequent in
-//!   reliable text, the words a spinner most likely replaced.
+//!   in reliable health text, stored as sorted 32-bit hashes of the pair's word fingerprints
+//!   ([`crate::fingerprint`]) with a saturating 8-bit count (a hash collision makes about one
+//!   lookup in 10,000 see a pair that was not there);
+//! - a **synonym table**: for each word (by fingerprint), the thesaurus synonyms that are much
+//!   more frequent in reliable text, the words a spinner most likely replaced.
+//!
+//! Lookups take fingerprints, which documents compute once per token, so scoring never hashes a
+//! word's text again.
 //!
 //! Both are read in place from bytes compiled into the binary: no parsing at start-up, lookups by
 //! binary search. `examples/build_frequency_tables.rs` builds them from `../shared/corpus`.
 
+use crate::fingerprint;
+
 /// Magic bytes at the start of a bigram table.
-pub const BIGRAM_MAGIC: &[u8; 8] = b"CHFBIGR3";
+pub const BIGRAM_MAGIC: &[u8; 8] = b"CHFBIGR4";
 /// Magic bytes at the start of a synonym table.
-pub const SYNONYM_MAGIC: &[u8; 8] = b"CHFSYNO1";
+pub const SYNONYM_MAGIC: &[u8; 8] = b"CHFSYNO2";
 
 /// FNV-1a over the lowercased characters of `words`, with a space between words.
 pub fn hash_words<'a>(words: impl IntoIterator<Item = &'a str>) -> u64 {
@@ -62,19 +68,29 @@ fn push_marks<'t>(gap: &'t str, units: &mut Vec<&'t str>) {
     }
 }
 
-/// The unit before a word: the last punctuation mark of the gap before it, or the word before.
-pub fn unit_before<'t>(gap: &'t str, previous_word: &'t str) -> &'t str {
+/// The last punctuation mark of the gap between two words, if any.
+pub fn last_mark(gap: &str) -> Option<&str> {
     gap.char_indices()
         .rev()
         .find(|(_, c)| !c.is_whitespace())
-        .map_or(previous_word, |(i, c)| &gap[i..i + c.len_utf8()])
+        .map(|(i, c)| &gap[i..i + c.len_utf8()])
+}
+
+/// The first punctuation mark of the gap between two words, if any.
+pub fn first_mark(gap: &str) -> Option<&str> {
+    gap.char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .map(|(i, c)| &gap[i..i + c.len_utf8()])
+}
+
+/// The unit before a word: the last punctuation mark of the gap before it, or the word before.
+pub fn unit_before<'t>(gap: &'t str, previous_word: &'t str) -> &'t str {
+    last_mark(gap).unwrap_or(previous_word)
 }
 
 /// The unit after a word: the first punctuation mark of the gap after it, or the word after.
 pub fn unit_after<'t>(gap: &'t str, next_word: &'t str) -> &'t str {
-    gap.char_indices()
-        .find(|(_, c)| !c.is_whitespace())
-        .map_or(next_word, |(i, c)| &gap[i..i + c.len_utf8()])
+    first_mark(gap).unwrap_or(next_word)
 }
 
 /// True for documents held out of the tables, by id: they are the ones the spinning measurement
@@ -112,7 +128,7 @@ fn search<K: Ord>(
     None
 }
 
-/// The 32-bit key of a bigram table entry: the high half of the pair's hash.
+/// The 32-bit key of a bigram table entry: the high half of the pair's fingerprint.
 fn bigram_key(hash: u64) -> u32 {
     (hash >> 32) as u32
 }
@@ -160,9 +176,10 @@ impl<'a> BigramTable<'a> {
         u32_at(self.bytes, 16 + 5 * self.n + 4 * bucket).map(|s| s as usize)
     }
 
-    /// How often `first second` occurs in the reference text (0 if fewer than twice).
-    pub fn count(&self, first: &str, second: &str) -> u32 {
-        let key = bigram_key(hash_words([first, second]));
+    /// How often the unit with fingerprint `first` is followed by the one with fingerprint
+    /// `second` in the reference text (0 if never).
+    pub fn count(&self, first: u64, second: u64) -> u32 {
+        let key = bigram_key(fingerprint::pair(first, second));
         let bucket = (key >> (32 - BUCKET_BITS)) as usize;
         let (Some(start), Some(end)) = (self.bucket_start(bucket), self.bucket_start(bucket + 1))
         else {
@@ -182,7 +199,7 @@ impl<'a> BigramTable<'a> {
         self.n == 0
     }
 
-    /// Serialises counts: `(hash of the pair, count)` in any order. Pairs whose keys collide
+    /// Serialises counts: `(fingerprint::pair of the units, count)` in any order. Pairs whose keys collide
     /// share the larger count.
     pub fn write(entries: Vec<(u64, u32)>) -> Vec<u8> {
         let mut entries: Vec<(u32, u32)> = entries
@@ -208,12 +225,27 @@ impl<'a> BigramTable<'a> {
 
 /// Synonym lists: header (magic, u64 n), n records (u64 key, u32 offset, u32 length) sorted by
 /// key, then a blob of space-separated synonyms. Lookups go through a hash map of the keys,
-/// built once when the table is read.
+/// built once when the table is read, behind a two-bit Bloom filter of 16 KB: most words of a
+/// text have no synonym list, and the filter (in the first-level cache) turns nearly all of them
+/// away without touching the map.
 #[derive(Debug, Clone)]
 pub struct SynonymTable<'a> {
     bytes: &'a [u8],
     n: usize,
     index: rustc_hash::FxHashMap<u64, usize>,
+    filter: Box<[u64]>,
+}
+
+/// Bits of a fingerprint that pick a bit of the synonym table's filter (2^17 bits, 16 KB).
+const FILTER_BITS: u32 = 17;
+
+/// The two filter bits of a fingerprint (fingerprints are mixed: any bits will do).
+fn filter_bits(word: u64) -> [usize; 2] {
+    let mask = (1u64 << FILTER_BITS) - 1;
+    [
+        (word & mask) as usize,
+        ((word >> FILTER_BITS) & mask) as usize,
+    ]
 }
 
 impl<'a> SynonymTable<'a> {
@@ -227,23 +259,52 @@ impl<'a> SynonymTable<'a> {
         if bytes.len() < size {
             return None;
         }
-        let index = (0..n)
+        let index: rustc_hash::FxHashMap<u64, usize> = (0..n)
             .map(|i| Some((u64_at(bytes, 16 + i * 16)?, i)))
             .collect::<Option<_>>()?;
-        Some(Self { bytes, n, index })
+        let mut filter = vec![0u64; (1 << FILTER_BITS) / 64].into_boxed_slice();
+        for &key in index.keys() {
+            for bit in filter_bits(key) {
+                filter[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        Some(Self {
+            bytes,
+            n,
+            index,
+            filter,
+        })
     }
 
-    /// The much more frequent synonyms of `word`, most frequent first.
-    pub fn synonyms(&self, word: &str) -> impl Iterator<Item = &'a str> {
-        let bytes = self.bytes;
+    /// The much more frequent synonyms of the word with fingerprint `word`, most frequent first.
+    pub fn synonyms(&self, word: u64) -> impl Iterator<Item = &'a str> {
+        self.list(word)
+            .unwrap_or("")
+            .split(' ')
+            .filter(|s| !s.is_empty())
+    }
+
+    /// False when the word with fingerprint `word` certainly has no synonym list (a test of two
+    /// bits; true for about 2% of the words that have none).
+    #[inline]
+    pub fn may_list(&self, word: u64) -> bool {
+        filter_bits(word)
+            .iter()
+            .all(|&bit| self.filter[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+
+    /// The synonyms of the word with fingerprint `word` separated by spaces, if it has any.
+    pub fn list(&self, word: u64) -> Option<&'a str> {
+        if !self.may_list(word) {
+            return None;
+        }
+        let record = 16 + self.index.get(&word)? * 16;
+        let offset = u32_at(self.bytes, record + 8)? as usize;
+        let length = u32_at(self.bytes, record + 12)? as usize;
         let blob = 16 + self.n * 16;
-        let found = self.index.get(&hash_words([word])).and_then(|&i| {
-            let record = 16 + i * 16;
-            let offset = u32_at(bytes, record + 8)? as usize;
-            let length = u32_at(bytes, record + 12)? as usize;
-            std::str::from_utf8(bytes.get(blob + offset..blob + offset + length)?).ok()
-        });
-        found.unwrap_or("").split(' ').filter(|s| !s.is_empty())
+        std::str::from_utf8(self.bytes.get(blob + offset..blob + offset + length)?)
+            .ok()
+            .filter(|list| !list.trim().is_empty())
     }
 
     /// The number of words with synonyms.
@@ -260,7 +321,7 @@ impl<'a> SynonymTable<'a> {
     pub fn write(entries: &[(String, Vec<String>)]) -> Vec<u8> {
         let mut records: Vec<(u64, String)> = entries
             .iter()
-            .map(|(word, synonyms)| (hash_words([word.as_str()]), synonyms.join(" ")))
+            .map(|(word, synonyms)| (fingerprint::of_word(word), synonyms.join(" ")))
             .collect();
         records.sort();
         records.dedup_by_key(|r| r.0);
@@ -282,6 +343,15 @@ impl<'a> SynonymTable<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fingerprint::of_word;
+
+    fn words(first: &str, second: &str) -> u64 {
+        fingerprint::pair(of_word(first), of_word(second))
+    }
+
+    fn count(table: &BigramTable<'_>, first: &str, second: &str) -> u32 {
+        table.count(of_word(first), of_word(second))
+    }
 
     #[test]
     fn hashing_ignores_case_and_separates_words() {
@@ -310,23 +380,23 @@ mod tests {
     #[test]
     fn tables_round_trip() {
         let bytes = BigramTable::write(vec![
-            (hash_words(["blood", "pressure"]), 812),
-            (hash_words(["side", "effects"]), 40),
+            (words("blood", "pressure"), 812),
+            (words("side", "effects"), 40),
         ]);
         let table = BigramTable::new(&bytes).unwrap();
         assert_eq!(table.len(), 2);
-        assert_eq!(table.count("Blood", "pressure"), 255, "counts saturate");
-        assert_eq!(table.count("side", "effects"), 40);
-        assert_eq!(table.count("blood", "strain"), 0);
+        assert_eq!(count(&table, "Blood", "pressure"), 255, "counts saturate");
+        assert_eq!(count(&table, "side", "effects"), 40);
+        assert_eq!(count(&table, "blood", "strain"), 0);
 
         // Many keys, in every bucket: each is found through the bucket index.
         let pairs: Vec<(u64, u32)> = (0..20_000u32)
-            .map(|i| (hash_words([&format!("w{i}"), "x"]), 2 + i % 200))
+            .map(|i| (words(&format!("w{i}"), "x"), 2 + i % 200))
             .collect();
         let bytes = BigramTable::write(pairs.clone());
         let table = BigramTable::new(&bytes).unwrap();
-        for (i, (_, count)) in pairs.iter().enumerate().step_by(7) {
-            assert_eq!(table.count(&format!("W{i}"), "x"), *count);
+        for (i, (_, expected)) in pairs.iter().enumerate().step_by(7) {
+            assert_eq!(count(&table, &format!("W{i}"), "x"), *expected);
         }
 
         let bytes = SynonymTable::write(&[
@@ -338,11 +408,14 @@ mod tests {
         ]);
         let table = SynonymTable::new(&bytes).unwrap();
         assert_eq!(
-            table.synonyms("strain").collect::<Vec<_>>(),
+            table.synonyms(of_word("strain")).collect::<Vec<_>>(),
             ["pressure", "stress"]
         );
-        assert_eq!(table.synonyms("Bosom").collect::<Vec<_>>(), ["breast"]);
-        assert_eq!(table.synonyms("cancer").count(), 0);
+        assert_eq!(
+            table.synonyms(of_word("Bosom")).collect::<Vec<_>>(),
+            ["breast"]
+        );
+        assert_eq!(table.synonyms(of_word("cancer")).count(), 0);
     }
 
     #[test]

@@ -4,7 +4,8 @@ use std::fmt;
 
 use super::{Family, Hit, Measurement, Polarity, Signal, SignalSpec, PER_THOUSAND};
 use crate::document::Document;
-use crate::frequency::{unit_after, unit_before, BigramTable, SynonymTable};
+use crate::fingerprint;
+use crate::frequency::{first_mark, last_mark, BigramTable, SynonymTable};
 
 /// A swap is flagged when a likely original fits the neighbouring words (the word or punctuation
 /// mark on each side) at least this often in reliable text while the word found never does, or
@@ -78,33 +79,49 @@ impl SynonymSwaps {
         Self { bigrams, synonyms }
     }
 
-    /// The flagged words of a document, whatever their rate.
+    /// The flagged words of a document, whatever their rate. Words and their neighbours are
+    /// looked up by the fingerprints the document holds: no word is hashed again.
     pub fn flags(&self, doc: &Document<'_>) -> Vec<Hit> {
+        let fingerprints = doc.fingerprints();
         let mut hits = Vec::new();
-        for window in doc.tokens.windows(3) {
-            let [before, token, after] = window else {
+        // Each word with a word on both sides. The synonym table's filter first: it turns away
+        // most words with a look at their fingerprint only.
+        for i in 1..doc.tokens.len().saturating_sub(1) {
+            let said = fingerprints[i];
+            if !self.synonyms.may_list(said) {
+                continue;
+            }
+            let Some(likely) = self.synonyms.list(said) else {
                 continue;
             };
+            let (before, token, after) = (&doc.tokens[i - 1], &doc.tokens[i], &doc.tokens[i + 1]);
             let word = doc.token_text(token);
             if !is_plain_word(word) {
                 continue;
             }
-            let mut likely = self.synonyms.synonyms(word).peekable();
-            if likely.peek().is_none() {
-                continue;
-            }
-            let a = unit_before(&doc.text[before.end..token.start], doc.token_text(before));
-            let found_before = self.bigrams.count(a, word);
+            // The unit on each side: a punctuation mark in the gap, or else the word.
+            let a = last_mark(&doc.text[before.end..token.start])
+                .map_or(fingerprints[i - 1], fingerprint::of_word);
+            let found_before = self.bigrams.count(a, said);
             if found_before > 1 {
                 continue; // the word fits the unit before it: no swap (most words stop here)
             }
-            let b = unit_after(&doc.text[token.end..after.start], doc.token_text(after));
-            let found = found_before + self.bigrams.count(word, b);
+            let b = first_mark(&doc.text[token.end..after.start])
+                .map_or(fingerprints[i + 1], fingerprint::of_word);
+            let found = found_before + self.bigrams.count(said, b);
             if found > 1 {
                 continue;
             }
             let best = likely
-                .map(|s| (self.bigrams.count(a, s) + self.bigrams.count(s, b), s))
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    let s_print = fingerprint::of_word(s);
+                    (
+                        self.bigrams.count(a, s_print) + self.bigrams.count(s_print, b),
+                        s,
+                    )
+                })
                 .max_by_key(|&(support, _)| support);
             if let Some((support, original)) = best {
                 if support >= MIN_ORIGINAL_SUPPORT * (1 + 4 * found) {
@@ -135,10 +152,14 @@ impl Default for SynonymSwaps {
 
 /// Letters only, lowercase but for a capital first letter (acronyms and names are left alone).
 fn is_plain_word(word: &str) -> bool {
-    let mut chars = word.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_lowercase())
-        && word.len() >= 3
+    match word.as_bytes() {
+        [first, rest @ ..] => {
+            word.len() >= 3
+                && first.is_ascii_alphabetic()
+                && rest.iter().all(u8::is_ascii_lowercase)
+        }
+        [] => false,
+    }
 }
 
 impl Signal for SynonymSwaps {
