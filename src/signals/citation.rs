@@ -366,13 +366,16 @@ const BYLINE: SignalSpec = SignalSpec {
 /// CITE004: bylines and dates.
 pub(super) fn byline() -> super::PatternRate {
     const MONTH: &str = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\\.?";
-    super::PatternRate::builtin(
+    // No literal prefilter: "By" and "updated" are common words, and stopping at each costs more
+    // than one pass of the automaton (measured: 11.3 against 9.0 µs a document).
+    super::PatternRate::builtin_with(
         &BYLINE,
         &[
             r"(?m)(?:^|[.|]\s+)(?P<hit>(?:By|Written by|Reviewed by|Medically reviewed by|Fact[- ]checked by|Author:)[ \t]+(?:Dr\.?[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'’-]+)".to_owned(),
             format!(r"(?i:(?:published|updated|last updated|reviewed|last reviewed|posted)(?: on)?:?)\s+(?:{MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"),
         ]
         .join("|"),
+        super::Prefilter::Off,
     )
 }
 

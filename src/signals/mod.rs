@@ -15,7 +15,8 @@ mod synonym_swap;
 
 use std::fmt;
 
-use regex::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::Input;
 use serde::Serialize;
 
 use crate::document::Document;
@@ -264,9 +265,7 @@ impl PhraseRate {
 
     /// Adds a regular expression whose matches in the clean text count as well.
     pub(crate) fn with_pattern(mut self, pattern: &str) -> Self {
-        let regex = Regex::new(pattern)
-            .unwrap_or_else(|e| panic!("built-in pattern of {}: {e}", self.spec.id));
-        self.pattern = Some(regex);
+        self.pattern = Some(compile(self.spec.id, pattern, Prefilter::Auto));
         self
     }
 
@@ -345,8 +344,16 @@ impl fmt::Debug for PatternRate {
 impl PatternRate {
     /// Compiles a built-in pattern.
     pub(crate) fn builtin(spec: &'static SignalSpec, pattern: &str) -> Self {
-        let pattern =
-            Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern of {}: {e}", spec.id));
+        Self::builtin_with(spec, pattern, Prefilter::Auto)
+    }
+
+    /// Compiles a built-in pattern, saying whether its engine may use a literal prefilter.
+    pub(crate) fn builtin_with(
+        spec: &'static SignalSpec,
+        pattern: &str,
+        prefilter: Prefilter,
+    ) -> Self {
+        let pattern = compile(spec.id, pattern, prefilter);
         Self {
             spec,
             pattern,
@@ -379,17 +386,19 @@ impl Signal for PatternRate {
         }
         // Find matches with the fast engine; run the slower capture search only on the matched
         // span, and only when the pattern names the part to report.
-        let has_hit_group = self.pattern.capture_names().any(|n| n == Some("hit"));
+        let hit_group = self.pattern.group_info().to_index(0.into(), "hit");
+        let mut captures = self.pattern.create_captures();
         let hits: Vec<Hit> = self
             .pattern
-            .find_iter(&doc.text)
+            .find_iter(doc.text.as_str())
             .filter_map(|m| {
-                if !has_hit_group {
+                let Some(group) = hit_group else {
                     return Some((m.start(), m.end()));
-                }
-                let captures = self.pattern.captures_at(&doc.text[..m.end()], m.start())?;
-                let part = captures.name("hit").unwrap_or(m);
-                Some((part.start(), part.end()))
+                };
+                let within = Input::new(&doc.text[..m.end()]).range(m.start()..);
+                self.pattern.search_captures(&within, &mut captures);
+                let part = captures.get_group(group).unwrap_or(m.span());
+                Some((part.start, part.end))
             })
             .filter(|&(start, end)| (self.filter)(&doc.text[start..end]))
             .map(|(start, end)| Hit {
@@ -400,6 +409,25 @@ impl Signal for PatternRate {
             .collect();
         Measurement::rate(hits, doc)
     }
+}
+
+/// Whether a pattern's engine may look for the pattern's literals first and start the regular
+/// expression only where they occur.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prefilter {
+    /// As the engine sees fit: right for patterns whose literals are rare in text.
+    Auto,
+    /// Never: for patterns whose literals are common words, where a literal search stops so often
+    /// that one pass of the automaton over the text costs less.
+    Off,
+}
+
+/// Compiles a built-in pattern (a broken one is a bug in chaff, not bad input).
+pub(crate) fn compile(id: &str, pattern: &str, prefilter: Prefilter) -> Regex {
+    Regex::builder()
+        .configure(Regex::config().auto_prefilter(prefilter == Prefilter::Auto))
+        .build(pattern)
+        .unwrap_or_else(|e| panic!("built-in pattern of {id}: {e}"))
 }
 
 #[cfg(test)]
