@@ -4,9 +4,11 @@
 //! every evidence span maps back to the input the same way.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::html::{self, Link};
 use crate::lexicon::{PhraseIndex, PhraseMatch};
+use crate::signals::Hit;
 use crate::source::OffsetMap;
 
 /// What kind of text an input is.
@@ -56,6 +58,9 @@ pub struct Document<'a> {
     words: usize,
     /// Matches of each lexicon of the pipeline, by lexicon id.
     phrases: Vec<Vec<PhraseMatch>>,
+    /// The references to sources (CITE002's evidence), found once for the signals that read
+    /// them (CITE001 looks for them near each claim).
+    pub(crate) citations: OnceLock<Vec<Hit>>,
 }
 
 /// Splits text into word strings the way documents are tokenized.
@@ -185,6 +190,7 @@ impl<'a> Document<'a> {
             sentences,
             words,
             phrases,
+            citations: OnceLock::new(),
         }
     }
 

@@ -106,7 +106,12 @@ impl SupportMarkers {
     }
 
     /// Every reference marker of the document, in text order.
-    pub fn find(&self, doc: &Document<'_>) -> Vec<Hit> {
+    /// The references of a document, found on the first call and kept in it for the next.
+    pub fn find<'d>(&self, doc: &'d Document<'_>) -> &'d [Hit] {
+        doc.citations.get_or_init(|| self.search(doc))
+    }
+
+    fn search(&self, doc: &Document<'_>) -> Vec<Hit> {
         let mut hits: Vec<Hit> = self
             .patterns
             .in_text
@@ -144,7 +149,7 @@ impl Signal for SupportMarkers {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
-        let hits = self.find(doc);
+        let hits = self.find(doc).to_vec();
         Measurement::rate(hits, doc)
     }
 }
