@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use crate::html::{self, Link};
 use crate::lexicon::{PhraseIndex, PhraseMatch};
-use crate::signals::Hit;
+use crate::signals::{Hit, Screened};
 use crate::source::OffsetMap;
 
 /// What kind of text an input is.
@@ -61,6 +61,8 @@ pub struct Document<'a> {
     /// The references to sources (CITE002's evidence), found once for the signals that read
     /// them (CITE001 looks for them near each claim).
     pub(crate) citations: OnceLock<Vec<Hit>>,
+    /// Which screened patterns match somewhere in the text (see `signals::screen`), found once.
+    pub(crate) screened: OnceLock<Screened>,
 }
 
 /// Splits text into word strings the way documents are tokenized.
@@ -191,6 +193,7 @@ impl<'a> Document<'a> {
             words,
             phrases,
             citations: OnceLock::new(),
+            screened: OnceLock::new(),
         }
     }
 

@@ -82,7 +82,6 @@ pub(super) fn sales_pricing() -> PatternRate {
         ]
         .join("|"),
     )
-    .with_gate(super::gates::may_sell)
 }
 
 const FOLLOW_PROMPTS: SignalSpec = SignalSpec {
@@ -147,7 +146,6 @@ pub(super) fn phone_numbers() -> PatternRate {
         &PHONE_NUMBERS,
         r"(?:(?-u:\b)1[-. ])?(?:\(\d{3}\)\s?|(?-u:\b)\d{3}[-. ])\d{3}[-. ]\d{4}(?-u:\b)|\+\d{1,3}(?:[ -]\d{1,4}){2,4}(?-u:\b)",
     )
-    .with_gate(super::gates::may_hold_phone_number)
 }
 
 const AFFILIATE_LINKS: SignalSpec = SignalSpec {

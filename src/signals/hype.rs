@@ -181,7 +181,6 @@ pub(super) fn invented_anecdotes() -> PatternRate {
         ]
         .join("|"),
     )
-    .with_gate(super::gates::may_tell_anecdote)
 }
 
 const FAQ_PADDING: SignalSpec = SignalSpec {

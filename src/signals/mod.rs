@@ -7,13 +7,14 @@
 
 mod citation;
 mod commercial;
-mod gates;
 mod hype;
 mod quality;
+mod screen;
 mod spun;
 mod synonym_swap;
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
 use regex_automata::Input;
@@ -21,6 +22,8 @@ use serde::Serialize;
 
 use crate::document::Document;
 use crate::lexicon::{Entry, LexiconBuilder, PhraseIndex, PhraseMatch, PhraseSet};
+pub(crate) use screen::Screened;
+use screen::{ScreenBuilder, Slot};
 
 pub use citation::{ReferenceList, SupportMarkers, UnsupportedClaims};
 pub use commercial::AffiliateLinks;
@@ -162,31 +165,33 @@ pub const PER_THOUSAND: &str = "occurrences per 1,000 words";
 pub fn registry() -> Registry {
     let mut lexicons = LexiconBuilder::default();
     let l = &mut lexicons;
+    let mut screen = ScreenBuilder::default();
+    let s = &mut screen;
     let support = SupportMarkers::new();
     let signals: Vec<Box<dyn Signal>> = vec![
         Box::new(spun::tortured_phrases(l)),
         Box::new(spun::site_furniture(l)),
-        Box::new(spun::numbers_for_reference_marks()),
+        Box::new(spun::numbers_for_reference_marks().screened(s)),
         Box::new(spun::stray_anchor_text(l)),
         Box::new(SynonymSwaps::new()),
         Box::new(spun::broken_agreement()),
         Box::new(hype::health_marketing(l)),
         Box::new(hype::seo_vocabulary(l)),
         Box::new(hype::exclamations()),
-        Box::new(hype::generation_artefacts()),
-        Box::new(hype::invented_anecdotes()),
+        Box::new(hype::generation_artefacts().screened(s)),
+        Box::new(hype::invented_anecdotes().screened(s)),
         Box::new(hype::question_headings()),
         Box::new(RepeatedSentences),
         Box::new(hype::novelty_promise(l)),
         Box::new(UnsupportedClaims::new(l, support.clone())),
         Box::new(support),
         Box::new(ReferenceList::new()),
-        Box::new(citation::byline()),
+        Box::new(citation::byline().screened(s)),
         Box::new(citation::press_release(l)),
         Box::new(commercial::calls_to_action(l)),
-        Box::new(commercial::sales_pricing()),
+        Box::new(commercial::sales_pricing().screened(s)),
         Box::new(commercial::follow_prompts(l)),
-        Box::new(commercial::phone_numbers()),
+        Box::new(commercial::phone_numbers().screened(s)),
         Box::new(AffiliateLinks::new()),
         Box::new(commercial::own_product(l)),
         Box::new(quality::costs(l)),
@@ -200,6 +205,7 @@ pub fn registry() -> Registry {
         Box::new(quality::expert_quotes(l)),
         Box::new(StoryDepth),
     ];
+    screen.build();
     let phrases = lexicons
         .build()
         .unwrap_or_else(|e| panic!("built-in lexicons: {e}"));
@@ -326,11 +332,15 @@ impl Signal for PhraseRate {
 /// 1,000 words. When the expression has a group named `hit`, the evidence is that group.
 pub struct PatternRate {
     spec: &'static SignalSpec,
-    pattern: Regex,
+    /// The pattern's text, compiled on first use: a screened pattern that matches no document of
+    /// a run costs no compilation (start-up matters when one process scores one file).
+    source: String,
+    prefilter: Prefilter,
+    pattern: OnceLock<Regex>,
     /// Keeps only the matched texts that count.
     filter: fn(&str) -> bool,
-    /// A cheap test the document must pass for the pattern to be able to match (see `gates`).
-    gate: Option<fn(&Document<'_>) -> bool>,
+    /// The pattern's place in the pipeline's screen, if it is screened (see `screen`).
+    screen: Option<Slot>,
 }
 
 impl fmt::Debug for PatternRate {
@@ -342,30 +352,38 @@ impl fmt::Debug for PatternRate {
 }
 
 impl PatternRate {
-    /// Compiles a built-in pattern.
+    /// A signal for a built-in pattern.
     pub(crate) fn builtin(spec: &'static SignalSpec, pattern: &str) -> Self {
         Self::builtin_with(spec, pattern, Prefilter::Auto)
     }
 
-    /// Compiles a built-in pattern, saying whether its engine may use a literal prefilter.
+    /// A signal for a built-in pattern, saying whether its engine may use a literal prefilter.
     pub(crate) fn builtin_with(
         spec: &'static SignalSpec,
         pattern: &str,
         prefilter: Prefilter,
     ) -> Self {
-        let pattern = compile(spec.id, pattern, prefilter);
         Self {
             spec,
-            pattern,
+            source: pattern.to_owned(),
+            prefilter,
+            pattern: OnceLock::new(),
             filter: |_| true,
-            gate: None,
+            screen: None,
         }
     }
 
-    /// Sets a necessary condition for a match, tested before the pattern is run.
-    pub(crate) fn with_gate(mut self, gate: fn(&Document<'_>) -> bool) -> Self {
-        self.gate = Some(gate);
+    /// Puts the pattern in the pipeline's screen: it then runs only on documents where the
+    /// screen saw it match.
+    pub(crate) fn screened(mut self, screen: &mut ScreenBuilder) -> Self {
+        self.screen = Some(screen.add(&self.source));
         self
+    }
+
+    /// The compiled pattern.
+    fn pattern(&self) -> &Regex {
+        self.pattern
+            .get_or_init(|| compile(self.spec.id, &self.source, self.prefilter))
     }
 
     /// Sets the test a matched text must pass to count.
@@ -381,22 +399,29 @@ impl Signal for PatternRate {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
-        if self.gate.is_some_and(|gate| !gate(doc)) {
+        if self
+            .screen
+            .as_ref()
+            .is_some_and(|slot| !slot.may_match(doc))
+        {
             return Measurement::rate(Vec::new(), doc);
         }
         // Find matches with the fast engine; run the slower capture search only on the matched
         // span, and only when the pattern names the part to report.
-        let hit_group = self.pattern.group_info().to_index(0.into(), "hit");
-        let mut captures = self.pattern.create_captures();
-        let hits: Vec<Hit> = self
-            .pattern
+        let pattern = self.pattern();
+        let hit_group = pattern.group_info().to_index(0.into(), "hit");
+        let mut captures = pattern.create_captures();
+        let hits: Vec<Hit> = pattern
             .find_iter(doc.text.as_str())
             .filter_map(|m| {
                 let Some(group) = hit_group else {
                     return Some((m.start(), m.end()));
                 };
                 let within = Input::new(&doc.text[..m.end()]).range(m.start()..);
-                self.pattern.search_captures(&within, &mut captures);
+                pattern.search_captures(&within, &mut captures);
+                if !captures.is_match() {
+                    return None;
+                }
                 let part = captures.get_group(group).unwrap_or(m.span());
                 Some((part.start, part.end))
             })
