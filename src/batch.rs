@@ -215,9 +215,12 @@ impl<R: BufRead> Lines<R> {
         while matches!(self.buffer.last(), Some(b'\n' | b'\r')) {
             self.buffer.pop();
         }
-        let text = String::from_utf8_lossy(&self.buffer);
-        let lossy = matches!(text, std::borrow::Cow::Owned(_));
-        Ok(Some((self.line, text.into_owned(), lossy)))
+        // Validation first (vectorised); the replacing decoder only for invalid lines.
+        if let Ok(text) = std::str::from_utf8(&self.buffer) {
+            return Ok(Some((self.line, text.to_owned(), false)));
+        }
+        let text = String::from_utf8_lossy(&self.buffer).into_owned();
+        Ok(Some((self.line, text, true)))
     }
 }
 
