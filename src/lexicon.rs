@@ -182,6 +182,38 @@ fn code_bytes(code: u16) -> [u8; 2] {
 
 /// Words cached per thread at most (about 2 MB a thread, whatever the input).
 const CODE_CACHE_CAPACITY: usize = 64 * 1024;
+/// The stem codes of the words a thread has seen, in two maps: words of up to 8 bytes (most
+/// words of a text) keyed by one machine word, in entries of 16 bytes, and longer ones by three,
+/// in entries of 32. Lookups wait on memory (the maps grow to megabytes), so the denser map of
+/// short words misses the processor's caches less.
+#[derive(Default)]
+struct CodeCache {
+    short: FxHashMap<u64, u16>,
+    long: FxHashMap<WordKey, u16>,
+}
+
+impl CodeCache {
+    fn get(&self, key: &WordKey) -> Option<u16> {
+        if key[1] == 0 {
+            self.short.get(&key[0]).copied()
+        } else {
+            self.long.get(key).copied()
+        }
+    }
+
+    fn insert(&mut self, key: WordKey, code: u16) {
+        if self.short.len() + self.long.len() >= CODE_CACHE_CAPACITY {
+            self.short.clear();
+            self.long.clear();
+        }
+        if key[1] == 0 {
+            self.short.insert(key[0], code);
+        } else {
+            self.long.insert(key, code);
+        }
+    }
+}
+
 /// Words of up to this many bytes (ASCII) are cached; longer ones are rare and stemmed anew.
 const KEY_BYTES: usize = 24;
 
@@ -245,7 +277,7 @@ pub struct PhraseIndex {
     vocabulary: FxHashMap<String, u16>,
     /// Word → code, per thread: stemming is the slowest stage of the pipeline, and the words of
     /// health text repeat from one document to the next.
-    cache: thread_local::ThreadLocal<RefCell<FxHashMap<WordKey, u16>>>,
+    cache: thread_local::ThreadLocal<RefCell<CodeCache>>,
 }
 
 impl std::fmt::Debug for PhraseIndex {
@@ -283,12 +315,9 @@ impl PhraseIndex {
             let (code, fingerprint) = match word_key(text.as_bytes(), token.start, token.end) {
                 Some(key) => {
                     let code = match cache.get(&key) {
-                        Some(&code) => code,
+                        Some(code) => code,
                         None => {
                             let code = self.code_of_stem(&word.to_ascii_lowercase());
-                            if cache.len() >= CODE_CACHE_CAPACITY {
-                                cache.clear();
-                            }
                             cache.insert(key, code);
                             code
                         }
