@@ -230,9 +230,10 @@ impl<'a> BigramTable<'a> {
 /// away without touching the map.
 #[derive(Debug, Clone)]
 pub struct SynonymTable<'a> {
-    bytes: &'a [u8],
-    n: usize,
-    index: rustc_hash::FxHashMap<u64, usize>,
+    /// Every list, one after the other (checked to be UTF-8 once, when the table is read).
+    blob: &'a str,
+    /// Word fingerprint → where its list is in `blob`.
+    index: rustc_hash::FxHashMap<u64, (u32, u32)>,
     filter: Box<[u64]>,
 }
 
@@ -259,8 +260,15 @@ impl<'a> SynonymTable<'a> {
         if bytes.len() < size {
             return None;
         }
-        let index: rustc_hash::FxHashMap<u64, usize> = (0..n)
-            .map(|i| Some((u64_at(bytes, 16 + i * 16)?, i)))
+        let blob = std::str::from_utf8(bytes.get(size..)?).ok()?;
+        let index: rustc_hash::FxHashMap<u64, (u32, u32)> = (0..n)
+            .map(|i| {
+                let record = 16 + i * 16;
+                let (offset, length) = (u32_at(bytes, record + 8)?, u32_at(bytes, record + 12)?);
+                // Every list must be a whole slice of the blob.
+                blob.get(offset as usize..offset.checked_add(length)? as usize)?;
+                Some((u64_at(bytes, record)?, (offset, length)))
+            })
             .collect::<Option<_>>()?;
         let mut filter = vec![0u64; (1 << FILTER_BITS) / 64].into_boxed_slice();
         for &key in index.keys() {
@@ -269,8 +277,7 @@ impl<'a> SynonymTable<'a> {
             }
         }
         Some(Self {
-            bytes,
-            n,
+            blob,
             index,
             filter,
         })
@@ -298,23 +305,20 @@ impl<'a> SynonymTable<'a> {
         if !self.may_list(word) {
             return None;
         }
-        let record = 16 + self.index.get(&word)? * 16;
-        let offset = u32_at(self.bytes, record + 8)? as usize;
-        let length = u32_at(self.bytes, record + 12)? as usize;
-        let blob = 16 + self.n * 16;
-        std::str::from_utf8(self.bytes.get(blob + offset..blob + offset + length)?)
-            .ok()
+        let &(offset, length) = self.index.get(&word)?;
+        let blob: &'a str = self.blob;
+        blob.get(offset as usize..(offset + length) as usize)
             .filter(|list| !list.trim().is_empty())
     }
 
     /// The number of words with synonyms.
     pub fn len(&self) -> usize {
-        self.n
+        self.index.len()
     }
 
     /// True when no word has synonyms.
     pub fn is_empty(&self) -> bool {
-        self.n == 0
+        self.index.is_empty()
     }
 
     /// Serialises `(word, synonyms)` pairs.
