@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome};
 use chaff::render::{self, Styling};
-use chaff::run::{self, OutputFormat, Selection, Sink};
+use chaff::run::{self, OutputFormat, Prepared, Selection, Sink};
 use chaff::training::{self, TrainConfig};
 use chaff::{Error, Pipeline, Scorer};
 
@@ -299,13 +299,15 @@ fn score_on_pool(
         Some(run::total_bytes(&entries))
     });
     let progress = |bytes: u64| bar.inc(bytes);
-    let mut emit = |outcome: Outcome| sink.push(outcome).map_err(stdout_error);
+    let prepare = run::preparer(format, options.sort, &options.selection);
+    let mut push = |prepared: Prepared| sink.push_prepared(prepared).map_err(stdout_error);
     if options.jsonl && stdin {
-        run::score_jsonl(
+        run::score_jsonl_prepared(
             scorer,
             io::stdin().lock(),
             None,
-            &mut emit,
+            &prepare,
+            &mut push,
             &warn,
             &progress,
         )
@@ -318,21 +320,30 @@ fn score_on_pool(
             })?;
             let name = path.display().to_string();
             let reader = io::BufReader::with_capacity(1 << 20, file);
-            run::score_jsonl(scorer, reader, Some(&name), &mut emit, &warn, &progress)
-                .map_err(|e| run_error(e, path))?;
+            run::score_jsonl_prepared(
+                scorer,
+                reader,
+                Some(&name),
+                &prepare,
+                &mut push,
+                &warn,
+                &progress,
+            )
+            .map_err(|e| run_error(e, path))?;
         }
     } else if stdin {
         let mut bytes = Vec::new();
         io::stdin().read_to_end(&mut bytes).map_err(stdin_error)?;
-        emit(run::score_bytes(
+        push(Prepared::Outcome(run::score_bytes(
             scorer,
             "-".to_owned(),
             &bytes,
             None,
             &warn,
             false,
-        ))?;
+        )))?;
     } else {
+        let mut emit = |outcome: Outcome| push(Prepared::Outcome(outcome));
         run::score_files(scorer, entries, &mut emit, &warn, &progress)?;
     }
     bar.finish_and_clear();

@@ -22,6 +22,66 @@ pub const CHUNK_RECORDS: usize = 256;
 /// Bytes of records scored together at most (a single larger record is scored alone).
 pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
+/// Whether a sink keeps every outcome until the end (to sort them, or to lay out a table).
+fn collects(format: OutputFormat, sort: bool) -> bool {
+    sort || format == OutputFormat::Table
+}
+
+/// One outcome as a JSON Lines record (trimmed to the selected fields), with its newline.
+fn render_jsonl(
+    outcome: &Outcome,
+    selection: &Selection,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    if selection.fields.is_none() {
+        outcome.write_json(&mut *out)?;
+    } else {
+        serde_json::to_writer(&mut *out, &selection.to_json(outcome))?;
+    }
+    out.write_all(b"\n")
+}
+
+/// Prepares outcomes for [`Sink::push_prepared`] on the threads that score them: JSON Lines
+/// written as they come (not sorted) are rendered there, filters applied, so the thread
+/// that writes only copies bytes. The arguments are those of the sink's [`Sink::new`].
+pub fn preparer(
+    format: OutputFormat,
+    sort: bool,
+    selection: &Selection,
+) -> impl Fn(Outcome) -> Prepared + Sync + '_ {
+    let render = format == OutputFormat::Jsonl && !collects(format, sort);
+    move |outcome| {
+        if !render {
+            return Prepared::Outcome(outcome);
+        }
+        let failed = matches!(outcome, Outcome::Failed { .. });
+        let mut line = Vec::new();
+        if selection.keeps(&outcome) {
+            // Writing to a vector cannot fail; a serialisation error would be a bug.
+            if let Err(e) = render_jsonl(&outcome, selection, &mut line) {
+                return Prepared::Failed(e.to_string());
+            }
+        }
+        Prepared::Rendered { failed, line }
+    }
+}
+
+/// An outcome made ready for a [`Sink`] by [`preparer`].
+#[derive(Debug)]
+pub enum Prepared {
+    /// Kept as it is, for the sink to filter and write (sorted or tabular output).
+    Outcome(Outcome),
+    /// Rendered: the record's JSON line, empty when the filters dropped it.
+    Rendered {
+        /// Whether the record was an error (the run's exit status says so).
+        failed: bool,
+        /// The bytes to write.
+        line: Vec<u8>,
+    },
+    /// Rendering failed (a bug in chaff): the message.
+    Failed(String),
+}
+
 /// What to keep of the outcomes: a reliability range and a list of fields.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Selection {
@@ -77,6 +137,29 @@ pub fn score_jsonl<E>(
     warn: &(dyn Fn(String) + Sync),
     progress: &dyn Fn(u64),
 ) -> Result<(), RunError<E>> {
+    score_jsonl_prepared(
+        scorer,
+        reader,
+        file,
+        &|outcome| outcome,
+        emit,
+        warn,
+        progress,
+    )
+}
+
+/// [`score_jsonl`], with each outcome passed through `prepare` on the scoring thread before it
+/// reaches `emit` (see [`preparer`]: rendering output there keeps the thread that writes
+/// from becoming the bottleneck).
+pub fn score_jsonl_prepared<E, P: Send>(
+    scorer: &Scorer,
+    reader: impl BufRead,
+    file: Option<&str>,
+    prepare: &(dyn Fn(Outcome) -> P + Sync),
+    emit: &mut dyn FnMut(P) -> Result<(), E>,
+    warn: &(dyn Fn(String) + Sync),
+    progress: &dyn Fn(u64),
+) -> Result<(), RunError<E>> {
     let origin = file.unwrap_or("stdin");
     let mut lines = crate::batch::Lines::new(reader);
     // Reads the next chunk: at most CHUNK_RECORDS records or CHUNK_BYTES bytes.
@@ -97,7 +180,7 @@ pub fn score_jsonl<E>(
         Ok((chunk, bytes))
     };
     let mut failure: Option<E> = None;
-    let mut emit_all = |outcomes: Vec<Outcome>, failure: &mut Option<E>| {
+    let mut emit_all = |outcomes: Vec<P>, failure: &mut Option<E>| {
         for outcome in outcomes {
             if failure.is_some() {
                 return;
@@ -111,7 +194,7 @@ pub fn score_jsonl<E>(
     // before and reads the one after (reading and writing are serial; overlapping them with
     // scoring keeps every thread busy). At most three chunks are held at once.
     let (mut chunk, mut bytes) = read_chunk().map_err(RunError::Read)?;
-    let mut pending: Vec<Outcome> = Vec::new();
+    let mut pending: Vec<P> = Vec::new();
     while !(chunk.is_empty() && pending.is_empty()) {
         let mut scored = Vec::new();
         let mut next = Ok((Vec::new(), 0));
@@ -126,7 +209,7 @@ pub fn score_jsonl<E>(
                             if let Outcome::Failed { file: f, .. } = &mut outcome {
                                 *f = file.map(str::to_owned);
                             }
-                            outcome
+                            prepare(outcome)
                         })
                         .collect();
                 });
@@ -257,7 +340,7 @@ impl<'s, W: Write> Sink<'s, W> {
         Sink {
             format,
             selection,
-            collect: sort || format == OutputFormat::Table,
+            collect: collects(format, sort),
             collected: Vec::new(),
             out,
             written: 0,
@@ -278,16 +361,25 @@ impl<'s, W: Write> Sink<'s, W> {
         self.write(&outcome)
     }
 
+    /// Takes an outcome from [`preparer`].
+    pub fn push_prepared(&mut self, prepared: Prepared) -> std::io::Result<()> {
+        match prepared {
+            Prepared::Outcome(outcome) => self.push(outcome),
+            Prepared::Rendered { failed, line } => {
+                self.failed |= failed;
+                if !line.is_empty() {
+                    self.out.write_all(&line)?;
+                    self.written += 1;
+                }
+                Ok(())
+            }
+            Prepared::Failed(message) => Err(std::io::Error::other(message)),
+        }
+    }
+
     fn write(&mut self, outcome: &Outcome) -> std::io::Result<()> {
         match self.format {
-            OutputFormat::Jsonl => {
-                if self.selection.fields.is_none() {
-                    outcome.write_json(&mut self.out)?;
-                } else {
-                    serde_json::to_writer(&mut self.out, &self.selection.to_json(outcome))?;
-                }
-                self.out.write_all(b"\n")?;
-            }
+            OutputFormat::Jsonl => render_jsonl(outcome, self.selection, &mut self.out)?,
             OutputFormat::Json => {
                 let lead: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
                 self.out.write_all(lead)?;
@@ -420,5 +512,48 @@ mod tests {
         assert_eq!(keys, ["id", "reliability"]);
         let error = selection.to_json(&outcomes[1]);
         assert!(error.get("error").is_some() && error.get("line").is_some());
+    }
+
+    #[test]
+    fn prepared_outcomes_write_what_pushed_ones_write() {
+        let input = "{\"id\": \"a\", \"text\": \"Miracle cure! Buy now!\"}\n{\"id\": \"b\"}\n\
+                     {\"id\": \"c\", \"text\": \"A trial of 400 adults found fewer strokes.\"}\n";
+        let selections = [
+            Selection::default(),
+            Selection {
+                min_reliability: Some(0.5),
+                max_reliability: None,
+                fields: Some(vec!["id".to_owned(), "reliability".to_owned()]),
+            },
+        ];
+        for selection in &selections {
+            for (format, sort) in [
+                (OutputFormat::Jsonl, false),
+                (OutputFormat::Jsonl, true),
+                (OutputFormat::Csv, false),
+            ] {
+                let (mut pushed, mut prepared) = (Vec::new(), Vec::new());
+                let mut sink = Sink::new(format, sort, selection, &mut pushed);
+                for outcome in collect(input) {
+                    sink.push(outcome).unwrap();
+                }
+                let failed = sink.finish(render::Styling { color: false }).unwrap();
+                let prepare = preparer(format, sort, selection);
+                let mut sink = Sink::new(format, sort, selection, &mut prepared);
+                for outcome in collect(input) {
+                    sink.push_prepared(prepare(outcome)).unwrap();
+                }
+                assert_eq!(
+                    sink.finish(render::Styling { color: false }).unwrap(),
+                    failed
+                );
+                assert!(failed, "record b has no text");
+                assert_eq!(
+                    String::from_utf8(prepared).unwrap(),
+                    String::from_utf8(pushed).unwrap(),
+                    "{format:?}, sorted: {sort}, {selection:?}"
+                );
+            }
+        }
     }
 }
