@@ -3,7 +3,7 @@
 //!
 //! The fingerprint folds the lowercase UTF-8 bytes eight at a time (little-endian, the last chunk
 //! zero-padded). Words never contain a NUL byte, so no chunk of a word is zero, and the fold can
-//! stop at the first zero chunk: the lexicon's 24-byte cache keys ([`of_chunks`]) and the text of
+//! stop at the first zero chunk: the lexicon's 24-byte cache keys (`of_chunks`) and the text of
 //! a word ([`of_word`]) give the same fingerprint.
 //!
 //! Equal lowercase words have equal fingerprints; different words share one with a chance of
