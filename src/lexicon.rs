@@ -182,6 +182,7 @@ fn code_bytes(code: u16) -> [u8; 2] {
 
 /// Words cached per thread at most (about 2 MB a thread, whatever the input).
 const CODE_CACHE_CAPACITY: usize = 64 * 1024;
+
 /// The stem codes of the words a thread has seen, in two maps: words of up to 8 bytes (most
 /// words of a text) keyed by one machine word, in entries of 16 bytes, and longer ones by three,
 /// in entries of 32. Lookups wait on memory (the maps grow to megabytes), so the denser map of
@@ -517,6 +518,26 @@ mod tests {
             fingerprints[0], fingerprints[1],
             "but tell inflections apart"
         );
+    }
+
+    #[test]
+    fn short_and_long_words_keep_their_codes_when_cached() {
+        let (_, index) = one_lexicon("hypertension\ncure\n");
+        let text = "Hypertensions hypertension HYPERTENSION cures Cure spinach";
+        let tokens: Vec<Token> = crate::document::word_spans(text)
+            .map(|r| Token {
+                start: r.start,
+                end: r.end,
+                sentence: 0,
+            })
+            .collect();
+        let (first, _) = index.encode(text, &tokens);
+        let (again, _) = index.encode(text, &tokens); // every word from the cache now
+        assert_eq!(first, again);
+        let pairs: Vec<&[u8]> = first.chunks(2).collect();
+        assert!(pairs[..3].iter().all(|p| *p == pairs[0]) && pairs[0] != code_bytes(OTHER));
+        assert!(pairs[3] == pairs[4] && pairs[3] != pairs[0] && pairs[3] != code_bytes(OTHER));
+        assert_eq!(pairs[5], code_bytes(OTHER));
     }
 
     #[test]
