@@ -416,6 +416,17 @@ mod tests {
         );
     }
 
+    /// The tokens of `text`, all in one sentence.
+    fn tokens_of(text: &str) -> Vec<Token> {
+        crate::document::word_spans(text)
+            .map(|r| Token {
+                start: r.start,
+                end: r.end,
+                sentence: 0,
+            })
+            .collect()
+    }
+
     fn one_lexicon(text: &str) -> (PhraseSet, PhraseIndex) {
         let mut builder = LexiconBuilder::default();
         let set = builder.add(parse("t", text, 1, 1).unwrap());
@@ -498,13 +509,7 @@ mod tests {
     fn inflections_share_a_code_and_other_words_share_another() {
         let (_, index) = one_lexicon("miracle cure\n");
         let text = "Cures CURED cure miracles spinach Spinach";
-        let tokens: Vec<Token> = crate::document::word_spans(text)
-            .map(|r| Token {
-                start: r.start,
-                end: r.end,
-                sentence: 0,
-            })
-            .collect();
+        let tokens = tokens_of(text);
         let (codes, fingerprints) = index.encode(text, &tokens);
         let pairs: Vec<&[u8]> = codes.chunks(2).collect();
         assert_eq!(pairs[0], pairs[1]);
@@ -524,13 +529,7 @@ mod tests {
     fn short_and_long_words_keep_their_codes_when_cached() {
         let (_, index) = one_lexicon("hypertension\ncure\n");
         let text = "Hypertensions hypertension HYPERTENSION cures Cure spinach";
-        let tokens: Vec<Token> = crate::document::word_spans(text)
-            .map(|r| Token {
-                start: r.start,
-                end: r.end,
-                sentence: 0,
-            })
-            .collect();
+        let tokens = tokens_of(text);
         let (first, _) = index.encode(text, &tokens);
         let (again, _) = index.encode(text, &tokens); // every word from the cache now
         assert_eq!(first, again);
@@ -544,13 +543,7 @@ mod tests {
     fn cached_and_uncached_words_get_the_same_fingerprint() {
         let index = PhraseIndex::empty();
         let text = "Antidisestablishmentarianisms antidisestablishmentarianisms Étude étude ok OK";
-        let tokens: Vec<Token> = crate::document::word_spans(text)
-            .map(|r| Token {
-                start: r.start,
-                end: r.end,
-                sentence: 0,
-            })
-            .collect();
+        let tokens = tokens_of(text);
         let (_, fingerprints) = index.encode(text, &tokens);
         for (token, &fingerprint) in tokens.iter().zip(&fingerprints) {
             assert_eq!(

@@ -410,7 +410,7 @@ impl Signal for PatternRate {
         // span, and only when the pattern names the part to report.
         let pattern = self.pattern();
         let hit_group = pattern.group_info().to_index(0.into(), "hit");
-        let mut captures = pattern.create_captures();
+        let mut captures = None; // made on the first match that needs them
         let hits: Vec<Hit> = pattern
             .find_iter(doc.text.as_str())
             .filter_map(|m| {
@@ -418,7 +418,8 @@ impl Signal for PatternRate {
                     return Some((m.start(), m.end()));
                 };
                 let within = Input::new(&doc.text[..m.end()]).range(m.start()..);
-                pattern.search_captures(&within, &mut captures);
+                let captures = captures.get_or_insert_with(|| pattern.create_captures());
+                pattern.search_captures(&within, captures);
                 if !captures.is_match() {
                     return None;
                 }
