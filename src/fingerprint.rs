@@ -26,24 +26,25 @@ fn mix(mut h: u64) -> u64 {
 /// The fingerprint of a word given as lowercase bytes in little-endian 8-byte chunks; a zero chunk
 /// ends the word.
 pub(crate) fn of_chunks(chunks: &[u64]) -> u64 {
-    let mut h = SEED;
-    for &chunk in chunks.iter().take_while(|&&c| c != 0) {
-        h = (h.rotate_left(5) ^ chunk).wrapping_mul(FOLD);
-    }
-    mix(h)
+    let mut word = Sequence::default();
+    chunks
+        .iter()
+        .take_while(|&&c| c != 0)
+        .for_each(|&c| word.push(c));
+    word.finish()
 }
 
 /// The fingerprint of a word (or of any unit of text, such as a punctuation mark): case is
 /// ignored, Unicode case included.
 pub fn of_word(word: &str) -> u64 {
-    let mut h = SEED;
+    let mut folded = Sequence::default();
     let mut chunk = [0u8; 8];
     let mut filled = 0;
     let mut eat = |byte: u8| {
         chunk[filled] = byte;
         filled += 1;
         if filled == 8 {
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(chunk)).wrapping_mul(FOLD);
+            folded.push(u64::from_le_bytes(chunk));
             filled = 0;
         }
     };
@@ -57,9 +58,9 @@ pub fn of_word(word: &str) -> u64 {
     }
     if filled > 0 {
         chunk[filled..].fill(0);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(chunk)).wrapping_mul(FOLD);
+        folded.push(u64::from_le_bytes(chunk));
     }
-    mix(h)
+    folded.finish()
 }
 
 /// The fingerprint of an ordered pair of fingerprints (a bigram).
@@ -67,7 +68,8 @@ pub fn pair(first: u64, second: u64) -> u64 {
     mix(first.wrapping_mul(FOLD) ^ second.rotate_left(29))
 }
 
-/// Folds fingerprints into one, in order (a sequence of words).
+/// Folds 64-bit values into one fingerprint, in order: the chunks of a word, or the fingerprints
+/// of a sequence of words.
 #[derive(Debug, Clone, Copy)]
 pub struct Sequence(u64);
 
@@ -78,7 +80,7 @@ impl Default for Sequence {
 }
 
 impl Sequence {
-    /// Appends a fingerprint.
+    /// Appends a value.
     pub fn push(&mut self, fingerprint: u64) {
         self.0 = (self.0.rotate_left(5) ^ fingerprint).wrapping_mul(FOLD);
     }

@@ -11,8 +11,9 @@
 //! Lookups take fingerprints, which documents compute once per token, so scoring never hashes a
 //! word's text again.
 //!
-//! Both are read in place from bytes compiled into the binary: no parsing at start-up, lookups by
-//! binary search. `examples/build_frequency_tables.rs` builds them from `../shared/corpus`.
+//! Both are compiled into the binary. The bigram table is read in place (a lookup ends in a
+//! binary search); the synonym table's index and filter are built when it is read.
+//! `examples/build_frequency_tables.rs` builds them from `../shared/corpus`.
 
 use crate::fingerprint;
 
@@ -81,16 +82,6 @@ pub fn first_mark(gap: &str) -> Option<&str> {
     gap.char_indices()
         .find(|(_, c)| !c.is_whitespace())
         .map(|(i, c)| &gap[i..i + c.len_utf8()])
-}
-
-/// The unit before a word: the last punctuation mark of the gap before it, or the word before.
-pub fn unit_before<'t>(gap: &'t str, previous_word: &'t str) -> &'t str {
-    last_mark(gap).unwrap_or(previous_word)
-}
-
-/// The unit after a word: the first punctuation mark of the gap after it, or the word after.
-pub fn unit_after<'t>(gap: &'t str, next_word: &'t str) -> &'t str {
-    first_mark(gap).unwrap_or(next_word)
 }
 
 /// True for documents held out of the tables, by id: they are the ones the spinning measurement
@@ -199,8 +190,8 @@ impl<'a> BigramTable<'a> {
         self.n == 0
     }
 
-    /// Serialises counts: `(fingerprint::pair of the units, count)` in any order. Pairs whose keys collide
-    /// share the larger count.
+    /// Serialises counts: `(fingerprint::pair of the units, count)` in any order. Pairs whose
+    /// keys collide share the larger count.
     pub fn write(entries: Vec<(u64, u32)>) -> Vec<u8> {
         let mut entries: Vec<(u32, u32)> = entries
             .into_iter()
@@ -283,32 +274,26 @@ impl<'a> SynonymTable<'a> {
         })
     }
 
-    /// The much more frequent synonyms of the word with fingerprint `word`, most frequent first.
-    pub fn synonyms(&self, word: u64) -> impl Iterator<Item = &'a str> {
-        self.list(word)
-            .unwrap_or("")
-            .split(' ')
-            .filter(|s| !s.is_empty())
-    }
-
-    /// False when the word with fingerprint `word` certainly has no synonym list (a test of two
-    /// bits; true for about 2% of the words that have none).
+    /// The much more frequent synonyms of the word with fingerprint `word`, most frequent first,
+    /// or `None` when it has none. The filter answers first, so most words cost a test of two
+    /// bits.
     #[inline]
-    pub fn may_list(&self, word: u64) -> bool {
-        filter_bits(word)
-            .iter()
-            .all(|&bit| self.filter[bit / 64] & (1 << (bit % 64)) != 0)
-    }
-
-    /// The synonyms of the word with fingerprint `word` separated by spaces, if it has any.
-    pub fn list(&self, word: u64) -> Option<&'a str> {
+    pub fn synonyms(&self, word: u64) -> Option<impl Iterator<Item = &'a str>> {
         if !self.may_list(word) {
             return None;
         }
         let &(offset, length) = self.index.get(&word)?;
         let blob: &'a str = self.blob;
-        blob.get(offset as usize..(offset + length) as usize)
-            .filter(|list| !list.trim().is_empty())
+        let list = blob.get(offset as usize..(offset + length) as usize)?;
+        (!list.trim().is_empty()).then(|| list.split(' ').filter(|s| !s.is_empty()))
+    }
+
+    /// False when the word with fingerprint `word` certainly has no synonym list (true for about
+    /// 2% of the words that have none).
+    fn may_list(&self, word: u64) -> bool {
+        filter_bits(word)
+            .iter()
+            .all(|&bit| self.filter[bit / 64] & (1 << (bit % 64)) != 0)
     }
 
     /// The number of words with synonyms.
@@ -375,10 +360,10 @@ mod tests {
             units("High (blood) pressure, too."),
             ["High", "(", "blood", ")", "pressure", ",", "too", "."]
         );
-        assert_eq!(unit_before(" (", "High"), "(");
-        assert_eq!(unit_before(" ", "High"), "High");
-        assert_eq!(unit_after(", ", "too"), ",");
-        assert_eq!(unit_after(" ", "too"), "too");
+        assert_eq!(last_mark(" ("), Some("("));
+        assert_eq!(last_mark(" "), None, "the word before is the unit");
+        assert_eq!(first_mark(", "), Some(","));
+        assert_eq!(first_mark(" "), None, "the word after is the unit");
     }
 
     #[test]
@@ -412,14 +397,20 @@ mod tests {
         ]);
         let table = SynonymTable::new(&bytes).unwrap();
         assert_eq!(
-            table.synonyms(of_word("strain")).collect::<Vec<_>>(),
+            table
+                .synonyms(of_word("strain"))
+                .unwrap()
+                .collect::<Vec<_>>(),
             ["pressure", "stress"]
         );
         assert_eq!(
-            table.synonyms(of_word("Bosom")).collect::<Vec<_>>(),
+            table
+                .synonyms(of_word("Bosom"))
+                .unwrap()
+                .collect::<Vec<_>>(),
             ["breast"]
         );
-        assert_eq!(table.synonyms(of_word("cancer")).count(), 0);
+        assert!(table.synonyms(of_word("cancer")).is_none());
     }
 
     #[test]

@@ -93,10 +93,7 @@ impl SupportMarkers {
         .join("|");
         let authoritative_link = format!(r"(?i-u)^(?:https?:)?//{AUTHORITATIVE_HOSTS}(?:[/:?#]|$)");
         let patterns = SupportPatterns {
-            in_text: regex_automata::meta::Regex::builder()
-                .configure(regex_automata::meta::Config::new().auto_prefilter(false))
-                .build(&in_text)
-                .unwrap_or_else(|e| panic!("CITE002 pattern: {e}")),
+            in_text: super::compile(SUPPORT.id, &in_text, super::Prefilter::Off),
             authoritative_link: Regex::new(&authoritative_link)
                 .unwrap_or_else(|e| panic!("CITE002 link pattern: {e}")),
         };
@@ -105,8 +102,8 @@ impl SupportMarkers {
         }
     }
 
-    /// Every reference marker of the document, in text order.
-    /// The references of a document, found on the first call and kept in it for the next.
+    /// Every reference marker of the document, in text order: found on the first call and kept
+    /// in the document for the next (CITE001 and CITE002 both read them).
     pub fn find<'d>(&self, doc: &'d Document<'_>) -> &'d [Hit] {
         doc.citations.get_or_init(|| self.search(doc))
     }

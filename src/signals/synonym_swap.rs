@@ -84,14 +84,11 @@ impl SynonymSwaps {
     pub fn flags(&self, doc: &Document<'_>) -> Vec<Hit> {
         let fingerprints = doc.fingerprints();
         let mut hits = Vec::new();
-        // Each word with a word on both sides. The synonym table's filter first: it turns away
-        // most words with a look at their fingerprint only.
+        // Each word with a word on both sides. The synonym table first: its filter turns away
+        // most words by their fingerprint, before any text is read.
         for i in 1..doc.tokens.len().saturating_sub(1) {
             let said = fingerprints[i];
-            if !self.synonyms.may_list(said) {
-                continue;
-            }
-            let Some(likely) = self.synonyms.list(said) else {
+            let Some(likely) = self.synonyms.synonyms(said) else {
                 continue;
             };
             let (before, token, after) = (&doc.tokens[i - 1], &doc.tokens[i], &doc.tokens[i + 1]);
@@ -113,8 +110,6 @@ impl SynonymSwaps {
                 continue;
             }
             let best = likely
-                .split(' ')
-                .filter(|s| !s.is_empty())
                 .map(|s| {
                     let s_print = fingerprint::of_word(s);
                     (
