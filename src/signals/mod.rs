@@ -17,7 +17,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
-use regex_automata::Input;
+use regex_automata::{Anchored, Input, Span};
 use serde::Serialize;
 
 use crate::document::Document;
@@ -238,6 +238,9 @@ pub struct PhraseRate {
     filter: fn(&Document<'_>, &PhraseMatch) -> bool,
     /// A pattern whose matches count too, where they do not overlap a phrase.
     pattern: Option<Regex>,
+    /// Where the pattern's matches can start, when a cheap scan can tell (see
+    /// [`PhraseRate::with_pattern_starting`]).
+    starts: Option<fn(&str) -> Vec<usize>>,
 }
 
 impl fmt::Debug for PhraseRate {
@@ -266,12 +269,27 @@ impl PhraseRate {
             note: |_, _| None,
             filter: |_, _| true,
             pattern: None,
+            starts: None,
         }
     }
 
     /// Adds a regular expression whose matches in the clean text count as well.
     pub(crate) fn with_pattern(mut self, pattern: &str) -> Self {
         self.pattern = Some(compile(self.spec.id, pattern, Prefilter::Auto));
+        self
+    }
+
+    /// Adds a regular expression whose matches can only start at the offsets `starts` gives
+    /// (in increasing order), and never match empty: it then runs anchored at those offsets
+    /// instead of scanning the whole text. For patterns that begin at something rare in prose,
+    /// such as a number.
+    pub(crate) fn with_pattern_starting(
+        mut self,
+        pattern: &str,
+        starts: fn(&str) -> Vec<usize>,
+    ) -> Self {
+        self.pattern = Some(compile(self.spec.id, pattern, Prefilter::Off));
+        self.starts = Some(starts);
         self
     }
 
@@ -310,14 +328,18 @@ impl Signal for PhraseRate {
             .collect();
         if let Some(pattern) = &self.pattern {
             let phrases = hits.len();
-            for m in pattern.find_iter(&doc.text) {
+            let found = match self.starts {
+                Some(starts) => find_at(pattern, &doc.text, &starts(&doc.text)),
+                None => pattern.find_iter(&doc.text).map(|m| m.span()).collect(),
+            };
+            for m in found {
                 let overlaps = hits[..phrases]
                     .iter()
-                    .any(|h| h.start < m.end() && m.start() < h.end);
+                    .any(|h| h.start < m.end && m.start < h.end);
                 if !overlaps {
                     hits.push(Hit {
-                        start: m.start(),
-                        end: m.end(),
+                        start: m.start,
+                        end: m.end,
                         note: None,
                     });
                 }
@@ -435,6 +457,24 @@ impl Signal for PatternRate {
             .collect();
         Measurement::rate(hits, doc)
     }
+}
+
+/// The matches of `pattern` in `text`, the same as `find_iter` gives, when every match starts
+/// at one of `starts` (increasing) and none is empty: the pattern runs anchored at each start
+/// not inside the last match. Look-around sees the whole text, so `\b` at a start still looks
+/// at the byte before it.
+pub(crate) fn find_at(pattern: &Regex, text: &str, starts: &[usize]) -> Vec<Span> {
+    let mut found: Vec<Span> = Vec::new();
+    for &start in starts {
+        if found.last().is_some_and(|last| start < last.end) {
+            continue;
+        }
+        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+        if let Some(m) = pattern.search(&input) {
+            found.push(m.span());
+        }
+    }
+    found
 }
 
 /// Whether a pattern's engine may look for the pattern's literals first and start the regular

@@ -71,15 +71,50 @@ const BENEFITS: SignalSpec = SignalSpec {
 
 /// QUAL002: quantified benefits.
 pub(super) fn benefits(lexicons: &mut LexiconBuilder) -> PhraseRate {
-    quality(
+    PhraseRate::builtin(
         &BENEFITS,
         include_str!("../../data/lexicons/quality_benefits.tsv"),
-        Some(
-            // percentages below 100 ("100%" is puffery: "100% natural")
-            r"(?i:(?-u:\b)\d{1,2}(?:\.\d+)?\s?(?:%|percent(?:age points)?)|(?-u:\b)\d[\d,]* (?:of|out of) (?:the )?\d[\d,]*(?-u:\b)|(?-u:\b)\d[\d,]* (?:participants|patients|people|volunteers|subjects|adults|children|women|men)(?-u:\b)|(?-u:\b)from \d[\d,.]* (?:percent |%)?to \d[\d,.]*)",
-        ),
+        1,
         lexicons,
     )
+    .with_pattern_starting(BENEFITS_PATTERN, number_starts)
+}
+
+/// Numbers of QUAL002: percentages below 100 ("100%" is puffery: "100% natural"), "N of M",
+/// "N patients", "from N to M".
+const BENEFITS_PATTERN: &str = r"(?i:(?-u:\b)\d{1,2}(?:\.\d+)?\s?(?:%|percent(?:age points)?)|(?-u:\b)\d[\d,]* (?:of|out of) (?:the )?\d[\d,]*(?-u:\b)|(?-u:\b)\d[\d,]* (?:participants|patients|people|volunteers|subjects|adults|children|women|men)(?-u:\b)|(?-u:\b)from \d[\d,.]* (?:percent |%)?to \d[\d,.]*)";
+
+/// Where a match of QUAL002's pattern can start: at a number, or at the "from " before one.
+/// Every alternative begins with a word boundary and a digit, or with "from " and a digit. A
+/// number starts at an ASCII digit after a byte that is no ASCII letter, digit or underscore, or
+/// at any non-ASCII character, which may be a digit of another script (`\d` is Unicode's). Prose
+/// has few of either, so the pattern runs at a few dozen places instead of over the whole text.
+fn number_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let maybe_number = |b: u8| b.is_ascii_digit() || b >= 0xc0;
+    let mut starts = Vec::new();
+    for (chunk, block) in bytes.chunks(32).enumerate() {
+        // Most blocks of prose hold neither: one vectorised test skips them.
+        if !block.iter().fold(false, |any, &b| any | maybe_number(b)) {
+            continue;
+        }
+        for (j, &b) in block.iter().enumerate() {
+            let i = 32 * chunk + j;
+            let number = if b.is_ascii_digit() {
+                i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')
+            } else {
+                b >= 0xc0
+            };
+            if !number {
+                continue;
+            }
+            if i >= 5 && bytes[i - 5..i].eq_ignore_ascii_case(b"from ") {
+                starts.push(i - 5);
+            }
+            starts.push(i);
+        }
+    }
+    starts
 }
 
 const HARMS: SignalSpec = SignalSpec {
@@ -366,6 +401,86 @@ impl Signal for StoryDepth {
                 end: opening.end,
                 note: Some(format!("the text runs to {words} words")),
             }],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use regex_automata::Span;
+
+    use super::super::{compile, find_at, Prefilter};
+    use super::{number_starts, BENEFITS_PATTERN};
+
+    fn everywhere(text: &str) -> Vec<Span> {
+        compile("QUAL002", BENEFITS_PATTERN, Prefilter::Auto)
+            .find_iter(text)
+            .map(|m| m.span())
+            .collect()
+    }
+
+    fn at_number_starts(text: &str) -> Vec<Span> {
+        let pattern = compile("QUAL002", BENEFITS_PATTERN, Prefilter::Off);
+        find_at(&pattern, text, &number_starts(text))
+    }
+
+    #[test]
+    fn numbers_are_found_at_their_starts() {
+        let text =
+            "Risk fell from 2.5 to 1.1 percent: 41 of 100 patients, 12% in all, FROM 3 TO 4.";
+        let found = at_number_starts(text);
+        let texts: Vec<&str> = found.iter().map(|s| &text[s.range()]).collect();
+        assert_eq!(
+            texts,
+            ["from 2.5 to 1.1", "41 of 100", "12%", "FROM 3 TO 4."]
+        );
+        assert_eq!(found, everywhere(text));
+    }
+
+    /// Text made of the pattern's pieces, of the bytes that decide a word boundary, and of
+    /// digits of another script.
+    fn text() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            " ",
+            ",",
+            ".",
+            "\n",
+            "_",
+            "x",
+            "é",
+            "٣",
+            "-",
+            "1",
+            "42",
+            "1,079",
+            "0.5",
+            "100",
+            "%",
+            " %",
+            " percent",
+            " percentage points",
+            " of ",
+            " out of the ",
+            " patients",
+            " women",
+            "from ",
+            "From ",
+            "FROM ",
+            "fROm",
+            " to ",
+            "to ",
+        ];
+        prop::collection::vec(prop::sample::select(PIECES), 1..24).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Running the pattern only at number starts finds what a scan of the whole text finds.
+        #[test]
+        fn number_starts_miss_no_match(text in text()) {
+            prop_assert_eq!(at_number_starts(&text), everywhere(&text), "{:?}", text);
         }
     }
 }
