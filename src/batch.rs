@@ -311,24 +311,6 @@ pub fn read_examples(
         .collect())
 }
 
-/// The field names of a scored record that chaff writes itself.
-const REPORT_FIELDS: &[&str] = &[
-    "id",
-    "reliability",
-    "verdict",
-    "flagged",
-    "insufficient_text",
-    "format",
-    "words",
-    "title",
-    "logit",
-    "intercept",
-    "families",
-    "contributions",
-    "evidence",
-    "evidence_truncated",
-];
-
 /// One output record: a score or an error.
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -418,7 +400,9 @@ impl Outcome {
         }
         match self {
             Outcome::Scored { id, report, extra }
-                if !extra.keys().any(|k| REPORT_FIELDS.contains(&k.as_str())) =>
+                if !extra
+                    .keys()
+                    .any(|k| k == "id" || Report::FIELDS.contains(&k.as_str())) =>
             {
                 serde_json::to_writer(writer, &Record { id, extra, report })
             }

@@ -2,6 +2,7 @@
 //! feature's contribution and every piece of evidence, with positions in the input.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::document::{Document, Format};
 use crate::model::{sigmoid, Model};
@@ -46,6 +47,48 @@ pub struct Report {
     /// True when some signal had more evidence than was kept.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub evidence_truncated: bool,
+}
+
+impl Report {
+    /// The names of the report's fields in a JSON record, in the order they are written.
+    pub const FIELDS: &'static [&'static str] = &[
+        "reliability",
+        "verdict",
+        "flagged",
+        "insufficient_text",
+        "format",
+        "words",
+        "title",
+        "logit",
+        "intercept",
+        "families",
+        "contributions",
+        "evidence",
+        "evidence_truncated",
+    ];
+
+    /// One field as it is written in a JSON record, by name; `None` for a field the record
+    /// leaves out (no title, evidence not truncated) or a name that is not a field. A pipeline
+    /// that keeps a few fields gets them without converting the evidence.
+    pub fn field(&self, name: &str) -> Option<Value> {
+        let json = |value: Result<Value, serde_json::Error>| value.ok();
+        match name {
+            "reliability" => Some(Value::from(self.reliability)),
+            "verdict" => Some(Value::from(self.verdict.as_str())),
+            "flagged" => Some(Value::from(self.flagged)),
+            "insufficient_text" => Some(Value::from(self.insufficient_text)),
+            "format" => json(serde_json::to_value(self.format)),
+            "words" => Some(Value::from(self.words)),
+            "title" => self.title.as_deref().map(Value::from),
+            "logit" => Some(Value::from(self.logit)),
+            "intercept" => Some(Value::from(self.intercept)),
+            "families" => json(serde_json::to_value(&self.families)),
+            "contributions" => json(serde_json::to_value(&self.contributions)),
+            "evidence" => json(serde_json::to_value(&self.evidence)),
+            "evidence_truncated" => self.evidence_truncated.then_some(Value::Bool(true)),
+            _ => None,
+        }
+    }
 }
 
 /// One family's share of the score.
@@ -239,4 +282,41 @@ fn context(doc: &Document<'_>, hit: std::ops::Range<usize>) -> Context {
         out.highlight.end = out.sentence.len();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Report::field` and `Report::FIELDS` give what serialising the whole report gives, field
+    /// by field and in order, with the optional fields present and absent.
+    #[test]
+    fn fields_one_by_one_match_the_whole_report() {
+        let scorer = crate::Scorer::default();
+        let page = "<html><head><title>Miracle cure</title></head><body><p>Order today! \
+                    This miracle cure works. Call 555-123-4567.</p></body></html>";
+        let mut truncated = scorer.score_html(page);
+        truncated.evidence_truncated = true;
+        assert!(
+            truncated.title.is_some(),
+            "the page's title is in the report"
+        );
+        let plain = scorer.score("Studies show this works. Order today!");
+        for report in [truncated, plain] {
+            let Ok(Value::Object(whole)) = serde_json::to_value(&report) else {
+                panic!("a report is a JSON object");
+            };
+            let written: Vec<&str> = whole.keys().map(String::as_str).collect();
+            let expected: Vec<&str> = Report::FIELDS
+                .iter()
+                .copied()
+                .filter(|name| report.field(name).is_some())
+                .collect();
+            assert_eq!(written, expected);
+            for (name, value) in &whole {
+                assert_eq!(report.field(name).as_ref(), Some(value), "{name}");
+            }
+            assert_eq!(report.field("text"), None);
+        }
+    }
 }

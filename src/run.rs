@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::batch::{load_bytes, Outcome, PathEntry};
 use crate::render;
-use crate::Scorer;
+use crate::{Report, Scorer};
 
 /// Records scored together at most.
 pub const CHUNK_RECORDS: usize = 256;
@@ -109,20 +109,34 @@ impl Selection {
     /// The outcome as JSON, trimmed to the selected fields (error records keep `id`, `file`,
     /// `line` and `error` whatever is selected).
     pub fn to_json(&self, outcome: &Outcome) -> Value {
-        let json = outcome.to_json();
-        let (Some(fields), Value::Object(object)) = (&self.fields, &json) else {
-            return json;
+        let Some(fields) = &self.fields else {
+            return outcome.to_json();
         };
-        let failed = matches!(outcome, Outcome::Failed { .. });
-        let trimmed: Map<String, Value> = object
-            .iter()
-            .filter(|(k, _)| {
-                fields.iter().any(|f| f == *k)
-                    || (failed && ["id", "file", "line", "error"].contains(&k.as_str()))
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        Value::Object(trimmed)
+        let keep = |name: &str| fields.iter().any(|f| f == name);
+        let Outcome::Scored { id, report, extra } = outcome else {
+            let Value::Object(object) = outcome.to_json() else {
+                unreachable!("an outcome is a JSON object")
+            };
+            let trimmed = object
+                .into_iter()
+                .filter(|(k, _)| keep(k) || ["id", "file", "line", "error"].contains(&k.as_str()));
+            return Value::Object(trimmed.collect());
+        };
+        // As `Outcome::to_json` builds it (id, extra fields, report fields, the report's
+        // winning over an extra field of the same name), but only the fields kept.
+        let mut object = Map::new();
+        if keep("id") {
+            object.insert("id".to_owned(), Value::String(id.clone()));
+        }
+        for (name, value) in extra.iter().filter(|(name, _)| keep(name)) {
+            object.insert(name.clone(), value.clone());
+        }
+        for &name in Report::FIELDS.iter().filter(|name| keep(name)) {
+            if let Some(value) = report.field(name) {
+                object.insert(name.to_owned(), value);
+            }
+        }
+        Value::Object(object)
     }
 }
 
