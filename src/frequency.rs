@@ -171,7 +171,7 @@ impl<'a> BigramTable<'a> {
             return None;
         }
         let offset = u64::from(key & ((1 << (32 - BUCKET_BITS)) - 1));
-        let guess = bucket.start + (offset * bucket.len() as u64 >> (32 - BUCKET_BITS)) as usize;
+        let guess = bucket.start + ((offset * bucket.len() as u64) >> (32 - BUCKET_BITS)) as usize;
         let mut i = guess;
         if key_at(i)? < key {
             // Forward to the first key not below `key`.
