@@ -58,7 +58,10 @@ if python3 -c "import sklearn" 2>/dev/null; then
     python3 scripts/tfidf_baseline.py "$DIR/docs.jsonl" /tmp/chaff-bench-tfidf.jsonl
   done | sort -k3 -n | tail -1
   one=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl")
-  echo "chaff MB/s $(mbps "$DIR/docs.jsonl" "$one") (same documents, one core, same run)"
+  echo "chaff MB/s $(mbps "$DIR/docs.jsonl" "$one") (same documents, one core, same run; full explanations)"
+  # The same output as the Python scorer writes: id and reliability.
+  one=$(seconds "$BIN" score --jsonl --format jsonl --fields id,reliability --threads 1 "$DIR/docs.jsonl")
+  echo "chaff MB/s $(mbps "$DIR/docs.jsonl" "$one") (same documents, one core, same run; id and reliability, as the Python scorer writes)"
 else
   echo "python3 with scikit-learn not found: comparison skipped"
 fi
