@@ -228,6 +228,10 @@ impl Registry {
     }
 }
 
+/// Where the matches of a pattern can start in a text: offsets in increasing order, or `None`
+/// when there are too many to be worth searching one by one.
+pub(crate) type Starts = fn(&str) -> Option<Vec<usize>>;
+
 /// A signal that counts the phrases of a lexicon, as a rate per 1,000 words.
 pub struct PhraseRate {
     spec: &'static SignalSpec,
@@ -240,7 +244,7 @@ pub struct PhraseRate {
     pattern: Option<Regex>,
     /// Where the pattern's matches can start, when a cheap scan can tell (see
     /// [`PhraseRate::with_pattern_starting`]).
-    starts: Option<fn(&str) -> Vec<usize>>,
+    starts: Option<Starts>,
 }
 
 impl fmt::Debug for PhraseRate {
@@ -281,13 +285,10 @@ impl PhraseRate {
 
     /// Adds a regular expression whose matches can only start at the offsets `starts` gives
     /// (in increasing order), and never match empty: it then runs anchored at those offsets
-    /// instead of scanning the whole text. For patterns that begin at something rare in prose,
+    /// instead of scanning the whole text (which it still does where `starts` gives `None`:
+    /// too many places to be worth it). For patterns that begin at something rare in prose,
     /// such as a number.
-    pub(crate) fn with_pattern_starting(
-        mut self,
-        pattern: &str,
-        starts: fn(&str) -> Vec<usize>,
-    ) -> Self {
+    pub(crate) fn with_pattern_starting(mut self, pattern: &str, starts: Starts) -> Self {
         self.pattern = Some(compile(self.spec.id, pattern, Prefilter::Off));
         self.starts = Some(starts);
         self
@@ -328,8 +329,8 @@ impl Signal for PhraseRate {
             .collect();
         if let Some(pattern) = &self.pattern {
             let phrases = hits.len();
-            let found = match self.starts {
-                Some(starts) => find_at(pattern, &doc.text, &starts(&doc.text)),
+            let found = match self.starts.and_then(|starts| starts(&doc.text)) {
+                Some(starts) => find_at(pattern, &doc.text, &starts),
                 None => pattern.find_iter(&doc.text).map(|m| m.span()).collect(),
             };
             for m in found {

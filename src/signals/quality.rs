@@ -87,11 +87,16 @@ const BENEFITS_PATTERN: &str = r"(?i:(?-u:\b)\d{1,2}(?:\.\d+)?\s?(?:%|percent(?:
 /// Where a match of QUAL002's pattern can start: at a number, or at the "from " before one.
 /// Every alternative begins with a word boundary and a digit, or with "from " and a digit. A
 /// number starts at an ASCII digit after a byte that is no ASCII letter, digit or underscore, or
-/// at any non-ASCII character, which may be a digit of another script (`\d` is Unicode's). Prose
-/// has few of either, so the pattern runs at a few dozen places instead of over the whole text.
-fn number_starts(text: &str) -> Vec<usize> {
+/// at a numeric character of another script (`\d` is Unicode's decimal digits). Prose has few
+/// of either, so the pattern runs at a few dozen places instead of over the whole text; `None`
+/// when numbers and non-ASCII characters are more than 16 and one per 32 bytes (tables of
+/// figures, text in other scripts), where one scan costs less.
+fn number_starts(text: &str) -> Option<Vec<usize>> {
     let bytes = text.as_bytes();
+    // ASCII digits, and the first bytes of non-ASCII characters (tested below).
     let maybe_number = |b: u8| b.is_ascii_digit() || b >= 0xc0;
+    let most = 16 + text.len() / 32;
+    let mut seen = 0; // numbers and non-ASCII characters so far
     let mut starts = Vec::new();
     for (chunk, block) in bytes.chunks(32).enumerate() {
         // Most blocks of prose hold neither: one vectorised test skips them.
@@ -102,9 +107,17 @@ fn number_starts(text: &str) -> Vec<usize> {
             let i = 32 * chunk + j;
             let number = if b.is_ascii_digit() {
                 i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')
+            } else if b >= 0xc0 {
+                // A lead byte starts a character: text in other scripts is mostly not numbers.
+                seen += 1;
+                text[i..].chars().next().is_some_and(char::is_numeric)
             } else {
-                b >= 0xc0
+                false
             };
+            seen += usize::from(number);
+            if seen > most {
+                return None;
+            }
             if !number {
                 continue;
             }
@@ -114,7 +127,7 @@ fn number_starts(text: &str) -> Vec<usize> {
             starts.push(i);
         }
     }
-    starts
+    Some(starts)
 }
 
 const HARMS: SignalSpec = SignalSpec {
@@ -422,7 +435,10 @@ mod tests {
 
     fn at_number_starts(text: &str) -> Vec<Span> {
         let pattern = compile("QUAL002", BENEFITS_PATTERN, Prefilter::Off);
-        find_at(&pattern, text, &number_starts(text))
+        match number_starts(text) {
+            Some(starts) => find_at(&pattern, text, &starts),
+            None => everywhere(text),
+        }
     }
 
     #[test]
@@ -436,6 +452,14 @@ mod tests {
             ["from 2.5 to 1.1", "41 of 100", "12%", "FROM 3 TO 4."]
         );
         assert_eq!(found, everywhere(text));
+        assert!(number_starts(text).is_some());
+    }
+
+    #[test]
+    fn a_table_of_figures_is_scanned_whole() {
+        let table = "1 2 3 4 5 6 7 8 9 ".repeat(10);
+        assert_eq!(number_starts(&table), None);
+        assert_eq!(at_number_starts(&table), everywhere(&table));
     }
 
     /// Text made of the pattern's pieces, of the bytes that decide a word boundary, and of
