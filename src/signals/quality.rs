@@ -462,8 +462,9 @@ mod tests {
         assert_eq!(at_number_starts(&table), everywhere(&table));
     }
 
-    /// Text made of the pattern's pieces, of the bytes that decide a word boundary, and of
-    /// digits of another script.
+    /// Text made of the pattern's pieces, of the bytes that decide a word boundary, of digits
+    /// of other scripts (Arabic-Indic, Devanagari), a numeric character that is no digit (`²`)
+    /// and a character that is no number (`中`).
     fn text() -> impl Strategy<Value = String> {
         const PIECES: &[&str] = &[
             " ",
@@ -474,6 +475,9 @@ mod tests {
             "x",
             "é",
             "٣",
+            "३",
+            "²",
+            "中",
             "-",
             "1",
             "42",
