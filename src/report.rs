@@ -71,20 +71,19 @@ impl Report {
     /// leaves out (no title, evidence not truncated) or a name that is not a field. A pipeline
     /// that keeps a few fields gets them without converting the evidence.
     pub fn field(&self, name: &str) -> Option<Value> {
-        let json = |value: Result<Value, serde_json::Error>| value.ok();
         match name {
             "reliability" => Some(Value::from(self.reliability)),
             "verdict" => Some(Value::from(self.verdict.as_str())),
             "flagged" => Some(Value::from(self.flagged)),
             "insufficient_text" => Some(Value::from(self.insufficient_text)),
-            "format" => json(serde_json::to_value(self.format)),
+            "format" => serde_json::to_value(self.format).ok(),
             "words" => Some(Value::from(self.words)),
             "title" => self.title.as_deref().map(Value::from),
             "logit" => Some(Value::from(self.logit)),
             "intercept" => Some(Value::from(self.intercept)),
-            "families" => json(serde_json::to_value(&self.families)),
-            "contributions" => json(serde_json::to_value(&self.contributions)),
-            "evidence" => json(serde_json::to_value(&self.evidence)),
+            "families" => serde_json::to_value(&self.families).ok(),
+            "contributions" => serde_json::to_value(&self.contributions).ok(),
+            "evidence" => serde_json::to_value(&self.evidence).ok(),
             "evidence_truncated" => self.evidence_truncated.then_some(Value::Bool(true)),
             _ => None,
         }

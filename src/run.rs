@@ -114,8 +114,9 @@ impl Selection {
         };
         let keep = |name: &str| fields.iter().any(|f| f == name);
         let Outcome::Scored { id, report, extra } = outcome else {
-            let Value::Object(object) = outcome.to_json() else {
-                unreachable!("an outcome is a JSON object")
+            let json = outcome.to_json();
+            let Value::Object(object) = json else {
+                return json;
             };
             let trimmed = object
                 .into_iter()

@@ -497,6 +497,16 @@ pub(crate) fn compile(id: &str, pattern: &str, prefilter: Prefilter) -> Regex {
         .unwrap_or_else(|e| panic!("built-in pattern of {id}: {e}"))
 }
 
+/// Texts of up to 23 pieces drawn from `pieces`, for property tests of patterns: made of the
+/// pieces of what they match, matches are frequent and found at every place in the text.
+#[cfg(test)]
+pub(crate) fn text_of_pieces(
+    pieces: &'static [&'static str],
+) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop::collection::vec(prop::sample::select(pieces), 1..24).prop_map(|v| v.concat())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

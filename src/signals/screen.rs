@@ -234,7 +234,7 @@ mod tests {
             "As an AI ",
             "I hope this helps",
         ];
-        prop::collection::vec(prop::sample::select(PIECES), 1..24).prop_map(|v| v.concat())
+        super::super::text_of_pieces(PIECES)
     }
 
     proptest! {
