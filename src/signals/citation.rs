@@ -49,13 +49,16 @@ const SUPPORT: SignalSpec = SignalSpec {
 #[derive(Clone)]
 pub struct SupportMarkers {
     patterns: std::sync::Arc<SupportPatterns>,
+    /// The in-text pattern's place in the pipeline's screen, if it is screened.
+    pub(super) screen: Option<super::screen::Slot>,
 }
 
 struct SupportPatterns {
     /// Without a literal prefilter: its many literal prefixes ("(", "[", "a 2019", "Dr") occur
     /// every few words, and restarting the search at each costs more than the automaton scan
-    /// (measured: 17 against 12 µs a document).
-    in_text: regex_automata::meta::Regex,
+    /// (measured: 17 against 12 µs a document). Compiled on first use: screened, it runs only
+    /// on the documents that cite (start-up matters when one process scores one file).
+    in_text: std::sync::OnceLock<regex_automata::meta::Regex>,
     authoritative_link: Regex,
 }
 
@@ -74,7 +77,29 @@ impl Default for SupportMarkers {
 impl SupportMarkers {
     /// Compiles the patterns.
     pub fn new() -> Self {
-        let in_text = [
+        let authoritative_link = format!(r"(?i-u)^(?:https?:)?//{AUTHORITATIVE_HOSTS}(?:[/:?#]|$)");
+        let patterns = SupportPatterns {
+            in_text: std::sync::OnceLock::new(),
+            authoritative_link: Regex::new(&authoritative_link)
+                .unwrap_or_else(|e| panic!("CITE002 link pattern: {e}")),
+        };
+        Self {
+            patterns: std::sync::Arc::new(patterns),
+            screen: None,
+        }
+    }
+
+    /// Puts the in-text pattern in the pipeline's screen, with an automaton of its own (it
+    /// matches in about a fifth of documents, and its union with the rare patterns is large):
+    /// the pattern then runs only on documents where the screen saw it match.
+    pub(crate) fn screened(mut self, screen: &mut super::screen::ScreenBuilder) -> Self {
+        self.screen = Some(screen.add_alone(&Self::in_text()));
+        self
+    }
+
+    /// The pattern of references in the text.
+    fn in_text() -> String {
+        [
             // numbered reference marks: [3], [12, 14], [4-7]
             r"\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]",
             // author-year: (Smith, 2019), (Smith et al., 2019), (Smith and Jones 2018a)
@@ -90,16 +115,7 @@ impl SupportMarkers {
             r"(?-u:\b)(?:[Aa]ccording to (?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z'-]+|Dr\.? [A-Z][a-z]+ [A-Z][a-z'-]+,? (?:of|at|from) (?:the )?[A-Z][A-Za-z]+)",
             &format!(r"(?i-u:https?://{AUTHORITATIVE_HOSTS})(?:[/:?#][^\s]*)?"),
         ]
-        .join("|");
-        let authoritative_link = format!(r"(?i-u)^(?:https?:)?//{AUTHORITATIVE_HOSTS}(?:[/:?#]|$)");
-        let patterns = SupportPatterns {
-            in_text: super::compile(SUPPORT.id, &in_text, super::Prefilter::Off),
-            authoritative_link: Regex::new(&authoritative_link)
-                .unwrap_or_else(|e| panic!("CITE002 link pattern: {e}")),
-        };
-        Self {
-            patterns: std::sync::Arc::new(patterns),
-        }
+        .join("|")
     }
 
     /// Every reference marker of the document, in text order: found on the first call and kept
@@ -109,16 +125,22 @@ impl SupportMarkers {
     }
 
     fn search(&self, doc: &Document<'_>) -> Vec<Hit> {
-        let mut hits: Vec<Hit> = self
-            .patterns
-            .in_text
-            .find_iter(doc.text.as_str())
-            .map(|m| Hit {
-                start: m.start(),
-                end: m.end(),
-                note: None,
-            })
-            .collect();
+        let mut hits: Vec<Hit> = Vec::new();
+        if self.screen.as_ref().is_none_or(|slot| slot.may_match(doc)) {
+            hits.extend(
+                self.patterns
+                    .in_text
+                    .get_or_init(|| {
+                        super::compile(SUPPORT.id, &Self::in_text(), super::Prefilter::Off)
+                    })
+                    .find_iter(doc.text.as_str())
+                    .map(|m| Hit {
+                        start: m.start(),
+                        end: m.end(),
+                        note: None,
+                    }),
+            );
+        }
         hits.extend(doc.superscripts.iter().map(|r| Hit {
             start: r.start,
             end: r.end,

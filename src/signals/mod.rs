@@ -167,7 +167,7 @@ pub fn registry() -> Registry {
     let l = &mut lexicons;
     let mut screen = ScreenBuilder::default();
     let s = &mut screen;
-    let support = SupportMarkers::new();
+    let support = SupportMarkers::new().screened(s);
     let signals: Vec<Box<dyn Signal>> = vec![
         Box::new(spun::tortured_phrases(l)),
         Box::new(spun::site_furniture(l)),

@@ -4,12 +4,21 @@
 //! the benchmark machine) whether it matches or not, and several pattern signals match in under
 //! 1% of documents (bylines, phone numbers, first-name anecdotes, generation artefacts, number
 //! words for reference marks; sales prices in 3%). The screen compiles those patterns into one
-//! lazy DFA that reports *which* of them match anywhere in the text (all matches, overlapping):
-//! one pass for all of them, about 12 µs a document. A signal whose pattern is not among them
-//! returns at once; the others run their own pattern as before, so every match, span and capture
-//! is exactly what the pattern alone finds.
+//! lazy DFA that reports *which* of them match anywhere in the text (all matches, overlapping).
+//! A pattern whose union with the others would blow up the automaton (the citation markers, in
+//! about a fifth of documents) gets a DFA of its own that only tells whether it matches. A
+//! signal whose pattern does not match returns at once; the others run their own pattern as
+//! before, so every match, span and capture is exactly what the pattern alone finds.
 //!
-//! Only patterns that keep the union small belong here: a bounded repetition such as
+//! A DFA pass is bound by latency: each byte's transition waits for the one before (about
+//! 2 ns a byte here). The screen therefore steps several independent passes in one loop, which
+//! the processor overlaps: each automaton runs over the two halves of the text at once. The
+//! pass over the first half goes on past the middle until it is in the very state the pass
+//! over the second half was in at the same place; from there on both would see the same
+//! matches. Measured on the benchmark corpus: 11.9 µs a document for the union and the
+//! citation markers together, against 20.7 µs for the two searched one after the other.
+//!
+//! Only patterns that keep the union small belong in it: a bounded repetition such as
 //! `[^\n]{3,100}` multiplies the states of an all-matches automaton (with the question-heading
 //! pattern added the screen took 1.1 ms a document).
 
@@ -17,6 +26,7 @@ use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Input, MatchKind, PatternID, PatternSet};
 
@@ -25,14 +35,25 @@ use crate::document::Document;
 /// Collects the screened patterns of a pipeline; [`ScreenBuilder::build`] compiles them.
 #[derive(Debug, Default)]
 pub(crate) struct ScreenBuilder {
-    patterns: Vec<String>,
+    /// Each pattern, and whether it gets an automaton of its own.
+    patterns: Vec<(String, bool)>,
     screen: Arc<OnceLock<Screen>>,
 }
 
 impl ScreenBuilder {
-    /// Registers a pattern; the slot answers whether it can match a document.
+    /// Registers a pattern for the union; the slot answers whether it can match a document.
     pub(crate) fn add(&mut self, pattern: &str) -> Slot {
-        self.patterns.push(pattern.to_owned());
+        self.register(pattern, false)
+    }
+
+    /// Registers a pattern that gets an automaton of its own (one that matches too often or
+    /// is too large for the union); the slot answers whether it matches a document.
+    pub(crate) fn add_alone(&mut self, pattern: &str) -> Slot {
+        self.register(pattern, true)
+    }
+
+    fn register(&mut self, pattern: &str, alone: bool) -> Slot {
+        self.patterns.push((pattern.to_owned(), alone));
         Slot {
             screen: Arc::clone(&self.screen),
             index: self.patterns.len() - 1,
@@ -41,45 +62,279 @@ impl ScreenBuilder {
 
     /// Compiles the registered patterns (built-in ones: an error is a bug in chaff).
     pub(crate) fn build(self) {
-        let dfa = DFA::builder()
-            .configure(DFA::config().match_kind(MatchKind::All))
-            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
-            .build_many(&self.patterns)
-            .unwrap_or_else(|e| panic!("built-in screen patterns: {e}"));
+        let compile = |kind: MatchKind, patterns: &[&str]| {
+            DFA::builder()
+                .configure(DFA::config().match_kind(kind))
+                .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+                .build_many(patterns)
+                .unwrap_or_else(|e| panic!("built-in screen patterns: {e}"))
+        };
+        let (alone, union): (Vec<_>, Vec<_>) = (0..self.patterns.len())
+            .map(|i| (i, self.patterns[i].0.as_str(), self.patterns[i].1))
+            .partition(|&(_, _, alone)| alone);
+        let mut automata = Vec::new();
+        if !union.is_empty() {
+            let patterns: Vec<&str> = union.iter().map(|&(_, p, _)| p).collect();
+            automata.push(Automaton {
+                dfa: compile(MatchKind::All, &patterns),
+                found: Found::Which(union.iter().map(|&(i, _, _)| PatternID::must(i)).collect()),
+            });
+        }
+        for (i, pattern, _) in alone {
+            automata.push(Automaton {
+                dfa: compile(MatchKind::LeftmostFirst, &[pattern]),
+                found: Found::Any(PatternID::must(i)),
+            });
+        }
         // Set once, here: a second build of the same builder cannot happen (`self` is moved).
         let _ = self.screen.set(Screen {
-            dfa,
-            caches: thread_local::ThreadLocal::new(),
+            patterns: self.patterns.len(),
+            automata,
+            scratch: thread_local::ThreadLocal::new(),
         });
     }
 }
 
-/// The compiled screen: the union DFA, and a search cache per thread.
-pub(crate) struct Screen {
+/// One automaton of the screen, and what its matches say.
+struct Automaton {
     dfa: DFA,
-    caches: thread_local::ThreadLocal<RefCell<Cache>>,
+    found: Found,
+}
+
+/// What the match states of an automaton tell.
+enum Found {
+    /// A union of patterns, matching all of them (overlapping): each match state names the
+    /// patterns that match there; these are their slots.
+    Which(Vec<PatternID>),
+    /// One pattern, leftmost-first: any match state means it matches; its slot.
+    Any(PatternID),
+}
+
+impl Automaton {
+    /// Notes what the state `sid` says in `found`; true when nothing more is to be learned
+    /// from this automaton (its one pattern is known to match).
+    fn note(&self, cache: &Cache, sid: LazyStateID, found: &mut PatternSet) -> bool {
+        if !sid.is_match() {
+            return false;
+        }
+        match &self.found {
+            Found::Which(slots) => {
+                for i in 0..self.dfa.match_len(cache, sid) {
+                    found.insert(slots[self.dfa.match_pattern(cache, sid, i).as_usize()]);
+                }
+                false
+            }
+            Found::Any(slot) => {
+                found.insert(*slot);
+                true
+            }
+        }
+    }
+
+    /// The plain search, one pass: what the interleaved one must agree with, and what runs
+    /// when it cannot.
+    fn search(&self, cache: &mut Cache, text: &str, found: &mut PatternSet) -> Option<()> {
+        let input = Input::new(text);
+        match &self.found {
+            Found::Which(slots) => {
+                let mut local = PatternSet::new(self.dfa.pattern_len());
+                self.dfa
+                    .try_which_overlapping_matches(cache, &input, &mut local)
+                    .ok()?;
+                for id in local.iter() {
+                    found.insert(slots[id.as_usize()]);
+                }
+            }
+            Found::Any(slot) => {
+                if self.dfa.try_search_fwd(cache, &input).ok()?.is_some() {
+                    found.insert(*slot);
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+/// One transition of a lane: `None` when the automaton gave up, or when it cleared its cache
+/// to make room (`clears` is the cache's count of clears when the run began). The lazy DFA
+/// keeps a state's number until its cache is cleared; a clear renumbers them, and the other
+/// lane's state and the recorded ones would be stale: the plain search then decides.
+#[inline(always)]
+fn step(
+    dfa: &DFA,
+    cache: &mut Cache,
+    clears: usize,
+    sid: LazyStateID,
+    byte: u8,
+) -> Option<LazyStateID> {
+    let next = dfa.next_state(cache, sid, byte).ok()?;
+    (cache.clear_count() == clears).then_some(next)
+}
+
+/// The transition at the end of the text, as [`step`].
+fn step_end(dfa: &DFA, cache: &mut Cache, clears: usize, sid: LazyStateID) -> Option<LazyStateID> {
+    let next = dfa.next_eoi_state(cache, sid).ok()?;
+    (cache.clear_count() == clears).then_some(next)
+}
+
+/// The two passes of one automaton over the halves of a text.
+#[derive(Clone, Copy)]
+struct Lanes {
+    first: LazyStateID,
+    second: LazyStateID,
+    /// Nothing more to learn (the pattern is known to match).
+    done: bool,
+}
+
+/// How often the pass over the second half records its state, for the pass over the first
+/// half to compare with: the first pass stops at most this many bytes after it could.
+const RECORD_EVERY: usize = 16;
+
+/// The compiled screen: its automata, and search caches per thread.
+pub(crate) struct Screen {
+    patterns: usize,
+    automata: Vec<Automaton>,
+    scratch: thread_local::ThreadLocal<RefCell<Scratch>>,
+}
+
+/// A thread's search state: a cache per automaton, and the recorded states of the passes over
+/// second halves.
+struct Scratch {
+    caches: Vec<Cache>,
+    records: Vec<Vec<LazyStateID>>,
 }
 
 impl std::fmt::Debug for Screen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Screen")
-            .field("patterns", &self.dfa.pattern_len())
+            .field("patterns", &self.patterns)
+            .field("automata", &self.automata.len())
             .finish_non_exhaustive()
     }
 }
 
 impl Screen {
-    /// The patterns that match somewhere in `text`, or `None` when the automaton gave up (then
+    /// The patterns that match somewhere in `text`, or `None` when an automaton gave up (then
     /// any may match).
     fn run(&self, text: &str) -> Option<PatternSet> {
-        let mut cache = self
-            .caches
-            .get_or(|| RefCell::new(self.dfa.create_cache()))
+        let mut scratch = self
+            .scratch
+            .get_or(|| {
+                RefCell::new(Scratch {
+                    caches: self.automata.iter().map(|a| a.dfa.create_cache()).collect(),
+                    records: vec![Vec::new(); self.automata.len()],
+                })
+            })
             .borrow_mut();
-        let mut found = PatternSet::new(self.dfa.pattern_len());
-        self.dfa
-            .try_which_overlapping_matches(&mut cache, &Input::new(text), &mut found)
-            .ok()?;
+        let Scratch { caches, records } = &mut *scratch;
+        let interleaved = match (self.automata.as_slice(), caches.as_mut_slice()) {
+            ([a], [c]) => self.interleaved([a], [c], records, text),
+            ([a, b], [c, d]) => self.interleaved([a, b], [c, d], records, text),
+            _ => None,
+        };
+        interleaved.or_else(|| self.plain(caches, text))
+    }
+
+    /// One plain pass of each automaton, one after the other.
+    fn plain(&self, caches: &mut [Cache], text: &str) -> Option<PatternSet> {
+        let mut found = PatternSet::new(self.patterns);
+        for (automaton, cache) in self.automata.iter().zip(caches) {
+            automaton.search(cache, text, &mut found)?;
+        }
+        Some(found)
+    }
+
+    /// Every automaton over both halves of the text, stepped in one loop (see the module
+    /// documentation).
+    fn interleaved<const N: usize>(
+        &self,
+        automata: [&Automaton; N],
+        caches: [&mut Cache; N],
+        records: &mut [Vec<LazyStateID>],
+        text: &str,
+    ) -> Option<PatternSet> {
+        let bytes = text.as_bytes();
+        let middle = bytes.len() / 2;
+        let (first_half, second_half) = bytes.split_at(middle);
+        let mut found = PatternSet::new(self.patterns);
+        let clears = caches.each_ref().map(|cache| cache.clear_count());
+        let mut lanes = [None; N];
+        for (k, automaton) in automata.iter().enumerate() {
+            let cache = &mut *caches[k];
+            let input = Input::new(text);
+            let first = automaton.dfa.start_state_forward(cache, &input).ok()?;
+            let second = automaton
+                .dfa
+                .start_state_forward(cache, &input.range(middle..))
+                .ok()?;
+            if cache.clear_count() != clears[k] {
+                return None;
+            }
+            records[k].clear();
+            records[k].resize(second_half.len() / RECORD_EVERY + 1, second);
+            lanes[k] = Some(Lanes {
+                first,
+                second,
+                done: false,
+            });
+        }
+        let mut lanes = lanes.map(|lane| lane.expect("every lane started"));
+        // Both halves at once, for as long as the first lasts.
+        for (at, (&x, &y)) in first_half.iter().zip(second_half).enumerate() {
+            for k in 0..N {
+                let (automaton, cache, lane) = (automata[k], &mut *caches[k], &mut lanes[k]);
+                if lane.done {
+                    continue;
+                }
+                lane.first = step(&automaton.dfa, cache, clears[k], lane.first, x)?;
+                lane.second = step(&automaton.dfa, cache, clears[k], lane.second, y)?;
+                if at % RECORD_EVERY == 0 {
+                    records[k][at / RECORD_EVERY] = lane.second;
+                }
+                if (lane.first.is_tagged() && automaton.note(cache, lane.first, &mut found))
+                    || (lane.second.is_tagged() && automaton.note(cache, lane.second, &mut found))
+                {
+                    lane.done = true;
+                }
+            }
+        }
+        for k in 0..N {
+            let (automaton, cache, lane) = (automata[k], &mut *caches[k], &mut lanes[k]);
+            let record = &mut records[k];
+            // The rest of the second half (one byte at most), and its end.
+            for (at, &y) in second_half.iter().enumerate().skip(middle) {
+                if lane.done {
+                    break;
+                }
+                lane.second = step(&automaton.dfa, cache, clears[k], lane.second, y)?;
+                if at % RECORD_EVERY == 0 {
+                    record[at / RECORD_EVERY] = lane.second;
+                }
+                lane.done =
+                    lane.second.is_tagged() && automaton.note(cache, lane.second, &mut found);
+            }
+            if !lane.done {
+                lane.second = step_end(&automaton.dfa, cache, clears[k], lane.second)?;
+                lane.done = automaton.note(cache, lane.second, &mut found);
+            }
+            // The first pass goes on into the second half until it meets the second pass.
+            let mut met = false;
+            for (at, &y) in second_half.iter().enumerate() {
+                if lane.done {
+                    break;
+                }
+                lane.first = step(&automaton.dfa, cache, clears[k], lane.first, y)?;
+                if at % RECORD_EVERY == 0 && lane.first == record[at / RECORD_EVERY] {
+                    met = true;
+                    break;
+                }
+                lane.done = lane.first.is_tagged() && automaton.note(cache, lane.first, &mut found);
+            }
+            if !lane.done && !met {
+                lane.first = step_end(&automaton.dfa, cache, clears[k], lane.first)?;
+                automaton.note(cache, lane.first, &mut found);
+            }
+        }
         Some(found)
     }
 }
@@ -124,14 +379,22 @@ impl Slot {
 mod tests {
     use proptest::prelude::*;
 
+    use super::super::citation::SupportMarkers;
     use super::super::{citation, commercial, hype, spun, PatternRate, Signal};
-    use super::ScreenBuilder;
+    use super::{ScreenBuilder, Slot};
     use crate::document::Format;
     use crate::lexicon::PhraseIndex;
     use crate::Document;
 
-    /// Every screened signal, twice: screened (by one screen) and alone.
-    fn pairs() -> Vec<(PatternRate, PatternRate)> {
+    /// The screened signals of the registry, each twice, screened (all by one screen, with its
+    /// slot) and alone: the rare patterns in the union, and the citation markers with an
+    /// automaton of their own.
+    struct Pairs {
+        rare: Vec<(PatternRate, PatternRate)>,
+        citations: (SupportMarkers, SupportMarkers),
+    }
+
+    fn pairs() -> Pairs {
         let makers: [fn() -> PatternRate; 6] = [
             spun::numbers_for_reference_marks,
             hype::generation_artefacts,
@@ -141,26 +404,57 @@ mod tests {
             commercial::phone_numbers,
         ];
         let mut builder = ScreenBuilder::default();
-        let pairs = makers
+        let mut rare: Vec<_> = makers
             .iter()
             .map(|make| (make().screened(&mut builder), make()))
             .collect();
+        // Registered in the middle, as in the registry: slots are not in automaton order.
+        let citations = (
+            SupportMarkers::new().screened(&mut builder),
+            SupportMarkers::new(),
+        );
+        rare.push((
+            hype::generation_artefacts().screened(&mut builder),
+            hype::generation_artefacts(),
+        ));
         builder.build();
-        pairs
+        Pairs { rare, citations }
     }
 
-    fn same(pairs: &[(PatternRate, PatternRate)], text: &str) -> Result<(), TestCaseError> {
-        let doc = Document::new(text, Format::Text, &PhraseIndex::empty());
-        for (screened, alone) in pairs {
+    impl Pairs {
+        fn slot(&self) -> &Slot {
+            self.citations.0.screen.as_ref().expect("screened")
+        }
+
+        fn same(&self, text: &str) -> Result<(), TestCaseError> {
+            let doc = Document::new(text, Format::Text, &PhraseIndex::empty());
+            for (screened, alone) in &self.rare {
+                prop_assert_eq!(
+                    screened.measure(&doc),
+                    alone.measure(&doc),
+                    "{} on {:?}",
+                    alone.spec.id,
+                    text
+                );
+            }
+            let (screened, alone) = &self.citations;
+            prop_assert_eq!(screened.measure(&doc), alone.measure(&doc), "on {:?}", text);
+            // The interleaved passes over both halves find what one plain pass of each
+            // automaton finds.
+            let screen = self.slot().screen.get().expect("built");
+            let mut caches: Vec<_> = screen
+                .automata
+                .iter()
+                .map(|a| a.dfa.create_cache())
+                .collect();
             prop_assert_eq!(
-                screened.measure(&doc),
-                alone.measure(&doc),
-                "{} on {:?}",
-                alone.spec.id,
+                screen.run(text),
+                screen.plain(&mut caches, text),
+                "on {:?}",
                 text
             );
+            Ok(())
         }
-        Ok(())
     }
 
     /// Text made of pieces of the screened patterns, of the words around them and of awkward
@@ -233,6 +527,24 @@ mod tests {
             "keyword]",
             "As an AI ",
             "I hope this helps",
+            "[3]",
+            "[12, ",
+            "(Smith et al., 2019)",
+            "(Smith, ",
+            "2019)",
+            "doi:10.1056/",
+            "10.1000/",
+            "NEJMoa",
+            "PMID: 29754567",
+            "PMC1234567",
+            "published in the journal ",
+            "Nature",
+            "a 2019 study",
+            "according to Dr. ",
+            "Dr ",
+            " of Harvard",
+            "https://www.nih.gov/",
+            "https://shop.example.com/",
         ];
         super::super::text_of_pieces(PIECES)
     }
@@ -244,9 +556,8 @@ mod tests {
         /// alone finds.
         #[test]
         fn screened_signals_find_what_their_patterns_find(text in text()) {
-            static PAIRS: std::sync::OnceLock<Vec<(PatternRate, PatternRate)>> =
-                std::sync::OnceLock::new();
-            same(PAIRS.get_or_init(pairs), &text)?;
+            static PAIRS: std::sync::OnceLock<Pairs> = std::sync::OnceLock::new();
+            PAIRS.get_or_init(pairs).same(&text)?;
         }
     }
 
@@ -256,7 +567,21 @@ mod tests {
         let news = "The drug lowered blood pressure in 41 of 100 patients over 12 weeks, the \
                     researchers said. Side effects were mild.";
         let doc = Document::new(news, Format::Text, &PhraseIndex::empty());
-        for (screened, _) in &pairs {
+        assert!(
+            !pairs.slot().may_match(&doc),
+            "CITE002 passed ordinary news"
+        );
+        let in_text = [
+            "Statins cut heart attacks by a quarter (Collins et al., 2016).",
+            "The trial was published in the New England Journal of Medicine.",
+            "A 2019 study found fewer fractures, said Dr. Jane Smith of Harvard Medical School.",
+            "See doi:10.1056/NEJMoa1800000 and PMID: 29754567 for details [3].",
+        ];
+        for example in in_text {
+            let doc = Document::new(example, Format::Text, &PhraseIndex::empty());
+            assert!(pairs.slot().may_match(&doc), "CITE002 stopped {example:?}");
+        }
+        for (screened, _) in &pairs.rare {
             let slot = screened.screen.as_ref().expect("screened");
             assert!(
                 !slot.may_match(&doc),
@@ -291,5 +616,37 @@ mod tests {
         assert!(!bylines.screen.as_ref().unwrap().may_match(&doc));
         assert!(phones_too.screen.as_ref().unwrap().may_match(&doc));
         assert_eq!(phones.measure(&doc), phones_too.measure(&doc));
+    }
+
+    /// A match across the middle of the text is seen by neither half alone: the pass over the
+    /// first half must carry it on into the second.
+    #[test]
+    fn a_match_across_the_middle_is_found() {
+        let pairs = pairs();
+        let filler = "The trial went on for a year and the results were mixed overall. ";
+        for (id, middle) in [
+            ("SELL004", "call 555-123-4567 now"),
+            ("CITE002", "the (Smith et al., 2019) trial"),
+        ] {
+            let text = format!("{}{middle} {}", filler.repeat(3), filler.repeat(3));
+            let half = text.len() / 2;
+            let at = text.find(middle).expect("placed");
+            assert!(
+                at < half && half < at + middle.len(),
+                "{id} is not across the middle"
+            );
+            let doc = Document::new(&text, Format::Text, &PhraseIndex::empty());
+            if id == "CITE002" {
+                assert!(pairs.slot().may_match(&doc), "{id}");
+                assert_eq!(pairs.citations.0.measure(&doc).hits.len(), 1, "{id}");
+            } else {
+                let (screened, _) = pairs.rare.iter().find(|(s, _)| s.spec.id == id).expect(id);
+                assert!(
+                    screened.screen.as_ref().expect("screened").may_match(&doc),
+                    "{id}"
+                );
+                assert_eq!(screened.measure(&doc).hits.len(), 1, "{id}");
+            }
+        }
     }
 }
