@@ -131,6 +131,12 @@ impl Automaton {
         }
     }
 
+    /// True when nothing more is to be learned from this automaton: its one pattern is
+    /// known to match.
+    fn settled(&self, found: &PatternSet) -> bool {
+        matches!(self.found, Found::Any(slot) if found.contains(slot))
+    }
+
     /// The plain search, one pass: what the interleaved one must agree with, and what runs
     /// when it cannot.
     fn search(&self, cache: &mut Cache, text: &str, found: &mut PatternSet) -> Option<()> {
@@ -186,10 +192,6 @@ struct Lanes {
     done: bool,
 }
 
-/// How often the pass over the second half records its state, for the pass over the first
-/// half to compare with: the first pass stops at most this many bytes after it could.
-const RECORD_EVERY: usize = 16;
-
 /// The compiled screen: its automata, and search caches per thread.
 pub(crate) struct Screen {
     patterns: usize,
@@ -197,11 +199,9 @@ pub(crate) struct Screen {
     scratch: thread_local::ThreadLocal<RefCell<Scratch>>,
 }
 
-/// A thread's search state: a cache per automaton, and the recorded states of the passes over
-/// second halves.
+/// A thread's search state: a cache per automaton.
 struct Scratch {
     caches: Vec<Cache>,
-    records: Vec<Vec<LazyStateID>>,
 }
 
 impl std::fmt::Debug for Screen {
@@ -222,14 +222,13 @@ impl Screen {
             .get_or(|| {
                 RefCell::new(Scratch {
                     caches: self.automata.iter().map(|a| a.dfa.create_cache()).collect(),
-                    records: vec![Vec::new(); self.automata.len()],
                 })
             })
             .borrow_mut();
-        let Scratch { caches, records } = &mut *scratch;
+        let caches = &mut scratch.caches;
         let interleaved = match (self.automata.as_slice(), caches.as_mut_slice()) {
-            ([a], [c]) => self.interleaved([a], [c], records, text),
-            ([a, b], [c, d]) => self.interleaved([a, b], [c, d], records, text),
+            ([a], [c]) => self.interleaved([a], [c], text),
+            ([a, b], [c, d]) => self.interleaved([a, b], [c, d], text),
             _ => None,
         };
         interleaved.or_else(|| self.plain(caches, text))
@@ -250,7 +249,6 @@ impl Screen {
         &self,
         automata: [&Automaton; N],
         caches: [&mut Cache; N],
-        records: &mut [Vec<LazyStateID>],
         text: &str,
     ) -> Option<PatternSet> {
         let bytes = text.as_bytes();
@@ -258,20 +256,19 @@ impl Screen {
         let (first_half, second_half) = bytes.split_at(middle);
         let mut found = PatternSet::new(self.patterns);
         let clears = caches.each_ref().map(|cache| cache.clear_count());
+        let whole = Input::new(text);
+        let from_middle = whole.clone().range(middle..);
         let mut lanes = [None; N];
         for (k, automaton) in automata.iter().enumerate() {
             let cache = &mut *caches[k];
-            let input = Input::new(text);
-            let first = automaton.dfa.start_state_forward(cache, &input).ok()?;
+            let first = automaton.dfa.start_state_forward(cache, &whole).ok()?;
             let second = automaton
                 .dfa
-                .start_state_forward(cache, &input.range(middle..))
+                .start_state_forward(cache, &from_middle)
                 .ok()?;
             if cache.clear_count() != clears[k] {
                 return None;
             }
-            records[k].clear();
-            records[k].resize(second_half.len() / RECORD_EVERY + 1, second);
             lanes[k] = Some(Lanes {
                 first,
                 second,
@@ -280,36 +277,26 @@ impl Screen {
         }
         let mut lanes = lanes.map(|lane| lane.expect("every lane started"));
         // Both halves at once, for as long as the first lasts.
-        for (at, (&x, &y)) in first_half.iter().zip(second_half).enumerate() {
+        for (&x, &y) in first_half.iter().zip(second_half) {
             for k in 0..N {
-                let (automaton, cache, lane) = (automata[k], &mut *caches[k], &mut lanes[k]);
-                if lane.done {
-                    continue;
-                }
-                lane.first = step(&automaton.dfa, cache, clears[k], lane.first, x)?;
-                lane.second = step(&automaton.dfa, cache, clears[k], lane.second, y)?;
-                if at % RECORD_EVERY == 0 {
-                    records[k][at / RECORD_EVERY] = lane.second;
-                }
-                if (lane.first.is_tagged() && automaton.note(cache, lane.first, &mut found))
-                    || (lane.second.is_tagged() && automaton.note(cache, lane.second, &mut found))
-                {
-                    lane.done = true;
+                let (dfa, cache, lane) = (&automata[k].dfa, &mut *caches[k], &mut lanes[k]);
+                lane.first = step(dfa, cache, clears[k], lane.first, x)?;
+                lane.second = step(dfa, cache, clears[k], lane.second, y)?;
+                if lane.first.is_tagged() | lane.second.is_tagged() {
+                    automata[k].note(cache, lane.first, &mut found);
+                    automata[k].note(cache, lane.second, &mut found);
                 }
             }
         }
         for k in 0..N {
             let (automaton, cache, lane) = (automata[k], &mut *caches[k], &mut lanes[k]);
-            let record = &mut records[k];
+            lane.done = automaton.settled(&found);
             // The rest of the second half (one byte at most), and its end.
-            for (at, &y) in second_half.iter().enumerate().skip(middle) {
+            for &y in &second_half[middle..] {
                 if lane.done {
                     break;
                 }
                 lane.second = step(&automaton.dfa, cache, clears[k], lane.second, y)?;
-                if at % RECORD_EVERY == 0 {
-                    record[at / RECORD_EVERY] = lane.second;
-                }
                 lane.done =
                     lane.second.is_tagged() && automaton.note(cache, lane.second, &mut found);
             }
@@ -317,14 +304,21 @@ impl Screen {
                 lane.second = step_end(&automaton.dfa, cache, clears[k], lane.second)?;
                 lane.done = automaton.note(cache, lane.second, &mut found);
             }
-            // The first pass goes on into the second half until it meets the second pass.
+            // The first pass goes on into the second half until it is in the state the second
+            // pass was in at the same place (the second pass is walked again beside it: it is
+            // deterministic).
+            let mut again = automaton
+                .dfa
+                .start_state_forward(cache, &from_middle)
+                .ok()?;
             let mut met = false;
-            for (at, &y) in second_half.iter().enumerate() {
+            for &y in second_half {
                 if lane.done {
                     break;
                 }
                 lane.first = step(&automaton.dfa, cache, clears[k], lane.first, y)?;
-                if at % RECORD_EVERY == 0 && lane.first == record[at / RECORD_EVERY] {
+                again = step(&automaton.dfa, cache, clears[k], again, y)?;
+                if lane.first == again {
                     met = true;
                     break;
                 }
