@@ -167,7 +167,7 @@ impl Automaton {
 /// One transition of a lane: `None` when the automaton gave up, or when it cleared its cache
 /// to make room (`clears` is the cache's count of clears when the run began). The lazy DFA
 /// keeps a state's number until its cache is cleared; a clear renumbers them, and the other
-/// lane's state and the recorded ones would be stale: the plain search then decides.
+/// lanes' states would be stale: the plain search then decides.
 #[inline(always)]
 fn step(
     dfa: &DFA,
@@ -178,6 +178,12 @@ fn step(
 ) -> Option<LazyStateID> {
     let next = dfa.next_state(cache, sid, byte).ok()?;
     (cache.clear_count() == clears).then_some(next)
+}
+
+/// The state a pass starts in, as [`step`].
+fn start(dfa: &DFA, cache: &mut Cache, clears: usize, input: &Input<'_>) -> Option<LazyStateID> {
+    let sid = dfa.start_state_forward(cache, input).ok()?;
+    (cache.clear_count() == clears).then_some(sid)
 }
 
 /// The transition at the end of the text, as [`step`].
@@ -191,8 +197,6 @@ fn step_end(dfa: &DFA, cache: &mut Cache, clears: usize, sid: LazyStateID) -> Op
 struct Lanes {
     first: LazyStateID,
     second: LazyStateID,
-    /// Nothing more to learn (the pattern is known to match).
-    done: bool,
 }
 
 /// The compiled screen: its automata, and search caches per thread.
@@ -263,20 +267,10 @@ impl Screen {
         let from_middle = whole.clone().range(middle..);
         let mut lanes = [None; N];
         for (k, automaton) in automata.iter().enumerate() {
-            let cache = &mut *caches[k];
-            let first = automaton.dfa.start_state_forward(cache, &whole).ok()?;
-            let second = automaton
-                .dfa
-                .start_state_forward(cache, &from_middle)
-                .ok()?;
-            if cache.clear_count() != clears[k] {
-                return None;
-            }
-            lanes[k] = Some(Lanes {
-                first,
-                second,
-                done: false,
-            });
+            let (dfa, cache) = (&automaton.dfa, &mut *caches[k]);
+            let first = start(dfa, cache, clears[k], &whole)?;
+            let second = start(dfa, cache, clears[k], &from_middle)?;
+            lanes[k] = Some(Lanes { first, second });
         }
         let mut lanes = lanes.map(|lane| lane.expect("every lane started"));
         // Both halves at once, for as long as the first lasts.
@@ -293,42 +287,42 @@ impl Screen {
         }
         for k in 0..N {
             let (automaton, cache, lane) = (automata[k], &mut *caches[k], &mut lanes[k]);
-            lane.done = automaton.settled(&found);
+            let dfa = &automaton.dfa;
+            if automaton.settled(&found) {
+                continue;
+            }
             // The rest of the second half (one byte at most), and its end.
             for &y in &second_half[middle..] {
-                if lane.done {
+                lane.second = step(dfa, cache, clears[k], lane.second, y)?;
+                if lane.second.is_tagged() && automaton.note(cache, lane.second, &mut found) {
                     break;
                 }
-                lane.second = step(&automaton.dfa, cache, clears[k], lane.second, y)?;
-                lane.done =
-                    lane.second.is_tagged() && automaton.note(cache, lane.second, &mut found);
             }
-            if !lane.done {
-                lane.second = step_end(&automaton.dfa, cache, clears[k], lane.second)?;
-                lane.done = automaton.note(cache, lane.second, &mut found);
+            if automaton.settled(&found) {
+                continue;
+            }
+            lane.second = step_end(dfa, cache, clears[k], lane.second)?;
+            if automaton.note(cache, lane.second, &mut found) {
+                continue;
             }
             // The first pass goes on into the second half until it is in the state the second
             // pass was in at the same place (the second pass is walked again beside it: it is
             // deterministic).
-            let mut again = automaton
-                .dfa
-                .start_state_forward(cache, &from_middle)
-                .ok()?;
+            let mut again = start(dfa, cache, clears[k], &from_middle)?;
             let mut met = false;
             for &y in second_half {
-                if lane.done {
-                    break;
-                }
-                lane.first = step(&automaton.dfa, cache, clears[k], lane.first, y)?;
-                again = step(&automaton.dfa, cache, clears[k], again, y)?;
+                lane.first = step(dfa, cache, clears[k], lane.first, y)?;
+                again = step(dfa, cache, clears[k], again, y)?;
                 if lane.first == again {
                     met = true;
                     break;
                 }
-                lane.done = lane.first.is_tagged() && automaton.note(cache, lane.first, &mut found);
+                if lane.first.is_tagged() && automaton.note(cache, lane.first, &mut found) {
+                    break;
+                }
             }
-            if !lane.done && !met {
-                lane.first = step_end(&automaton.dfa, cache, clears[k], lane.first)?;
+            if !met && !automaton.settled(&found) {
+                lane.first = step_end(dfa, cache, clears[k], lane.first)?;
                 automaton.note(cache, lane.first, &mut found);
             }
         }
