@@ -48,17 +48,15 @@ const SUPPORT: SignalSpec = SignalSpec {
 /// clones share the compiled patterns.
 #[derive(Clone)]
 pub struct SupportMarkers {
-    patterns: std::sync::Arc<SupportPatterns>,
-    /// The in-text pattern's place in the pipeline's screen, if it is screened.
-    pub(super) screen: Option<super::screen::Slot>,
+    pub(super) patterns: std::sync::Arc<SupportPatterns>,
 }
 
-struct SupportPatterns {
+#[derive(Clone)]
+pub(super) struct SupportPatterns {
     /// Without a literal prefilter: its many literal prefixes ("(", "[", "a 2019", "Dr") occur
     /// every few words, and restarting the search at each costs more than the automaton scan
-    /// (measured: 17 against 12 µs a document). Compiled on first use: screened, it runs only
-    /// on the documents that cite (start-up matters when one process scores one file).
-    in_text: std::sync::OnceLock<regex_automata::meta::Regex>,
+    /// (measured: 17 against 12 µs a document).
+    pub(super) in_text: super::ScreenedPattern,
     authoritative_link: Regex,
 }
 
@@ -79,13 +77,16 @@ impl SupportMarkers {
     pub fn new() -> Self {
         let authoritative_link = format!(r"(?i-u)^(?:https?:)?//{AUTHORITATIVE_HOSTS}(?:[/:?#]|$)");
         let patterns = SupportPatterns {
-            in_text: std::sync::OnceLock::new(),
+            in_text: super::ScreenedPattern::new(
+                SUPPORT.id,
+                Self::in_text(),
+                super::Prefilter::Off,
+            ),
             authoritative_link: Regex::new(&authoritative_link)
                 .unwrap_or_else(|e| panic!("CITE002 link pattern: {e}")),
         };
         Self {
             patterns: std::sync::Arc::new(patterns),
-            screen: None,
         }
     }
 
@@ -93,7 +94,9 @@ impl SupportMarkers {
     /// matches in about a fifth of documents, and its union with the rare patterns is large):
     /// the pattern then runs only on documents where the screen saw it match.
     pub(crate) fn screened(mut self, screen: &mut super::screen::ScreenBuilder) -> Self {
-        self.screen = Some(screen.add_alone(&Self::in_text()));
+        std::sync::Arc::make_mut(&mut self.patterns)
+            .in_text
+            .screen_in(screen, true);
         self
     }
 
@@ -126,20 +129,12 @@ impl SupportMarkers {
 
     fn search(&self, doc: &Document<'_>) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
-        if self.screen.as_ref().is_none_or(|slot| slot.may_match(doc)) {
-            hits.extend(
-                self.patterns
-                    .in_text
-                    .get_or_init(|| {
-                        super::compile(SUPPORT.id, &Self::in_text(), super::Prefilter::Off)
-                    })
-                    .find_iter(doc.text.as_str())
-                    .map(|m| Hit {
-                        start: m.start(),
-                        end: m.end(),
-                        note: None,
-                    }),
-            );
+        if let Some(in_text) = self.patterns.in_text.for_document(doc) {
+            hits.extend(in_text.find_iter(doc.text.as_str()).map(|m| Hit {
+                start: m.start(),
+                end: m.end(),
+                note: None,
+            }));
         }
         hits.extend(doc.superscripts.iter().map(|r| Hit {
             start: r.start,

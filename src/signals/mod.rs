@@ -351,19 +351,65 @@ impl Signal for PhraseRate {
     }
 }
 
+/// A built-in regular expression, compiled on first use (a screened pattern that matches no
+/// document of a run costs no compilation: start-up matters when one process scores one file)
+/// and, when it is screened, run only on documents where the pipeline's screen saw it match.
+#[derive(Clone)]
+pub(crate) struct ScreenedPattern {
+    /// The signal it belongs to, for the message of a pattern that does not compile.
+    id: &'static str,
+    source: String,
+    prefilter: Prefilter,
+    regex: OnceLock<Regex>,
+    /// The pattern's place in the pipeline's screen, if it is screened (see `screen`).
+    screen: Option<Slot>,
+}
+
+impl ScreenedPattern {
+    /// An unscreened pattern of the signal `id`.
+    pub(crate) fn new(id: &'static str, source: String, prefilter: Prefilter) -> Self {
+        Self {
+            id,
+            source,
+            prefilter,
+            regex: OnceLock::new(),
+            screen: None,
+        }
+    }
+
+    /// Puts the pattern in the pipeline's screen: in the union of rare patterns, or `alone`
+    /// with an automaton of its own (see [`ScreenBuilder::add_alone`]).
+    pub(crate) fn screen_in(&mut self, screen: &mut ScreenBuilder, alone: bool) {
+        self.screen = Some(if alone {
+            screen.add_alone(&self.source)
+        } else {
+            screen.add(&self.source)
+        });
+    }
+
+    /// The compiled pattern.
+    fn regex(&self) -> &Regex {
+        self.regex
+            .get_or_init(|| compile(self.id, &self.source, self.prefilter))
+    }
+
+    /// The compiled pattern, or `None` when the screen saw no match in the document.
+    pub(crate) fn for_document(&self, doc: &Document<'_>) -> Option<&Regex> {
+        let screened_out = self
+            .screen
+            .as_ref()
+            .is_some_and(|slot| !slot.may_match(doc));
+        (!screened_out).then(|| self.regex())
+    }
+}
+
 /// A signal that counts the matches of a regular expression in the clean text, as a rate per
 /// 1,000 words. When the expression has a group named `hit`, the evidence is that group.
 pub struct PatternRate {
     spec: &'static SignalSpec,
-    /// The pattern's text, compiled on first use: a screened pattern that matches no document of
-    /// a run costs no compilation (start-up matters when one process scores one file).
-    source: String,
-    prefilter: Prefilter,
-    pattern: OnceLock<Regex>,
+    pattern: ScreenedPattern,
     /// Keeps only the matched texts that count.
     filter: fn(&str) -> bool,
-    /// The pattern's place in the pipeline's screen, if it is screened (see `screen`).
-    screen: Option<Slot>,
 }
 
 impl fmt::Debug for PatternRate {
@@ -388,25 +434,16 @@ impl PatternRate {
     ) -> Self {
         Self {
             spec,
-            source: pattern.to_owned(),
-            prefilter,
-            pattern: OnceLock::new(),
+            pattern: ScreenedPattern::new(spec.id, pattern.to_owned(), prefilter),
             filter: |_| true,
-            screen: None,
         }
     }
 
     /// Puts the pattern in the pipeline's screen: it then runs only on documents where the
     /// screen saw it match.
     pub(crate) fn screened(mut self, screen: &mut ScreenBuilder) -> Self {
-        self.screen = Some(screen.add(&self.source));
+        self.pattern.screen_in(screen, false);
         self
-    }
-
-    /// The compiled pattern.
-    fn pattern(&self) -> &Regex {
-        self.pattern
-            .get_or_init(|| compile(self.spec.id, &self.source, self.prefilter))
     }
 
     /// Sets the test a matched text must pass to count.
@@ -422,16 +459,11 @@ impl Signal for PatternRate {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
-        if self
-            .screen
-            .as_ref()
-            .is_some_and(|slot| !slot.may_match(doc))
-        {
+        let Some(pattern) = self.pattern.for_document(doc) else {
             return Measurement::rate(Vec::new(), doc);
-        }
+        };
         // Find matches with the fast engine; run the slower capture search only on the matched
         // span, and only when the pattern names the part to report.
-        let pattern = self.pattern();
         let hit_group = pattern.group_info().to_index(0.into(), "hit");
         let mut captures = None; // made on the first match that needs them
         let hits: Vec<Hit> = pattern

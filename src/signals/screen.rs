@@ -17,8 +17,8 @@
 //! over the second half was in at the same place; from there on both would see the same
 //! matches (it finds where by walking the second pass again beside it). Measured on the
 //! benchmark corpus: 12.4-14.4 µs a document for the union and the citation markers together,
-//! against 22 µs for the two searched one after the other. The loop keeps no more state than
-//! the passes need: when it spilled per-lane flags to the stack, it ran at 10.5 or 18-20 µs
+//! against 21-24 µs for the two searched one after the other. The loop keeps no more state than
+//! the passes need: when it spilled per-lane flags to the stack, it ran at 10-11 or 18-24 µs
 //! depending on where the process's stack happened to lie.
 //!
 //! Only patterns that keep the union small belong in it: a bounded repetition such as
@@ -72,8 +72,11 @@ impl ScreenBuilder {
                 .build_many(patterns)
                 .unwrap_or_else(|e| panic!("built-in screen patterns: {e}"))
         };
-        let (alone, union): (Vec<_>, Vec<_>) = (0..self.patterns.len())
-            .map(|i| (i, self.patterns[i].0.as_str(), self.patterns[i].1))
+        let (alone, union): (Vec<_>, Vec<_>) = self
+            .patterns
+            .iter()
+            .enumerate()
+            .map(|(i, (pattern, alone))| (i, pattern.as_str(), *alone))
             .partition(|&(_, _, alone)| alone);
         let mut automata = Vec::new();
         if !union.is_empty() {
@@ -176,20 +179,26 @@ fn step(
     sid: LazyStateID,
     byte: u8,
 ) -> Option<LazyStateID> {
-    let next = dfa.next_state(cache, sid, byte).ok()?;
-    (cache.clear_count() == clears).then_some(next)
+    let next = dfa.next_state(cache, sid, byte);
+    kept(cache, clears, next.ok()?)
 }
 
 /// The state a pass starts in, as [`step`].
 fn start(dfa: &DFA, cache: &mut Cache, clears: usize, input: &Input<'_>) -> Option<LazyStateID> {
-    let sid = dfa.start_state_forward(cache, input).ok()?;
-    (cache.clear_count() == clears).then_some(sid)
+    let sid = dfa.start_state_forward(cache, input);
+    kept(cache, clears, sid.ok()?)
 }
 
 /// The transition at the end of the text, as [`step`].
 fn step_end(dfa: &DFA, cache: &mut Cache, clears: usize, sid: LazyStateID) -> Option<LazyStateID> {
-    let next = dfa.next_eoi_state(cache, sid).ok()?;
-    (cache.clear_count() == clears).then_some(next)
+    let next = dfa.next_eoi_state(cache, sid);
+    kept(cache, clears, next.ok()?)
+}
+
+/// `sid`, if the cache was not cleared since the run began.
+#[inline(always)]
+fn kept(cache: &Cache, clears: usize, sid: LazyStateID) -> Option<LazyStateID> {
+    (cache.clear_count() == clears).then_some(sid)
 }
 
 /// The two passes of one automaton over the halves of a text.
@@ -414,7 +423,13 @@ mod tests {
 
     impl Pairs {
         fn slot(&self) -> &Slot {
-            self.citations.0.screen.as_ref().expect("screened")
+            self.citations
+                .0
+                .patterns
+                .in_text
+                .screen
+                .as_ref()
+                .expect("screened")
         }
 
         fn same(&self, text: &str) -> Result<(), TestCaseError> {
@@ -573,7 +588,7 @@ mod tests {
             assert!(pairs.slot().may_match(&doc), "CITE002 stopped {example:?}");
         }
         for (screened, _) in &pairs.rare {
-            let slot = screened.screen.as_ref().expect("screened");
+            let slot = screened.pattern.screen.as_ref().expect("screened");
             assert!(
                 !slot.may_match(&doc),
                 "{} passed ordinary news",
@@ -603,9 +618,9 @@ mod tests {
         second.build();
         let text = "Call 555-123-4567 today.";
         let doc = Document::new(text, Format::Text, &PhraseIndex::empty());
-        assert!(phones.screen.as_ref().unwrap().may_match(&doc));
-        assert!(!bylines.screen.as_ref().unwrap().may_match(&doc));
-        assert!(phones_too.screen.as_ref().unwrap().may_match(&doc));
+        assert!(phones.pattern.screen.as_ref().unwrap().may_match(&doc));
+        assert!(!bylines.pattern.screen.as_ref().unwrap().may_match(&doc));
+        assert!(phones_too.pattern.screen.as_ref().unwrap().may_match(&doc));
         assert_eq!(phones.measure(&doc), phones_too.measure(&doc));
     }
 
@@ -633,7 +648,12 @@ mod tests {
             } else {
                 let (screened, _) = pairs.rare.iter().find(|(s, _)| s.spec.id == id).expect(id);
                 assert!(
-                    screened.screen.as_ref().expect("screened").may_match(&doc),
+                    screened
+                        .pattern
+                        .screen
+                        .as_ref()
+                        .expect("screened")
+                        .may_match(&doc),
                     "{id}"
                 );
                 assert_eq!(screened.measure(&doc).hits.len(), 1, "{id}");
