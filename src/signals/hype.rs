@@ -350,19 +350,19 @@ impl Signal for RepeatedSentences {
 
 const NOVELTY_HYPE: SignalSpec = SignalSpec {
     id: "HYPE008",
-    version: 1,
+    version: 2,
     family: Family::Hype,
     polarity: Polarity::Concern,
     name: "novelty-promise",
     message: "promise and novelty words that oversell early findings",
     unit: PER_THOUSAND,
     doc: "What it detects: the words news stories use to sell early findings as hope (\"promising\", \
-          \"hope\", \"exciting\", \"could one day\", \"paves the way\", \"potential\", \"first of \
-          its kind\"), as a rate per 1,000 words.\n\
+          \"hope\", \"exciting\", \"potential\", \"first of its kind\", \"transformative\"), \
+          as a rate per 1,000 words.\n\
           Why it lowers reliability: HealthNewsReview.org reviewers marked stories down for \
           selling promise instead of results; these words carry the promise.\n\
-          Example: \"The promising compound could one day pave the way for a cure.\"",
-    fires_on: &["The promising compound could one day pave the way for a cure."],
+          Example: \"The promising compound is an exciting, first-of-its-kind advance.\"",
+    fires_on: &["The promising compound is an exciting, first-of-its-kind advance."],
     quiet_on: &["The compound lowered tumour size in mice; no human trial has been done."],
 };
 
@@ -371,6 +371,77 @@ pub(super) fn novelty_promise(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
         &NOVELTY_HYPE,
         include_str!("../../data/lexicons/novelty_hype.tsv"),
+        1,
+        lexicons,
+    )
+}
+
+const SPECULATIVE_PROMISE: SignalSpec = SignalSpec {
+    id: "HYPE009",
+    version: 1,
+    family: Family::Hype,
+    polarity: Polarity::Concern,
+    name: "speculative-promise",
+    message: "what a finding could do one day, or what a test was able to do, in place of results",
+    unit: PER_THOUSAND,
+    doc: "What it detects: speculation about what a finding could do (\"could help\", \"could \
+          lead to\", \"may one day\", \"paves the way\", \"holy grail\") and capability claims \
+          (\"researchers were able to\", \"the ability to detect\"), as a rate per 1,000 words.\n\
+          Why it lowers reliability: HealthNewsReview.org reviewers asked for benefits in numbers \
+          for patients; stories that tell what a technique could do or was able to do in the lab \
+          stand in for that. In FakeHealth these phrases are twice as frequent in poorly rated \
+          stories.\n\
+          Example: \"The test was able to spot the disease and could one day pave the way for \
+          screening.\"",
+    fires_on: &[
+        "The test was able to spot the disease and could one day pave the way for screening.",
+    ],
+    quiet_on: &[
+        "Of 400 patients, 12 had a stroke within a year, against 20 on placebo.",
+        "Patients will be able to buy the drug next year, for about $30 a month.",
+    ],
+};
+
+/// HYPE009: speculation and capability claims.
+pub(super) fn speculative_promise(lexicons: &mut LexiconBuilder) -> PhraseRate {
+    PhraseRate::builtin(
+        &SPECULATIVE_PROMISE,
+        include_str!("../../data/lexicons/speculative_promise.tsv"),
+        1,
+        lexicons,
+    )
+}
+
+const DISEASE_DRAMA: SignalSpec = SignalSpec {
+    id: "HYPE010",
+    version: 1,
+    family: Family::Hype,
+    polarity: Polarity::Concern,
+    name: "disease-drama",
+    message: "emotive words that make a disease a battle, a killer or a scourge",
+    unit: PER_THOUSAND,
+    doc: "What it detects: emotive framing of illness (\"suffering from\", \"debilitating\", \
+          \"devastating\", \"the fight against\", \"silent killer\", \"victims\", \"epidemic\"), \
+          as a rate per 1,000 words.\n\
+          Why it lowers reliability: HealthNewsReview.org's criterion \"does the story commit \
+          disease-mongering?\"; dramatising a condition sells the cure instead of describing \
+          who has it and how badly.\n\
+          Example: \"Millions suffer from this debilitating silent killer.\"",
+    fires_on: &[
+        "Millions suffer from this debilitating silent killer.",
+        "The new drug joins the fight against a crippling disease.",
+    ],
+    quiet_on: &[
+        "About 1 in 10 adults has the condition; most have mild symptoms.",
+        "Two patients in the trial had headaches, and one was treated for an infection.",
+    ],
+};
+
+/// HYPE010: emotive disease framing.
+pub(super) fn disease_drama(lexicons: &mut LexiconBuilder) -> PhraseRate {
+    PhraseRate::builtin(
+        &DISEASE_DRAMA,
+        include_str!("../../data/lexicons/disease_drama.tsv"),
         1,
         lexicons,
     )

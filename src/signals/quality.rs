@@ -216,8 +216,14 @@ const INDEPENDENT: SignalSpec = SignalSpec {
           only the researchers or the company repeats a press release.\n\
           Example: \"Dr. Lee, who was not involved in the study, cautioned that the trial was \
           small.\"",
-    fires_on: &["Dr. Lee, who was not involved in the study, cautioned that the trial was small."],
-    quiet_on: &["The lead researcher said the results were exciting."],
+    fires_on: &[
+        "Dr. Lee, who was not involved in the study, cautioned that the trial was small.",
+        "Dr. Lee, who wasn't involved in the research, called the trial small.",
+    ],
+    quiet_on: &[
+        "The lead researcher said the results were exciting.",
+        "Dr. Lee, who led the study, said everyone involved was pleased.",
+    ],
 };
 
 /// QUAL005: independent sources.
