@@ -389,8 +389,8 @@ const SPECULATIVE_PROMISE: SignalSpec = SignalSpec {
           (\"researchers were able to\", \"the ability to detect\"), as a rate per 1,000 words.\n\
           Why it lowers reliability: HealthNewsReview.org reviewers asked for benefits in numbers \
           for patients; stories that tell what a technique could do or was able to do in the lab \
-          stand in for that. In FakeHealth these phrases are twice as frequent in poorly rated \
-          stories.\n\
+          stand in for that. In FakeHealth they are more than twice as frequent, per 1,000 \
+          words, in poorly rated stories.\n\
           Example: \"The test was able to spot the disease and could one day pave the way for \
           screening.\"",
     fires_on: &[
