@@ -10,8 +10,9 @@ here from their lexicons, (1) with the phrases that were pruned put back, (2) pr
 (chosen on the whole corpus), (3) pruned again inside each training fold by the same rule
 (drop a phrase that fires on a larger share of reliable than of unreliable stories).
 """
-import subprocess, io
-import csv, json, re, numpy as np
+import json, re, subprocess
+
+import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold

@@ -421,8 +421,9 @@ const DISEASE_DRAMA: SignalSpec = SignalSpec {
     message: "emotive words that make a disease a battle, a killer or a scourge",
     unit: PER_THOUSAND,
     doc: "What it detects: emotive framing of illness (\"suffering from\", \"debilitating\", \
-          \"devastating\", \"the fight against\", \"silent killer\", \"victims\", \"epidemic\"), \
-          as a rate per 1,000 words.\n\
+          \"crippling\", \"the fight against\", \"silent killer\", \"scourge\", \"plagued by\"), \
+          as a rate per 1,000 words. Words with plain public-health uses (\"deadly\", \
+          \"epidemic\", \"victims\") are left out.\n\
           Why it lowers reliability: HealthNewsReview.org's criterion \"does the story commit \
           disease-mongering?\"; dramatising a condition sells the cure instead of describing \
           who has it and how badly.\n\
