@@ -60,15 +60,19 @@ fn format_of(path: Option<&Path>, text: &str) -> Format {
 pub type PathEntry = Result<PathBuf, (PathBuf, String)>;
 
 /// Expands paths: files as given, directories walked recursively in name order. A path that
-/// does not exist is an error; unreadable entries inside a directory are returned as errors to
-/// report in their place.
-pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathEntry>, Error> {
+/// cannot be read (it does not exist, or its metadata is refused), and an unreadable entry
+/// inside a directory, are returned as errors to report in their place: one bad path never
+/// stops the others.
+pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathEntry> {
     let mut out = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                out.push(Err((path.clone(), e.to_string())));
+                continue;
+            }
+        };
         if !meta.is_dir() {
             out.push(Ok(path.clone()));
             continue;
@@ -84,7 +88,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathEntry>, Error> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// One JSON Lines input record, parsed.
@@ -202,6 +206,11 @@ impl<R: BufRead> Lines<R> {
             buffer: Vec::new(),
             line: 0,
         }
+    }
+
+    /// The number of lines read so far.
+    pub fn lines_read(&self) -> usize {
+        self.line
     }
 
     /// The next line: its 1-based number, its text (line ending removed, invalid UTF-8

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use chaff::batch::{self, Outcome};
+use chaff::batch::{self, Outcome, PathEntry};
 use chaff::render::{self, Styling};
 use chaff::run::{self, OutputFormat, Prepared, Selection, Sink};
 use chaff::training::{self, TrainConfig};
@@ -286,13 +286,27 @@ fn score_on_pool(
     let mut sink = Sink::new(format, options.sort, &options.selection, out);
     let warn = |message: String| eprintln!("chaff: warning: {message}");
     let stdin = reads_stdin(paths);
-    let entries = if stdin {
+    let entries: Vec<PathEntry> = if stdin {
         Vec::new()
     } else if options.jsonl {
-        expand_globs(paths)?.into_iter().map(Ok).collect()
+        expand_globs(paths)
     } else {
-        batch::expand_paths(&expand_globs(paths)?)?
+        expand_globs(paths)
+            .into_iter()
+            .flat_map(|entry| match entry {
+                Ok(path) => batch::expand_paths(std::slice::from_ref(&path)),
+                Err(failed) => vec![Err(failed)],
+            })
+            .collect()
     };
+    // A path named on the command line that cannot be read is reported as an error record in
+    // its place, like any other file that fails, and said on stderr (it may be a typo, and the
+    // records may be going to a file).
+    for (path, reason) in entries.iter().filter_map(|e| e.as_ref().err()) {
+        if paths.contains(path) {
+            warn(format!("{}: {reason}", path.display()));
+        }
+    }
     let bar = progress_bar(if stdin {
         None
     } else {
@@ -311,14 +325,31 @@ fn score_on_pool(
             &warn,
             &progress,
         )
-        .map_err(|e| run_error(e, Path::new("stdin")))?;
+        .or_else(|e| unread_lines(e, None, &mut push))?;
     } else if options.jsonl {
-        for path in entries.iter().filter_map(|e| e.as_ref().ok()) {
-            let file = std::fs::File::open(path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
+        // One file that cannot be opened or read to its end is an error record; the run goes
+        // on with the next.
+        for entry in &entries {
+            let (path, file) = match entry {
+                Ok(path) => (path, std::fs::File::open(path).map_err(|e| e.to_string())),
+                Err((path, reason)) => (path, Err(reason.clone())),
+            };
             let name = path.display().to_string();
+            let file = match file {
+                Ok(file) => file,
+                Err(error) => {
+                    if entry.is_ok() {
+                        warn(format!("{name}: {error}"));
+                    }
+                    push(Prepared::Outcome(Outcome::Failed {
+                        id: None,
+                        file: Some(name),
+                        line: None,
+                        error,
+                    }))?;
+                    continue;
+                }
+            };
             let reader = io::BufReader::with_capacity(1 << 20, file);
             run::score_jsonl_prepared(
                 scorer,
@@ -329,7 +360,7 @@ fn score_on_pool(
                 &warn,
                 &progress,
             )
-            .map_err(|e| run_error(e, path))?;
+            .or_else(|e| unread_lines(e, Some(name), &mut push))?;
         }
     } else if stdin {
         let mut bytes = Vec::new();
@@ -356,40 +387,57 @@ fn score_on_pool(
     })
 }
 
-fn run_error(error: run::RunError<Error>, path: &Path) -> Error {
+/// A JSON Lines input that failed part-way: the line that could not be read becomes an error
+/// record (the lines before it were scored), and the run goes on; an output error stops it.
+fn unread_lines(
+    error: run::RunError<Error>,
+    file: Option<String>,
+    push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
+) -> Result<(), Error> {
     match error {
-        run::RunError::Read(source) => Error::Io {
-            path: path.to_owned(),
-            source,
-        },
-        run::RunError::Emit(e) => e,
+        run::RunError::Read { line, source } => {
+            eprintln!(
+                "chaff: warning: {}, line {line}: cannot read: {source}",
+                file.as_deref().unwrap_or("stdin")
+            );
+            push(Prepared::Outcome(Outcome::Failed {
+                id: None,
+                file,
+                line: Some(line),
+                error: format!("cannot read: {source}"),
+            }))
+        }
+        run::RunError::Emit(e) => Err(e),
     }
 }
 
 /// Arguments with glob characters are expanded (for shells that do not); others pass as they
-/// are.
-fn expand_globs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+/// are. A pattern that is not valid or matches no file is an error entry in its place.
+fn expand_globs(paths: &[PathBuf]) -> Vec<PathEntry> {
     let mut out = Vec::new();
     for path in paths {
         let text = path.to_string_lossy();
         if !text.contains(['*', '?', '[']) || path.exists() {
-            out.push(path.clone());
+            out.push(Ok(path.clone()));
             continue;
         }
-        let matches = glob::glob(&text).map_err(|e| Error::Io {
-            path: path.clone(),
-            source: io::Error::new(io::ErrorKind::InvalidInput, e.to_string()),
-        })?;
+        let matches = match glob::glob(&text) {
+            Ok(matches) => matches,
+            Err(e) => {
+                out.push(Err((path.clone(), format!("not a valid pattern: {e}"))));
+                continue;
+            }
+        };
         let before = out.len();
-        out.extend(matches.filter_map(Result::ok));
+        out.extend(matches.filter_map(Result::ok).map(Ok));
         if out.len() == before {
-            return Err(Error::Io {
-                path: path.clone(),
-                source: io::Error::new(io::ErrorKind::NotFound, "no file matches this pattern"),
-            });
+            out.push(Err((
+                path.clone(),
+                "no file matches this pattern".to_owned(),
+            )));
         }
     }
-    Ok(out)
+    out
 }
 
 /// A progress bar with rate and ETA on stderr, when stderr is a terminal and the size is known.

@@ -177,12 +177,22 @@ pub fn score_jsonl_prepared<E, P: Send>(
 ) -> Result<(), RunError<E>> {
     let origin = file.unwrap_or("stdin");
     let mut lines = crate::batch::Lines::new(reader);
-    // Reads the next chunk: at most CHUNK_RECORDS records or CHUNK_BYTES bytes.
-    let mut read_chunk = || -> std::io::Result<(Vec<(usize, String)>, usize)> {
+    // Reads the next chunk: at most CHUNK_RECORDS records or CHUNK_BYTES bytes, and the read
+    // error that ended it early, if one did (the lines read before it are kept and scored).
+    let mut unread: Option<RunError<E>> = None;
+    let mut read_chunk = |unread: &mut Option<RunError<E>>| -> (Vec<(usize, String)>, usize) {
         let (mut chunk, mut bytes) = (Vec::new(), 0);
-        while chunk.len() < CHUNK_RECORDS && bytes < CHUNK_BYTES {
-            let Some((line, text, lossy)) = lines.next_line()? else {
-                break;
+        while unread.is_none() && chunk.len() < CHUNK_RECORDS && bytes < CHUNK_BYTES {
+            let (line, text, lossy) = match lines.next_line() {
+                Ok(Some(next)) => next,
+                Ok(None) => break,
+                Err(source) => {
+                    *unread = Some(RunError::Read {
+                        line: lines.lines_read() + 1,
+                        source,
+                    });
+                    break;
+                }
             };
             if lossy {
                 warn(format!(
@@ -192,7 +202,7 @@ pub fn score_jsonl_prepared<E, P: Send>(
             bytes += text.len() + 1;
             chunk.push((line, text));
         }
-        Ok((chunk, bytes))
+        (chunk, bytes)
     };
     let mut failure: Option<E> = None;
     let mut emit_all = |outcomes: Vec<P>, failure: &mut Option<E>| {
@@ -207,12 +217,13 @@ pub fn score_jsonl_prepared<E, P: Send>(
     };
     // A pipeline: while the pool scores one chunk, this thread writes the outcomes of the one
     // before and reads the one after (reading and writing are serial; overlapping them with
-    // scoring keeps every thread busy). At most three chunks are held at once.
-    let (mut chunk, mut bytes) = read_chunk().map_err(RunError::Read)?;
+    // scoring keeps every thread busy). At most three chunks are held at once. After a read
+    // error nothing more is read; what was read is still scored and written.
+    let (mut chunk, mut bytes) = read_chunk(&mut unread);
     let mut pending: Vec<P> = Vec::new();
     while !(chunk.is_empty() && pending.is_empty()) {
         let mut scored = Vec::new();
-        let mut next = Ok((Vec::new(), 0));
+        let mut next = (Vec::new(), 0);
         rayon::in_place_scope(|scope| {
             if failure.is_none() && !chunk.is_empty() {
                 let (records, scored) = (std::mem::take(&mut chunk), &mut scored);
@@ -230,23 +241,18 @@ pub fn score_jsonl_prepared<E, P: Send>(
                 });
             }
             emit_all(std::mem::take(&mut pending), &mut failure);
-            if failure.is_none() {
-                next = read_chunk();
+            if failure.is_none() && unread.is_none() {
+                next = read_chunk(&mut unread);
             }
         });
         progress(bytes as u64);
         pending = scored;
-        match next {
-            Ok((records, size)) => (chunk, bytes) = (records, size),
-            Err(e) => {
-                emit_all(pending, &mut failure);
-                return Err(RunError::Read(e));
-            }
-        }
+        (chunk, bytes) = next;
     }
-    match failure {
-        Some(e) => Err(RunError::Emit(e)),
-        None => Ok(()),
+    match (failure, unread) {
+        (Some(e), _) => Err(RunError::Emit(e)),
+        (None, Some(e)) => Err(e),
+        (None, None) => Ok(()),
     }
 }
 
@@ -445,8 +451,13 @@ impl<'s, W: Write> Sink<'s, W> {
 /// Why a JSON Lines run stopped: the input could not be read, or the output refused a record.
 #[derive(Debug)]
 pub enum RunError<E> {
-    /// Reading the input failed.
-    Read(std::io::Error),
+    /// Reading the input failed at this 1-based line (every line before it was emitted).
+    Read {
+        /// The line that could not be read.
+        line: usize,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The `emit` callback failed.
     Emit(E),
 }
@@ -464,6 +475,7 @@ pub fn total_bytes(entries: &[PathEntry]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     fn collect(input: &str) -> Vec<Outcome> {
         let scorer = Scorer::default();
@@ -482,6 +494,41 @@ mod tests {
         )
         .unwrap();
         out
+    }
+
+    #[test]
+    fn a_read_failure_part_way_names_the_line_after_every_record_before_it() {
+        let lines: String = (0..CHUNK_RECORDS + 5)
+            .map(|i| format!("{{\"id\": \"r{i}\", \"text\": \"Record {i}.\"}}\n"))
+            .collect();
+        // The reader fails once every line is read: CHUNK_RECORDS + 5 lines, then an error.
+        let failing = std::io::BufReader::new(lines.as_bytes().chain(FailingReader));
+        let scorer = Scorer::default();
+        let mut ids = Vec::new();
+        let mut emit = |o: Outcome| -> Result<(), ()> {
+            ids.push(o.id().map(str::to_owned));
+            Ok(())
+        };
+        let result = score_jsonl(&scorer, failing, None, &mut emit, &|_| {}, &|_| {});
+        match result {
+            Err(RunError::Read { line, source }) => {
+                assert_eq!(line, CHUNK_RECORDS + 6);
+                assert_eq!(source.kind(), std::io::ErrorKind::Other);
+            }
+            other => panic!("expected a read error, got {other:?}"),
+        }
+        let expected: Vec<_> = (0..CHUNK_RECORDS + 5)
+            .map(|i| Some(format!("r{i}")))
+            .collect();
+        assert_eq!(ids, expected, "every record before the failure, in order");
+    }
+
+    struct FailingReader;
+
+    impl std::io::Read for FailingReader {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("the disk went away"))
+        }
     }
 
     #[test]

@@ -242,12 +242,92 @@ fn invalid_utf8_is_scored_with_a_warning_and_raw_offsets() {
 }
 
 #[test]
-fn a_missing_path_is_a_usage_error() {
-    chaff()
-        .args(["score", "no/such/file.txt"])
+fn a_missing_path_or_empty_glob_is_an_error_record_and_the_run_goes_on() {
+    let pages = examples().join("pages");
+    let sales = pages.join("clinic-sales.txt");
+    let nothing = pages.join("*.nomatch");
+    let output = chaff()
+        .args(["score", "--format", "jsonl"])
+        .arg(&sales)
+        .arg("no/such/file.txt")
+        .arg(&nothing)
+        .arg(pages.join("sober-referenced.txt"))
         .assert()
-        .code(2)
-        .stderr(predicates::str::contains("no/such/file.txt"));
+        .code(1)
+        .get_output()
+        .clone();
+    let records = jsonl(&output.stdout);
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            sales.to_str().unwrap(),
+            "no/such/file.txt",
+            nothing.to_str().unwrap(),
+            pages.join("sober-referenced.txt").to_str().unwrap()
+        ],
+        "one record per path, in order"
+    );
+    assert!(records[0]["reliability"].is_number() && records[3]["reliability"].is_number());
+    assert!(records[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("No such file"));
+    assert_eq!(records[2]["error"], "no file matches this pattern");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no/such/file.txt") && stderr.contains("*.nomatch"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_jsonl_file_that_cannot_be_opened_or_read_is_an_error_record_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.jsonl");
+    std::fs::write(&good, "{\"id\": \"a\", \"text\": \"Order today!\"}\n").unwrap();
+    // A directory opens but cannot be read: the failure comes part-way, on line 1.
+    let unreadable = dir.path().join("a-directory.jsonl");
+    std::fs::create_dir(&unreadable).unwrap();
+    let output = chaff()
+        .args(["score", "--jsonl"])
+        .arg(&good)
+        .arg(dir.path().join("missing.jsonl"))
+        .arg(&unreadable)
+        .arg(&good)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let records = jsonl(&output.stdout);
+    assert_eq!(records.len(), 4, "{records:?}");
+    assert_eq!(records[0]["id"], "a");
+    assert!(records[0]["reliability"].is_number());
+    assert!(records[1]["id"].is_null());
+    assert!(records[1]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("missing.jsonl"));
+    assert!(records[1]["line"].is_null());
+    assert!(records[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("No such file"));
+    assert!(records[2]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("a-directory.jsonl"));
+    assert_eq!(records[2]["line"], 1);
+    assert!(records[2]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("cannot read"));
+    assert_eq!(records[3]["id"], "a");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("missing.jsonl") && stderr.contains("a-directory.jsonl, line 1"),
+        "{stderr}"
+    );
 }
 
 #[test]
