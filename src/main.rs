@@ -4,13 +4,13 @@ use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome, PathEntry};
 use chaff::render::{self, Styling};
 use chaff::run::{self, OutputFormat, Prepared, Selection, Sink};
 use chaff::training::{self, TrainConfig};
-use chaff::{Error, Pipeline, Scorer};
+use chaff::{Error, Pipeline, Report, Scorer};
 
 /// Scores scraped health web content for quality and SEO spam, and explains every score.
 #[derive(Parser)]
@@ -40,20 +40,22 @@ enum Command {
         sort: bool,
         /// Decision threshold: documents below it are `flagged`, and the verdict words are cut
         /// around it [default: the model's, chosen in training].
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         threshold: Option<f64>,
-        /// Keep only scored records with at least this reliability (errors are always kept).
-        #[arg(long)]
+        /// Keep only scored records with at least this reliability, 0 to 1 (errors are always
+        /// kept).
+        #[arg(long, value_parser = probability, allow_negative_numbers = true)]
         min_reliability: Option<f64>,
-        /// Keep only scored records with at most this reliability (errors are always kept).
-        #[arg(long)]
+        /// Keep only scored records with at most this reliability, 0 to 1 (errors are always
+        /// kept).
+        #[arg(long, value_parser = probability, allow_negative_numbers = true)]
         max_reliability: Option<f64>,
         /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', value_parser = field_name)]
         fields: Option<Vec<String>>,
         /// Threads to score on [default: all cores].
-        #[arg(long)]
-        threads: Option<usize>,
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
     },
     /// Explain one document's score: families, contributions and evidence in context.
     Explain {
@@ -95,7 +97,7 @@ enum Command {
         folds: Option<usize>,
         /// Reliability below which a document counts as called unreliable [default: the
         /// model's threshold].
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         threshold: Option<f64>,
         #[command(flatten)]
         procedure: Procedure,
@@ -168,10 +170,24 @@ fn main() -> ExitCode {
             fields,
             threads,
         } => {
+            if let (Some(min), Some(max)) = (min_reliability, max_reliability) {
+                if min > max {
+                    Cli::command()
+                        .error(
+                            clap::error::ErrorKind::ArgumentConflict,
+                            format!(
+                                "--min-reliability {min} is above --max-reliability {max}: \
+                                 no record could be kept"
+                            ),
+                        )
+                        .exit();
+                }
+            }
             let selection = Selection {
                 min_reliability,
                 max_reliability,
                 fields,
+                ..Selection::default()
             };
             let options = ScoreOptions {
                 jsonl,
@@ -179,7 +195,7 @@ fn main() -> ExitCode {
                 sort,
                 threshold,
                 selection,
-                threads,
+                threads: threads.map(usize::from),
             };
             score(&paths, model.as_deref(), &options)
         }
@@ -258,9 +274,6 @@ fn score(
     };
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = options.threads {
-        if threads == 0 {
-            return Err(Error::Internal("--threads must be at least 1".to_owned()));
-        }
         builder = builder.num_threads(threads);
     }
     let pool = builder
@@ -378,6 +391,20 @@ fn score_on_pool(
         run::score_files(scorer, entries, &mut emit, &warn, &progress)?;
     }
     bar.finish_and_clear();
+    // Fields trim JSON records only.
+    let trimmed = matches!(format, OutputFormat::Jsonl | OutputFormat::Json);
+    for name in options
+        .selection
+        .unmatched_fields()
+        .into_iter()
+        .filter(|_| trimmed)
+    {
+        warn(format!(
+            "--fields: no record had a field `{name}` (chaff writes `id`, `{}`, and error \
+             records' `file`, `line`, `error`; other names come from input records)",
+            Report::FIELDS.join("`, `")
+        ));
+    }
     let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let failed = sink.finish(Styling { color }).map_err(stdout_error)?;
     Ok(if failed {
@@ -438,6 +465,24 @@ fn expand_globs(paths: &[PathBuf]) -> Vec<PathEntry> {
         }
     }
     out
+}
+
+/// A reliability bound: a number from 0 to 1.
+fn probability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        Ok(_) => Err("a reliability is between 0 and 1".to_owned()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A name in `--fields`: not empty (`--fields id,,reliability` is a slip).
+fn field_name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    if name.is_empty() {
+        return Err("an empty field name".to_owned());
+    }
+    Ok(name.to_owned())
 }
 
 /// A progress bar with rate and ETA on stderr, when stderr is a terminal and the size is known.

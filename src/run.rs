@@ -7,8 +7,10 @@
 //! the input size; output starts once the second chunk is read (or the input ends), and every
 //! input record yields exactly one outcome.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -91,9 +93,46 @@ pub struct Selection {
     pub max_reliability: Option<f64>,
     /// Keep only these fields of each JSON record (all when `None`).
     pub fields: Option<Vec<String>>,
+    /// Which selected fields were found among the input's extra fields (shared by the clones
+    /// of a selection, across threads).
+    pub passed_through: PassedThrough,
+}
+
+/// The names of selected fields that an input record carried, recorded as records are
+/// trimmed, so a run can say which selected names matched nothing (a typo, most often).
+#[derive(Debug, Clone, Default)]
+pub struct PassedThrough(Arc<Mutex<BTreeSet<String>>>);
+
+impl PartialEq for PassedThrough {
+    /// Always equal: what was seen is a record of the run, not part of what is selected.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Selection {
+    /// Whether chaff itself writes a field of this name in some record: `id`, the fields of
+    /// an error record, or a report field. Input records may carry others, which pass through.
+    pub fn is_written_field(name: &str) -> bool {
+        ["id", "file", "line", "error"].contains(&name) || Report::FIELDS.contains(&name)
+    }
+
+    /// The selected names that no record had so far: neither a field chaff writes nor an
+    /// extra field of any input record trimmed by [`Selection::to_json`].
+    pub fn unmatched_fields(&self) -> Vec<&str> {
+        let seen = self
+            .passed_through
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.fields
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|name| !Self::is_written_field(name) && !seen.contains(*name))
+            .collect()
+    }
+
     /// True when the outcome passes the reliability filters. Error records always pass: a
     /// failure is never dropped silently.
     pub fn keeps(&self, outcome: &Outcome) -> bool {
@@ -131,6 +170,16 @@ impl Selection {
         }
         for (name, value) in extra.iter().filter(|(name, _)| keep(name)) {
             object.insert(name.clone(), value.clone());
+            if !Self::is_written_field(name) {
+                let mut seen = self
+                    .passed_through
+                    .0
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if !seen.contains(name) {
+                    seen.insert(name.clone());
+                }
+            }
         }
         for &name in Report::FIELDS.iter().filter(|name| keep(name)) {
             if let Some(value) = report.field(name) {
@@ -563,6 +612,7 @@ mod tests {
             min_reliability: Some(0.999),
             max_reliability: None,
             fields: Some(vec!["id".to_owned(), "reliability".to_owned()]),
+            ..Selection::default()
         };
         assert!(!selection.keeps(&outcomes[0]));
         assert!(
@@ -586,6 +636,7 @@ mod tests {
                 min_reliability: Some(0.5),
                 max_reliability: None,
                 fields: Some(vec!["id".to_owned(), "reliability".to_owned()]),
+                ..Selection::default()
             },
         ];
         for selection in &selections {

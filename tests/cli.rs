@@ -510,3 +510,64 @@ fn a_model_for_other_signals_is_refused() {
         .code(2)
         .stderr(predicates::str::contains("do not match"));
 }
+
+#[test]
+fn filter_and_thread_options_out_of_range_are_usage_errors() {
+    for args in [
+        &["--threads", "0"][..],
+        &["--min-reliability", "1.5"],
+        &["--max-reliability", "-0.1"],
+        &["--min-reliability", "NaN"],
+        &["--min-reliability", "0.9", "--max-reliability", "0.1"],
+        &["--fields", "id,,reliability"],
+        &["--fields", ""],
+    ] {
+        let output = chaff()
+            .args(["score", "--jsonl"])
+            .args(args)
+            .write_stdin("{\"id\": \"a\", \"text\": \"Order today!\"}\n")
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        assert!(output.stdout.is_empty(), "{args:?}: nothing is scored");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let option = args[args.len() - 2];
+        assert!(stderr.contains(option), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_selected_field_no_record_has_is_named_on_stderr() {
+    let input = "{\"id\": \"a\", \"text\": \"Order today!\", \"source\": \"crawl-7\"}\n\
+                 {\"id\": \"b\", \"text\": \"Studies show it works.\"}\n";
+    let run = |fields: &str| {
+        chaff()
+            .args(["score", "--jsonl", "--threads", "2", "--fields", fields])
+            .write_stdin(input)
+            .assert()
+            .success()
+            .get_output()
+            .clone()
+    };
+    let passed = run("id,source");
+    let records = jsonl(&passed.stdout);
+    assert_eq!(records[0]["source"], "crawl-7");
+    assert!(records[1].get("source").is_none());
+    assert!(
+        passed.stderr.is_empty(),
+        "a field one record has: {}",
+        String::from_utf8_lossy(&passed.stderr)
+    );
+    let typo = run("id,sorce,reliabilty");
+    let stderr = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        stderr.contains("`sorce`") && stderr.contains("`reliabilty`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        jsonl(&typo.stdout).len(),
+        2,
+        "the records are still written"
+    );
+}
