@@ -327,8 +327,7 @@ fn ends_sentence(text: &str, i: usize) -> bool {
             .rsplit(|c: char| c.is_whitespace() || c == '(')
             .next()
             .unwrap_or("");
-        let word = before.to_ascii_lowercase();
-        if ABBREVIATIONS.contains(&word.as_str()) || word.len() == 1 {
+        if before.len() == 1 || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(before)) {
             return false;
         }
     }

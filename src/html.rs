@@ -7,7 +7,10 @@
 
 use std::ops::Range;
 
-use html5gum::{DefaultEmitter, Token, Tokenizer};
+use std::convert::Infallible;
+
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{Span, Tokenizer};
 
 use crate::source::OffsetMap;
 
@@ -109,41 +112,89 @@ pub fn looks_like_html(text: &str) -> bool {
 /// Extracts the readable text of an HTML page.
 pub fn extract(html: &str) -> Extracted {
     let mut out = Builder::default();
-    let mut emitter = DefaultEmitter::<usize>::new_with_span();
-    // Without a tree builder the tokenizer must be told that script and style hold raw text.
-    emitter.naively_switch_states(true);
-    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
-        match token {
-            Token::StartTag(tag) => {
-                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                let attr = |key: &str| {
-                    tag.attributes
-                        .get(key.as_bytes())
-                        .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+    // The start tag being read: its name, where it starts, and its first `href` and `rel`
+    // (a repeated attribute is ignored, as the HTML standard says).
+    let mut name = String::new();
+    let mut start = 0;
+    let (mut href, mut rel): (Option<String>, Option<String>) = (None, None);
+    let mut attribute = Attribute::Other;
+    // Events with strings borrowed from the tokenizer's buffers: no allocation per tag or
+    // per piece of text.
+    let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, span: Span<usize>| {
+        match event {
+            CallbackEvent::OpenStartTag { name: raw } => {
+                name.clear();
+                name.push_str(&tag_name(raw));
+                start = span.start;
+                (href, rel) = (None, None);
+            }
+            CallbackEvent::AttributeName { name: raw } => {
+                attribute = match raw {
+                    b"href" if href.is_none() => Attribute::Href,
+                    b"rel" if rel.is_none() => Attribute::Rel,
+                    _ => Attribute::Other,
                 };
-                let void = tag.self_closing || VOID.contains(&name.as_str());
-                out.start_tag(&name, void, tag.span.start, attr("href"), attr("rel"));
+                // An attribute without a value is there, empty.
+                match attribute {
+                    Attribute::Href => href = Some(String::new()),
+                    Attribute::Rel => rel = Some(String::new()),
+                    Attribute::Other => {}
+                }
             }
-            Token::EndTag(tag) => {
-                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                out.end_tag(&name, tag.span.start);
+            CallbackEvent::AttributeValue { value } => {
+                let slot = match attribute {
+                    Attribute::Href => href.as_mut(),
+                    Attribute::Rel => rel.as_mut(),
+                    Attribute::Other => None,
+                };
+                if let Some(slot) = slot {
+                    slot.push_str(&String::from_utf8_lossy(value));
+                }
             }
-            Token::String(s) => {
-                let decoded = String::from_utf8_lossy(&s.value);
-                let span = s.span.start.min(html.len())..s.span.end.min(html.len());
+            CallbackEvent::CloseStartTag { self_closing } => {
+                let void = self_closing || VOID.contains(&name.as_str());
+                out.start_tag(&name, void, start, href.take(), rel.take());
+            }
+            CallbackEvent::EndTag { name: raw } => out.end_tag(&tag_name(raw), span.start),
+            CallbackEvent::String { value } => {
+                let decoded = String::from_utf8_lossy(value);
+                let span = span.start.min(html.len())..span.end.min(html.len());
                 out.text(&decoded, html, span);
             }
             _ => {}
         }
-    }
+        None::<Infallible>
+    });
+    // Without a tree builder the tokenizer must be told that script and style hold raw text.
+    emitter.naively_switch_states(true);
+    Tokenizer::new_with_emitter(html, emitter).for_each(drop);
     out.finish()
+}
+
+/// Which attribute of the start tag being read a value belongs to.
+#[derive(Clone, Copy)]
+enum Attribute {
+    Href,
+    Rel,
+    Other,
+}
+
+/// A tag's name, lowercase. The tokenizer lowercases ASCII names as it reads them, so this
+/// borrows them as they are, without a copy per tag.
+fn tag_name(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+    let name = String::from_utf8_lossy(raw);
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        name
+    }
 }
 
 #[derive(Default)]
 struct Builder {
     out: Extracted,
     /// Open dropped elements, innermost last.
-    dropped: Vec<String>,
+    dropped: Vec<&'static str>,
     in_title: bool,
     title: String,
     /// The link being read: href, rel and where its text starts.
@@ -166,9 +217,11 @@ impl Builder {
         if name == "title" && !void {
             self.in_title = true;
         }
-        if DROPPED.contains(&name) && !void {
-            self.dropped.push(name.to_owned());
-            return;
+        if let Some(&dropped) = DROPPED.iter().find(|&&d| d == name) {
+            if !void {
+                self.dropped.push(dropped);
+                return;
+            }
         }
         if BLOCKS.contains(&name) {
             self.pending_break.get_or_insert(at);
@@ -189,7 +242,7 @@ impl Builder {
         if name == "title" {
             self.in_title = false;
         }
-        if let Some(pos) = self.dropped.iter().rposition(|open| open == name) {
+        if let Some(pos) = self.dropped.iter().rposition(|&open| open == name) {
             self.dropped.truncate(pos);
             return;
         }
@@ -394,6 +447,38 @@ mod tests {
         assert_eq!(link.href, "https://pubmed.ncbi.nlm.nih.gov/123/");
         assert_eq!(link.rel, "sponsored");
         assert_eq!(&x.text[link.text.clone()], "the trial");
+    }
+
+    #[test]
+    fn link_attributes_as_the_standard_reads_them() {
+        let links = |html: &str| -> Vec<(String, String)> {
+            extract(html)
+                .links
+                .into_iter()
+                .map(|l| (l.href, l.rel))
+                .collect()
+        };
+        let pair = |href: &str, rel: &str| (href.to_owned(), rel.to_owned());
+        // A repeated attribute is ignored: the first one counts, even when empty.
+        assert_eq!(
+            links("<p><A HREF='' Rel=NoFollow href=\"/later\" rel=ugc>x</A></p>"),
+            [pair("", "nofollow")]
+        );
+        // An attribute without a value is there, empty; without `href` there is no link.
+        assert_eq!(
+            links("<p><a href rel>x</a><a rel=ugc>y</a></p>"),
+            [pair("", "")]
+        );
+        // Entities are decoded; other attributes do not leak into `href` or `rel`.
+        assert_eq!(
+            links("<p><a title=\"t\" href=\"/a?b=1&amp;c=2\" data-rel=x>x</a></p>"),
+            [pair("/a?b=1&c=2", "")]
+        );
+        // The next tag starts afresh.
+        assert_eq!(
+            links("<p><a href=/one rel=sponsored>x</a> <a href=/two>y</a></p>"),
+            [pair("/one", "sponsored"), pair("/two", "")]
+        );
     }
 
     #[test]

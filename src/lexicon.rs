@@ -354,39 +354,35 @@ impl PhraseIndex {
         if self.lexicons == 0 {
             return Vec::new();
         }
-        let mut candidates: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); self.lexicons];
+        // Every candidate in one list, by lexicon, then start, then longest first.
+        let mut candidates: Vec<(usize, usize, usize, usize)> = Vec::new();
         for m in self.matcher.find_overlapping_iter(codes) {
             for &(lexicon, entry) in &self.owners[m.pattern().as_usize()] {
-                candidates[lexicon].push((m.start() / 2, m.end() / 2, entry));
+                candidates.push((lexicon, m.start() / 2, m.end() / 2, entry));
             }
         }
-        candidates
-            .into_iter()
-            .map(|mut found| {
-                found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-                let mut kept = Vec::new();
-                let mut end = 0;
-                for (first, last, entry) in found {
-                    if first < end {
-                        continue;
-                    }
-                    end = last;
-                    let joined = tokens[first..last].windows(2).all(|pair| {
-                        text[pair[0].end..pair[1].start]
-                            .chars()
-                            .all(|c| c.is_whitespace() || matches!(c, '-' | '\'' | '’'))
-                    });
-                    if joined {
-                        kept.push(PhraseMatch {
-                            entry,
-                            first_token: first,
-                            end_token: last,
-                        });
-                    }
-                }
-                kept
-            })
-            .collect()
+        candidates.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(b.2.cmp(&a.2)));
+        let mut matches: Vec<Vec<PhraseMatch>> = vec![Vec::new(); self.lexicons];
+        let mut end = (usize::MAX, 0);
+        for (lexicon, first, last, entry) in candidates {
+            if end.0 == lexicon && first < end.1 {
+                continue;
+            }
+            end = (lexicon, last);
+            let joined = tokens[first..last].windows(2).all(|pair| {
+                text[pair[0].end..pair[1].start]
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, '-' | '\'' | '’'))
+            });
+            if joined {
+                matches[lexicon].push(PhraseMatch {
+                    entry,
+                    first_token: first,
+                    end_token: last,
+                });
+            }
+        }
+        matches
     }
 }
 
