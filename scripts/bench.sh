@@ -4,7 +4,8 @@
 #
 #   scripts/bench.sh [MEGABYTES]        # default 50 MB of ~5 KB documents
 #
-# Needs python3 with scikit-learn for the comparison (pip install scikit-learn); skipped without.
+# Needs python3 (the ratios); the comparison also needs scikit-learn (pip install scikit-learn)
+# and is skipped without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-50}
@@ -36,19 +37,31 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for input in docs docs_html; do
   one=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/$input.jsonl")
   two=$(seconds "$BIN" score --jsonl --format jsonl --threads 2 "$DIR/$input.jsonl")
-  echo "$input: 1 thread $(mbps "$DIR/$input.jsonl" "$one") MB/s, 2 threads $(mbps "$DIR/$input.jsonl" "$two") MB/s, scaling $(echo "scale=2; $one / $two" | bc -l)x"
+  echo "$input: 1 thread $(mbps "$DIR/$input.jsonl" "$one") MB/s, 2 threads $(mbps "$DIR/$input.jsonl" "$two") MB/s (best of $RUNS each)"
 done
-# What the machine allows: two independent one-thread processes at once, each on the whole file
-# (no shared work, no synchronisation). Their combined rate over one process alone is the
-# scaling a shared virtual machine gives any program.
+# Thread scaling, as a ratio within each round: one thread, two threads, and what the machine
+# allows, two independent one-thread processes at once on the whole file each (no shared work,
+# no synchronisation), one after the other. The best of each taken minutes apart mixes the
+# host's fast and slow spells into the ratio; the median of the rounds' ratios does not.
 pair() {
   "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl" > /dev/null &
   "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl" > /dev/null
   wait
 }
-alone=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl")
-both=$(seconds pair)
-echo "machine: two one-thread processes at once $(echo "scale=1; 2 * $(stat -c %s "$DIR/docs.jsonl") / 1000000 / $both" | bc -l) MB/s together, $(echo "scale=2; 2 * $alone / $both" | bc -l)x one alone"
+for _ in $(seq "$RUNS"); do
+  one=$(once "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl")
+  two=$(once "$BIN" score --jsonl --format jsonl --threads 2 "$DIR/docs.jsonl")
+  both=$(once pair)
+  echo "$one $two $both"
+done | python3 -c '
+import statistics, sys
+rounds = [list(map(float, line.split())) for line in sys.stdin]
+for name, ratios in (("2 threads over 1 thread", [r[0] / r[1] for r in rounds]),
+                     ("machine: two one-thread processes at once over one", [2 * r[0] / r[2] for r in rounds])):
+    ratios.sort()
+    print(f"{name}: median {statistics.median(ratios):.2f}x of {len(ratios)} rounds, "
+          f"{ratios[0]:.2f}x to {ratios[-1]:.2f}x")
+'
 
 runs=50
 total=$(seconds bash -c "for i in \$(seq $runs); do $BIN score --format jsonl data/examples/pages/clinic-sales.txt; done")
