@@ -338,7 +338,7 @@ fn score_on_pool(
             &warn,
             &progress,
         )
-        .or_else(|e| unread_lines(e, None, &mut push))?;
+        .or_else(|e| unread_lines(e, None, &mut push, &warn))?;
     } else if options.jsonl {
         // One file that cannot be opened or read to its end is an error record; the run goes
         // on with the next.
@@ -373,7 +373,7 @@ fn score_on_pool(
                 &warn,
                 &progress,
             )
-            .or_else(|e| unread_lines(e, Some(name), &mut push))?;
+            .or_else(|e| unread_lines(e, Some(name), &mut push, &warn))?;
         }
     } else if stdin {
         let mut bytes = Vec::new();
@@ -392,18 +392,14 @@ fn score_on_pool(
     }
     bar.finish_and_clear();
     // Fields trim JSON records only.
-    let trimmed = matches!(format, OutputFormat::Jsonl | OutputFormat::Json);
-    for name in options
-        .selection
-        .unmatched_fields()
-        .into_iter()
-        .filter(|_| trimmed)
-    {
-        warn(format!(
-            "--fields: no record had a field `{name}` (chaff writes `id`, `{}`, and error \
-             records' `file`, `line`, `error`; other names come from input records)",
-            Report::FIELDS.join("`, `")
-        ));
+    if matches!(format, OutputFormat::Jsonl | OutputFormat::Json) {
+        for name in options.selection.unmatched_fields() {
+            warn(format!(
+                "--fields: no record had a field `{name}` (chaff writes `id`, `{}`, and error \
+                 records' `file`, `line`, `error`; other names come from input records)",
+                Report::FIELDS.join("`, `")
+            ));
+        }
     }
     let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let failed = sink.finish(Styling { color }).map_err(stdout_error)?;
@@ -420,13 +416,14 @@ fn unread_lines(
     error: run::RunError<Error>,
     file: Option<String>,
     push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
+    warn: &dyn Fn(String),
 ) -> Result<(), Error> {
     match error {
         run::RunError::Read { line, source } => {
-            eprintln!(
-                "chaff: warning: {}, line {line}: cannot read: {source}",
+            warn(format!(
+                "{}, line {line}: cannot read: {source}",
                 file.as_deref().unwrap_or("stdin")
-            );
+            ));
             push(Prepared::Outcome(Outcome::Failed {
                 id: None,
                 file,
