@@ -301,12 +301,20 @@ fn score_on_pool(
     let stdin = reads_stdin(paths);
     let entries: Vec<PathEntry> = if stdin {
         Vec::new()
-    } else if options.jsonl {
-        expand_globs(paths)
     } else {
+        // Directories are walked; with --jsonl only for JSON Lines files (`.jsonl`, `.ndjson`),
+        // whose records a crawl dump shards across files. A file named as it is is read
+        // whatever its name.
         expand_globs(paths)
             .into_iter()
             .flat_map(|entry| match entry {
+                Ok(path) if options.jsonl && path.is_dir() => {
+                    batch::expand_paths(std::slice::from_ref(&path))
+                        .into_iter()
+                        .filter(|e| e.as_ref().map_or(true, |file| is_jsonl_name(file)))
+                        .collect()
+                }
+                Ok(path) if options.jsonl => vec![Ok(path)],
                 Ok(path) => batch::expand_paths(std::slice::from_ref(&path)),
                 Err(failed) => vec![Err(failed)],
             })
@@ -433,6 +441,13 @@ fn unread_lines(
         }
         run::RunError::Emit(e) => Err(e),
     }
+}
+
+/// Whether a file found in a directory holds JSON Lines, by its name.
+fn is_jsonl_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
 }
 
 /// Arguments with glob characters are expanded (for shells that do not); others pass as they

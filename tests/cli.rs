@@ -286,14 +286,14 @@ fn a_jsonl_file_that_cannot_be_opened_or_read_is_an_error_record_and_the_run_goe
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.jsonl");
     std::fs::write(&good, "{\"id\": \"a\", \"text\": \"Order today!\"}\n").unwrap();
-    // A directory opens but cannot be read: the failure comes part-way, on line 1.
-    let unreadable = dir.path().join("a-directory.jsonl");
-    std::fs::create_dir(&unreadable).unwrap();
+    // Linux's /proc/self/mem opens, and reading its first bytes fails (nothing is mapped at
+    // address 0): a failure part-way, on line 1.
+    let unreadable = Path::new("/proc/self/mem");
     let output = chaff()
         .args(["score", "--jsonl"])
         .arg(&good)
         .arg(dir.path().join("missing.jsonl"))
-        .arg(&unreadable)
+        .arg(unreadable)
         .arg(&good)
         .assert()
         .code(1)
@@ -313,10 +313,7 @@ fn a_jsonl_file_that_cannot_be_opened_or_read_is_an_error_record_and_the_run_goe
         .as_str()
         .unwrap()
         .contains("No such file"));
-    assert!(records[2]["file"]
-        .as_str()
-        .unwrap()
-        .ends_with("a-directory.jsonl"));
+    assert_eq!(records[2]["file"], "/proc/self/mem");
     assert_eq!(records[2]["line"], 1);
     assert!(records[2]["error"]
         .as_str()
@@ -325,9 +322,36 @@ fn a_jsonl_file_that_cannot_be_opened_or_read_is_an_error_record_and_the_run_goe
     assert_eq!(records[3]["id"], "a");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("missing.jsonl") && stderr.contains("a-directory.jsonl, line 1"),
+        stderr.contains("missing.jsonl") && stderr.contains("/proc/self/mem, line 1"),
         "{stderr}"
     );
+}
+
+#[test]
+fn jsonl_directories_are_walked_for_json_lines_files_in_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = |id: &str| format!("{{\"id\": \"{id}\", \"text\": \"Order today!\"}}\n");
+    std::fs::create_dir(dir.path().join("b-shards")).unwrap();
+    std::fs::write(dir.path().join("b-shards/part-1.NDJSON"), record("b1")).unwrap();
+    std::fs::write(dir.path().join("a.jsonl"), record("a1") + &record("a2")).unwrap();
+    std::fs::write(dir.path().join("c.jsonl"), "{broken\n").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not JSON Lines\n").unwrap();
+    let output = chaff()
+        .args(["score", "--jsonl", "--fields", "id,file,line,error"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let records = jsonl(&output.stdout);
+    let ids: Vec<Value> = records.iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(
+        ids,
+        [Value::from("a1"), "a2".into(), "b1".into(), Value::Null],
+        "a.jsonl, then b-shards/part-1.NDJSON, then c.jsonl's error; notes.txt is not read"
+    );
+    assert!(records[3]["file"].as_str().unwrap().ends_with("c.jsonl"));
+    assert_eq!(records[3]["line"], 1);
 }
 
 #[test]
