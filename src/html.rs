@@ -5,9 +5,9 @@
 //! page furniture is dropped; block elements become paragraph breaks; the title and the links are
 //! kept as structured fields.
 
-use std::ops::Range;
-
+use std::borrow::Cow;
 use std::convert::Infallible;
+use std::ops::Range;
 
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Span, Tokenizer};
@@ -128,18 +128,19 @@ pub fn extract(html: &str) -> Extracted {
                 start = span.start;
                 (href, rel) = (None, None);
             }
+            // An attribute without a value is there, empty.
             CallbackEvent::AttributeName { name: raw } => {
                 attribute = match raw {
-                    b"href" if href.is_none() => Attribute::Href,
-                    b"rel" if rel.is_none() => Attribute::Rel,
+                    b"href" if href.is_none() => {
+                        href = Some(String::new());
+                        Attribute::Href
+                    }
+                    b"rel" if rel.is_none() => {
+                        rel = Some(String::new());
+                        Attribute::Rel
+                    }
                     _ => Attribute::Other,
                 };
-                // An attribute without a value is there, empty.
-                match attribute {
-                    Attribute::Href => href = Some(String::new()),
-                    Attribute::Rel => rel = Some(String::new()),
-                    Attribute::Other => {}
-                }
             }
             CallbackEvent::AttributeValue { value } => {
                 let slot = match attribute {
@@ -181,10 +182,10 @@ enum Attribute {
 
 /// A tag's name, lowercase. The tokenizer lowercases ASCII names as it reads them, so this
 /// borrows them as they are, without a copy per tag.
-fn tag_name(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+fn tag_name(raw: &[u8]) -> Cow<'_, str> {
     let name = String::from_utf8_lossy(raw);
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        Cow::Owned(name.to_ascii_lowercase())
     } else {
         name
     }
