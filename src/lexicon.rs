@@ -255,6 +255,22 @@ fn word_key(text: &[u8], start: usize, end: usize) -> Option<WordKey> {
     (ascii & 0x8080_8080_8080_8080 == 0).then_some(key)
 }
 
+/// Whether the word of a cache key has a letter. A key holds ASCII letters and digits, and zero
+/// bytes after the word: of these, only letters have the bit 0x40 set.
+fn has_letter(key: &WordKey) -> bool {
+    key.iter().any(|chunk| chunk & 0x4040_4040_4040_4040 != 0)
+}
+
+/// What [`PhraseIndex::encode`] finds of a document's tokens.
+pub(crate) struct Encoded {
+    /// The stem codes, two bytes a token.
+    pub(crate) codes: Vec<u8>,
+    /// The fingerprints, one a token.
+    pub(crate) fingerprints: Vec<u64>,
+    /// How many tokens contain a letter (numbers do not).
+    pub(crate) words: usize,
+}
+
 /// Lowercases the eight ASCII bytes of `x` at once: 0x20 is added to each byte in `A..=Z`.
 fn ascii_lowercase(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -305,11 +321,12 @@ impl PhraseIndex {
         self.vocabulary.get(stem.as_ref()).copied().unwrap_or(OTHER)
     }
 
-    /// The stem codes of `tokens`, two bytes each (see [`code_bytes`]), and their fingerprints
-    /// (see [`crate::fingerprint`]).
-    pub(crate) fn encode(&self, text: &str, tokens: &[Token]) -> (Vec<u8>, Vec<u64>) {
+    /// The stem codes of `tokens`, two bytes each (see [`code_bytes`]), their fingerprints
+    /// (see [`crate::fingerprint`]), and how many of them contain a letter.
+    pub(crate) fn encode(&self, text: &str, tokens: &[Token]) -> Encoded {
         let mut codes = Vec::with_capacity(2 * tokens.len());
         let mut fingerprints = Vec::with_capacity(tokens.len());
+        let mut words = 0;
         let mut cache = self.cache.get_or_default().borrow_mut();
         for token in tokens {
             let word = &text[token.start..token.end];
@@ -323,22 +340,30 @@ impl PhraseIndex {
                             code
                         }
                     };
+                    words += usize::from(has_letter(&key));
                     (code, fingerprint::of_chunks(&key))
                 }
-                None => (
-                    self.code_of_stem(
-                        &word
-                            .chars()
-                            .flat_map(char::to_lowercase)
-                            .collect::<String>(),
-                    ),
-                    fingerprint::of_word(word),
-                ),
+                None => {
+                    words += usize::from(word.chars().any(char::is_alphabetic));
+                    (
+                        self.code_of_stem(
+                            &word
+                                .chars()
+                                .flat_map(char::to_lowercase)
+                                .collect::<String>(),
+                        ),
+                        fingerprint::of_word(word),
+                    )
+                }
             };
             codes.extend(code_bytes(code));
             fingerprints.push(fingerprint);
         }
-        (codes, fingerprints)
+        Encoded {
+            codes,
+            fingerprints,
+            words,
+        }
     }
 
     /// The matches of every lexicon, by lexicon id, in one scan of the stem codes of `tokens`
@@ -506,7 +531,11 @@ mod tests {
         let (_, index) = one_lexicon("miracle cure\n");
         let text = "Cures CURED cure miracles spinach Spinach";
         let tokens = tokens_of(text);
-        let (codes, fingerprints) = index.encode(text, &tokens);
+        let Encoded {
+            codes,
+            fingerprints,
+            ..
+        } = index.encode(text, &tokens);
         let pairs: Vec<&[u8]> = codes.chunks(2).collect();
         assert_eq!(pairs[0], pairs[1]);
         assert_eq!(pairs[1], pairs[2]);
@@ -526,8 +555,8 @@ mod tests {
         let (_, index) = one_lexicon("hypertension\ncure\n");
         let text = "Hypertensions hypertension HYPERTENSION cures Cure spinach";
         let tokens = tokens_of(text);
-        let (first, _) = index.encode(text, &tokens);
-        let (again, _) = index.encode(text, &tokens); // every word from the cache now
+        let first = index.encode(text, &tokens).codes;
+        let again = index.encode(text, &tokens).codes; // every word from the cache now
         assert_eq!(first, again);
         let pairs: Vec<&[u8]> = first.chunks(2).collect();
         assert!(pairs[..3].iter().all(|p| *p == pairs[0]) && pairs[0] != code_bytes(OTHER));
@@ -540,7 +569,7 @@ mod tests {
         let index = PhraseIndex::empty();
         let text = "Antidisestablishmentarianisms antidisestablishmentarianisms Étude étude ok OK";
         let tokens = tokens_of(text);
-        let (_, fingerprints) = index.encode(text, &tokens);
+        let fingerprints = index.encode(text, &tokens).fingerprints;
         for (token, &fingerprint) in tokens.iter().zip(&fingerprints) {
             assert_eq!(
                 fingerprint,

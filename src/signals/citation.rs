@@ -130,7 +130,7 @@ impl SupportMarkers {
     fn search(&self, doc: &Document<'_>) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
         if let Some(in_text) = self.patterns.in_text.for_document(doc) {
-            hits.extend(in_text.find_iter(doc.text.as_str()).map(|m| Hit {
+            hits.extend(in_text.find_iter(&*doc.text).map(|m| Hit {
                 start: m.start(),
                 end: m.end(),
                 note: None,

@@ -334,7 +334,7 @@ impl Signal for PhraseRate {
             let phrases = hits.len();
             let found = match self.starts.and_then(|starts| starts(&doc.text)) {
                 Some(starts) => find_at(pattern, &doc.text, &starts),
-                None => pattern.find_iter(&doc.text).map(|m| m.span()).collect(),
+                None => pattern.find_iter(&*doc.text).map(|m| m.span()).collect(),
             };
             for m in found {
                 let overlaps = hits[..phrases]
@@ -470,7 +470,7 @@ impl Signal for PatternRate {
         let hit_group = pattern.group_info().to_index(0.into(), "hit");
         let mut captures = None; // made on the first match that needs them
         let hits: Vec<Hit> = pattern
-            .find_iter(doc.text.as_str())
+            .find_iter(&*doc.text)
             .filter_map(|m| {
                 let Some(group) = hit_group else {
                     return Some((m.start(), m.end()));
