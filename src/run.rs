@@ -44,7 +44,7 @@ fn render_jsonl(
 }
 
 /// The room a rendered record is given to start with.
-const LINE_CAPACITY: usize = 16 * 1024;
+const LINE_CAPACITY: usize = 8 * 1024;
 
 /// Prepares outcomes for [`Sink::push_prepared`] on the threads that score them: JSON Lines
 /// written as they come (not sorted) are rendered there, filters applied, so the thread
