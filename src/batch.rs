@@ -397,23 +397,26 @@ impl Outcome {
 
     /// Writes the record as one line of JSON (no newline), as [`Outcome::to_json`] would give it,
     /// but without building it in memory first.
-    pub fn write_json(&self, writer: impl std::io::Write) -> serde_json::Result<()> {
-        /// A scored record: the id, the input's extra fields, the report's fields.
-        #[derive(serde::Serialize)]
-        struct Record<'a> {
-            id: &'a str,
-            #[serde(flatten)]
-            extra: &'a Map<String, Value>,
-            #[serde(flatten)]
-            report: &'a Report,
-        }
+    pub fn write_json(&self, mut writer: impl std::io::Write) -> serde_json::Result<()> {
         match self {
             Outcome::Scored { id, report, extra }
                 if !extra
                     .keys()
                     .any(|k| k == "id" || Report::FIELDS.contains(&k.as_str())) =>
             {
-                serde_json::to_writer(writer, &Record { id, extra, report })
+                let out = &mut writer;
+                let io = serde_json::Error::io;
+                out.write_all(b"{\"id\":").map_err(io)?;
+                serde_json::to_writer(&mut *out, id)?;
+                for (name, value) in extra {
+                    out.write_all(b",").map_err(io)?;
+                    serde_json::to_writer(&mut *out, name)?;
+                    out.write_all(b":").map_err(io)?;
+                    serde_json::to_writer(&mut *out, value)?;
+                }
+                out.write_all(b",").map_err(io)?;
+                report.write_json_fields(out).map_err(io)?;
+                out.write_all(b"}").map_err(io)
             }
             _ => serde_json::to_writer(writer, &self.to_json()),
         }
@@ -522,18 +525,59 @@ mod tests {
     #[test]
     fn direct_json_equals_the_built_json() {
         let scorer = Scorer::default();
-        for line in [
-            r#"{"id": "a", "text": "Miracle cure! Order now.", "source": "crawl", "n": 3}"#,
-            r#"{"id": "b", "text": "Plain text.", "verdict": "input's own verdict"}"#,
-            r#"{"id": "c"}"#,
-        ] {
+        let many = "This miracle cure works! ".repeat(60);
+        let lines = [
+            r#"{"id": "a", "text": "Miracle cure! Order now.", "source": "crawl", "n": 3}"#
+                .to_owned(),
+            r#"{"id": "b", "text": "Plain text.", "verdict": "input's own verdict"}"#.to_owned(),
+            r#"{"id": "c"}"#.to_owned(),
+            // A title, quotes, control characters and non-ASCII text in the evidence and id;
+            // a tortured phrase (its evidence has a note); nested extra fields.
+            serde_json::json!({
+                "id": "d \"quoted\"\t\u{1}",
+                "html": "<title>A \"miracle\" — café</title><p>Bosom malignancy: a \
+                         \"miracle\"\u{7} cure, $19.99 only!</p><p>Call 555-123-4567 today.</p>",
+                "meta": {"tags": ["x", 1.5, null], "ok": true},
+            })
+            .to_string(),
+            // More evidence than is kept: `evidence_truncated`.
+            serde_json::json!({"id": "e", "text": many}).to_string(),
+        ];
+        let mut seen_note = false;
+        let mut seen_truncated = false;
+        for line in &lines {
             let outcome = Outcome::from_line(&scorer, 1, line);
+            if let Outcome::Scored { report, .. } = &outcome {
+                seen_note |= report.evidence.iter().any(|e| e.note.is_some());
+                seen_truncated |= report.evidence_truncated;
+            }
             let mut written = Vec::new();
             outcome.write_json(&mut written).unwrap();
             assert_eq!(
-                serde_json::from_slice::<Value>(&written).unwrap(),
-                outcome.to_json(),
+                String::from_utf8(written).unwrap(),
+                serde_json::to_string(&outcome.to_json()).unwrap(),
                 "{line}"
+            );
+        }
+        assert!(
+            seen_note && seen_truncated,
+            "the cases cover notes and truncation"
+        );
+    }
+
+    #[test]
+    fn signal_and_family_names_need_no_escaping() {
+        let scorer = Scorer::default();
+        let names = scorer
+            .specs()
+            .into_iter()
+            .flat_map(|spec| [spec.id, spec.name])
+            .chain(crate::Family::ALL.iter().map(|f| f.name()));
+        for name in names {
+            assert_eq!(
+                serde_json::to_string(name).unwrap(),
+                format!("\"{name}\""),
+                "written as it is by Report::write_json_fields"
             );
         }
     }
