@@ -5,6 +5,7 @@
 //! signal (an expected phrase, a weight).
 
 use std::cell::RefCell;
+use std::sync::{PoisonError, RwLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
@@ -158,6 +159,7 @@ impl LexiconBuilder {
             stemmer,
             vocabulary,
             cache: thread_local::ThreadLocal::new(),
+            shared: RwLock::default(),
         })
     }
 }
@@ -230,7 +232,8 @@ impl Trie {
     }
 }
 
-/// Words cached per thread at most (about 2 MB a thread, whatever the input).
+/// Words cached at most, per thread and in the shared cache (about 2 MB each, whatever the
+/// input).
 const CODE_CACHE_CAPACITY: usize = 64 * 1024;
 
 /// The stem codes of the words a thread has seen, in two maps: words of up to 8 bytes (most
@@ -352,6 +355,10 @@ pub struct PhraseIndex {
     /// Word → code, per thread: stemming is the slowest stage of the pipeline, and the words of
     /// health text repeat from one document to the next.
     cache: thread_local::ThreadLocal<RefCell<CodeCache>>,
+    /// Word → code, for all threads: where a thread looks for a word it has not seen before
+    /// stemming it, so that N threads stem each word once, not N times (a thread meets a new
+    /// word a few times a document once warm, so the lock is seldom taken).
+    shared: RwLock<CodeCache>,
 }
 
 impl std::fmt::Debug for PhraseIndex {
@@ -378,6 +385,22 @@ impl PhraseIndex {
         self.vocabulary.get(stem.as_ref()).copied().unwrap_or(OTHER)
     }
 
+    /// The code of a word a thread has not cached: from the cache all threads share, else
+    /// stemmed and added to it.
+    fn shared_code(&self, key: &WordKey, word: &str) -> u16 {
+        let read = self.shared.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(code) = read.get(key) {
+            return code;
+        }
+        drop(read);
+        let code = self.code_of_stem(&word.to_ascii_lowercase());
+        self.shared
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(*key, code);
+        code
+    }
+
     /// The stem codes of `tokens`, one each, their fingerprints
     /// (see [`crate::fingerprint`]), and how many of them contain a letter.
     pub(crate) fn encode(&self, text: &str, tokens: &[Token]) -> Encoded {
@@ -392,7 +415,7 @@ impl PhraseIndex {
                     let code = match cache.get(&key) {
                         Some(code) => code,
                         None => {
-                            let code = self.code_of_stem(&word.to_ascii_lowercase());
+                            let code = self.shared_code(&key, word);
                             cache.insert(key, code);
                             code
                         }
@@ -686,6 +709,26 @@ mod tests {
         assert!(first[..3].iter().all(|c| *c == first[0]) && first[0] != OTHER);
         assert!(first[3] == first[4] && first[3] != first[0] && first[3] != OTHER);
         assert_eq!(first[5], OTHER);
+    }
+
+    #[test]
+    fn a_thread_gets_the_codes_another_thread_stemmed() {
+        let (_, index) = one_lexicon("hypertension\ncure\n");
+        let text = "Hypertensions cures spinach Cure hypertension";
+        let tokens = tokens_of(text);
+        let encode = || index.encode(text, &tokens).codes;
+        let first = std::thread::scope(|s| s.spawn(encode).join().unwrap());
+        assert_eq!(
+            index.shared.read().unwrap().short.len() + index.shared.read().unwrap().long.len(),
+            5,
+            "the first thread's words are shared: hypertensions, cures, spinach, cure, hypertension"
+        );
+        // A second thread finds every word in the shared cache, and gets the same codes.
+        let second = std::thread::scope(|s| s.spawn(encode).join().unwrap());
+        assert_eq!(first, second);
+        assert_eq!(second[0], second[4]);
+        assert_eq!(second[1], second[3]);
+        assert_eq!(second[2], OTHER);
     }
 
     #[test]
