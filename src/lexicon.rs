@@ -336,8 +336,8 @@ fn ascii_lowercase(x: u64) -> u64 {
 
 /// Every lexicon of a pipeline in one trie of stem codes. Phrases and documents are matched as
 /// sequences of codes, one a word: each stem of a lexicon phrase has its code, every other stem
-/// shares one ([`OTHER`]), so the scan reads a number a word, not the text, and a word that
-/// begins no phrase costs one table read.
+/// shares one, so the scan reads a number a word, not the text, and a word that begins no
+/// phrase costs one table read.
 ///
 /// The scan was an Aho-Corasick automaton over the codes written as two bytes a word. A walk
 /// started only at the words that begin a phrase finds the same matches with fewer steps: most
