@@ -191,20 +191,15 @@ impl Trie {
         for (id, pattern) in patterns.iter().enumerate() {
             let mut node = 0u32;
             for (depth, &code) in pattern.iter().enumerate() {
-                let fresh = trie.ends.len() as u32;
-                let child = if depth == 0 {
-                    let slot = &mut trie.first[usize::from(code)];
-                    if *slot == 0 {
-                        *slot = fresh;
-                    }
-                    *slot
-                } else {
-                    *trie.next.entry((node, code)).or_insert(fresh)
+                let child = match depth {
+                    0 => &mut trie.first[usize::from(code)],
+                    _ => trie.next.entry((node, code)).or_insert(0),
                 };
-                if child == fresh {
+                if *child == 0 {
+                    *child = trie.ends.len() as u32;
                     trie.ends.push(None);
                 }
-                node = child;
+                node = *child;
             }
             trie.ends[node as usize] = Some(id as u32);
         }

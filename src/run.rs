@@ -60,14 +60,14 @@ pub fn preparer(
             return Prepared::Outcome(outcome);
         }
         let failed = matches!(outcome, Outcome::Failed { .. });
-        // A full record of a 5 KB document takes about 8 KB: room for it at once, rather than
-        // growing (and copying) the line a dozen times. A few fields take what they need.
-        let mut line = Vec::with_capacity(if selection.fields.is_none() {
-            LINE_CAPACITY
-        } else {
-            0
-        });
+        let mut line = Vec::new();
         if selection.keeps(&outcome) {
+            // A full record of a 5 KB document takes about 8 KB: room for it at once, rather
+            // than growing (and copying) the line a dozen times. A few fields take what they
+            // need, and a record the filters drop nothing.
+            if selection.fields.is_none() {
+                line.reserve(LINE_CAPACITY);
+            }
             // Writing to a vector cannot fail; a serialisation error would be a bug.
             if let Err(e) = render_jsonl(&outcome, selection, &mut line) {
                 return Prepared::Failed(e.to_string());
