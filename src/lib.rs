@@ -15,7 +15,7 @@
 //! ```
 //!
 //! A `Scorer` holds no global state, needs no files at run time and is `Send + Sync`: build it
-//! once (about 10 ms) and share it, for instance across a crawler's worker threads:
+//! once (about 7 ms) and share it, for instance across a crawler's worker threads:
 //!
 //! ```
 //! use std::sync::Arc;
