@@ -404,19 +404,7 @@ impl Outcome {
                     .keys()
                     .any(|k| k == "id" || Report::FIELDS.contains(&k.as_str())) =>
             {
-                let out = &mut writer;
-                let io = serde_json::Error::io;
-                out.write_all(b"{\"id\":").map_err(io)?;
-                serde_json::to_writer(&mut *out, id)?;
-                for (name, value) in extra {
-                    out.write_all(b",").map_err(io)?;
-                    serde_json::to_writer(&mut *out, name)?;
-                    out.write_all(b":").map_err(io)?;
-                    serde_json::to_writer(&mut *out, value)?;
-                }
-                out.write_all(b",").map_err(io)?;
-                report.write_json_fields(out).map_err(io)?;
-                out.write_all(b"}").map_err(io)
+                write_scored(&mut writer, id, extra, report).map_err(serde_json::Error::io)
             }
             _ => serde_json::to_writer(writer, &self.to_json()),
         }
@@ -455,6 +443,23 @@ impl Outcome {
         }
         Value::Object(object)
     }
+}
+
+/// A scored record as one line of JSON: the id, the input's extra fields, the report's fields.
+fn write_scored(
+    out: &mut impl std::io::Write,
+    id: &str,
+    extra: &Map<String, Value>,
+    report: &Report,
+) -> std::io::Result<()> {
+    crate::report::field(out, b"{\"id\":", &id)?;
+    for (name, value) in extra {
+        crate::report::field(out, b",", name)?;
+        crate::report::field(out, b":", value)?;
+    }
+    out.write_all(b",")?;
+    report.write_json_fields(out)?;
+    out.write_all(b"}")
 }
 
 #[cfg(test)]

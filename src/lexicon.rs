@@ -337,8 +337,9 @@ fn ascii_lowercase(x: u64) -> u64 {
 /// The scan was an Aho-Corasick automaton over the codes written as two bytes a word. A walk
 /// started only at the words that begin a phrase finds the same matches with fewer steps: most
 /// words of a text are in no lexicon, and the automaton still stepped through both bytes of each
-/// (measured on the benchmark corpus: document building 35-37 to 30-31 µs a document, start-up
-/// 14.2 to 12.4-12.9 ms a process; output byte-identical).
+/// (measured on the benchmark corpus: document building 35-37 to 30-31 µs a document in the
+/// rounds not slowed by the host, start-up 14.2-14.3 to 12.4-12.9 ms a process at best of 40;
+/// output byte-identical).
 pub struct PhraseIndex {
     trie: Trie,
     /// Pattern → the (lexicon, entry) pairs it stands for.
