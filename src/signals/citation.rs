@@ -3,9 +3,10 @@
 use std::fmt;
 
 use crate::lexicon::LexiconBuilder;
-use regex::Regex;
 
-use super::{Family, Hit, Measurement, Polarity, Signal, SignalSpec, PER_THOUSAND};
+use super::{
+    Family, Hit, Measurement, Pattern, Polarity, Prefilter, Signal, SignalSpec, PER_THOUSAND,
+};
 use crate::document::Document;
 use crate::lexicon::PhraseSet;
 
@@ -57,7 +58,7 @@ pub(super) struct SupportPatterns {
     /// every few words, and restarting the search at each costs more than the automaton scan
     /// (measured: 17 against 12 µs a document).
     pub(super) in_text: super::ScreenedPattern,
-    authoritative_link: Regex,
+    authoritative_link: Pattern,
 }
 
 impl fmt::Debug for SupportMarkers {
@@ -82,8 +83,7 @@ impl SupportMarkers {
                 Self::in_text(),
                 super::Prefilter::Off,
             ),
-            authoritative_link: Regex::new(&authoritative_link)
-                .unwrap_or_else(|e| panic!("CITE002 link pattern: {e}")),
+            authoritative_link: Pattern::new(SUPPORT.id, &authoritative_link, Prefilter::Auto),
         };
         Self {
             patterns: std::sync::Arc::new(patterns),
@@ -130,7 +130,7 @@ impl SupportMarkers {
     fn search(&self, doc: &Document<'_>) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
         if let Some(in_text) = self.patterns.in_text.for_document(doc) {
-            hits.extend(in_text.find_iter(&*doc.text).map(|m| Hit {
+            hits.extend(in_text.find_iter(&doc.text).into_iter().map(|m| Hit {
                 start: m.start(),
                 end: m.end(),
                 note: None,
@@ -278,8 +278,8 @@ const REFERENCE_LIST: SignalSpec = SignalSpec {
 /// CITE003: reference-list entries.
 #[derive(Debug)]
 pub struct ReferenceList {
-    heading: Regex,
-    entry: Regex,
+    heading: Pattern,
+    entry: Pattern,
 }
 
 /// Entries counted after one heading at most.
@@ -288,14 +288,16 @@ const MAX_ENTRIES: usize = 200;
 impl ReferenceList {
     /// Compiles the patterns.
     pub fn new() -> Self {
-        let heading = Regex::new(
+        let heading = Pattern::new(
+            REFERENCE_LIST.id,
             r"(?mi)^[ \t#]*(?:references|sources|bibliography|works cited|citations|literature cited|selected references)[ \t]*:?[ \t]*$",
-        )
-        .unwrap_or_else(|e| panic!("CITE003 pattern: {e}"));
-        let entry = Regex::new(
+            Prefilter::Auto,
+        );
+        let entry = Pattern::new(
+            REFERENCE_LIST.id,
             r"(?i)(?-u:\b)(?:19|20)\d{2}(?-u:\b)|doi|https?://|www\.|pmid|^\s*(?:\[\d+\]|\d+\.)",
-        )
-        .unwrap_or_else(|e| panic!("CITE003 entry pattern: {e}"));
+            Prefilter::Auto,
+        );
         Self { heading, entry }
     }
 }
@@ -481,7 +483,12 @@ mod tests {
                     ## References:\n1. A 2019 study.\n\n  Sources \t\nWORKS CITED\n\
                     References and more words on the line\n#references#\nBibliography\r\n\
                     \u{212A}\n: citations :\nReferences";
-        let whole: Vec<usize> = list.heading.find_iter(text).map(|m| m.end()).collect();
+        let whole: Vec<usize> = list
+            .heading
+            .find_iter(text)
+            .iter()
+            .map(|m| m.end())
+            .collect();
         let by_line: Vec<usize> = list.headings(text).collect();
         assert_eq!(by_line, whole);
         assert_eq!(by_line.len(), 4, "{by_line:?}");

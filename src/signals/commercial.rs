@@ -1,10 +1,10 @@
 //! Commercial calls to action: the page is selling, not informing.
 
 use crate::lexicon::LexiconBuilder;
-use regex::Regex;
 
 use super::{
-    Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal, SignalSpec, PER_THOUSAND,
+    Family, Hit, Measurement, Pattern, PatternRate, PhraseRate, Polarity, Prefilter, Signal,
+    SignalSpec, PER_THOUSAND,
 };
 use crate::document::Document;
 
@@ -180,18 +180,20 @@ const AFFILIATE_URL: &str = r"(?i)(?:[?&](?:ref|aff|affid|aff_id|affiliate|affil
 /// SELL005: affiliate links.
 #[derive(Debug)]
 pub struct AffiliateLinks {
-    affiliate_url: Regex,
-    url_in_text: Regex,
+    affiliate_url: Pattern,
+    url_in_text: Pattern,
 }
 
 impl AffiliateLinks {
     /// Compiles the patterns.
     pub fn new() -> Self {
         Self {
-            affiliate_url: Regex::new(AFFILIATE_URL)
-                .unwrap_or_else(|e| panic!("SELL005 pattern: {e}")),
-            url_in_text: Regex::new(r"https?://[^\s<>\x22]+")
-                .unwrap_or_else(|e| panic!("SELL005 URL pattern: {e}")),
+            affiliate_url: Pattern::new(AFFILIATE_LINKS.id, AFFILIATE_URL, Prefilter::Auto),
+            url_in_text: Pattern::new(
+                AFFILIATE_LINKS.id,
+                r"https?://[^\s<>\x22]+",
+                Prefilter::Auto,
+            ),
         }
     }
 }
@@ -225,7 +227,8 @@ impl Signal for AffiliateLinks {
         hits.extend(
             self.url_in_text
                 .find_iter(&doc.text)
-                .filter(|m| self.affiliate_url.is_match(m.as_str()))
+                .into_iter()
+                .filter(|m| self.affiliate_url.is_match(&doc.text[m.range()]))
                 .map(|m| Hit {
                     start: m.start(),
                     end: m.end(),

@@ -8,6 +8,7 @@
 mod citation;
 mod commercial;
 mod hype;
+mod pattern;
 mod quality;
 mod screen;
 mod spun;
@@ -16,12 +17,12 @@ mod synonym_swap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input, Span};
 use serde::Serialize;
 
 use crate::document::Document;
 use crate::lexicon::{Entry, LexiconBuilder, PhraseIndex, PhraseMatch, PhraseSet};
+pub(crate) use pattern::{Pattern, Prefilter};
 pub(crate) use screen::Screened;
 use screen::{ScreenBuilder, Slot};
 
@@ -244,7 +245,7 @@ pub struct PhraseRate {
     /// Keeps only the matches that count.
     filter: fn(&Document<'_>, &PhraseMatch) -> bool,
     /// A pattern whose matches count too, where they do not overlap a phrase.
-    pattern: Option<Regex>,
+    pattern: Option<Pattern>,
     /// Where the pattern's matches can start, when a cheap scan can tell (see
     /// [`PhraseRate::with_pattern_starting`]).
     starts: Option<Starts>,
@@ -282,7 +283,7 @@ impl PhraseRate {
 
     /// Adds a regular expression whose matches in the clean text count as well.
     pub(crate) fn with_pattern(mut self, pattern: &str) -> Self {
-        self.pattern = Some(compile(self.spec.id, pattern, Prefilter::Auto));
+        self.pattern = Some(Pattern::new(self.spec.id, pattern, Prefilter::Auto));
         self
     }
 
@@ -292,7 +293,7 @@ impl PhraseRate {
     /// too many places to be worth it). For patterns that begin at something rare in prose,
     /// such as a number.
     pub(crate) fn with_pattern_starting(mut self, pattern: &str, starts: Starts) -> Self {
-        self.pattern = Some(compile(self.spec.id, pattern, Prefilter::Off));
+        self.pattern = Some(Pattern::new(self.spec.id, pattern, Prefilter::Off));
         self.starts = Some(starts);
         self
     }
@@ -334,7 +335,11 @@ impl Signal for PhraseRate {
             let phrases = hits.len();
             let found = match self.starts.and_then(|starts| starts(&doc.text)) {
                 Some(starts) => find_at(pattern, &doc.text, &starts),
-                None => pattern.find_iter(&*doc.text).map(|m| m.span()).collect(),
+                None => pattern
+                    .find_iter(&doc.text)
+                    .iter()
+                    .map(|m| m.span())
+                    .collect(),
             };
             for m in found {
                 let overlaps = hits[..phrases]
@@ -363,7 +368,7 @@ pub(crate) struct ScreenedPattern {
     id: &'static str,
     source: String,
     prefilter: Prefilter,
-    regex: OnceLock<Regex>,
+    regex: OnceLock<Pattern>,
     /// The pattern's place in the pipeline's screen, if it is screened (see `screen`).
     screen: Option<Slot>,
 }
@@ -391,13 +396,13 @@ impl ScreenedPattern {
     }
 
     /// The compiled pattern.
-    fn regex(&self) -> &Regex {
+    fn regex(&self) -> &Pattern {
         self.regex
-            .get_or_init(|| compile(self.id, &self.source, self.prefilter))
+            .get_or_init(|| Pattern::new(self.id, &self.source, self.prefilter))
     }
 
     /// The compiled pattern, or `None` when the screen saw no match in the document.
-    pub(crate) fn for_document(&self, doc: &Document<'_>) -> Option<&Regex> {
+    pub(crate) fn for_document(&self, doc: &Document<'_>) -> Option<&Pattern> {
         let screened_out = self
             .screen
             .as_ref()
@@ -470,7 +475,8 @@ impl Signal for PatternRate {
         let hit_group = pattern.group_info().to_index(0.into(), "hit");
         let mut captures = None; // made on the first match that needs them
         let hits: Vec<Hit> = pattern
-            .find_iter(&*doc.text)
+            .find_iter(&doc.text)
+            .into_iter()
             .filter_map(|m| {
                 let Some(group) = hit_group else {
                     return Some((m.start(), m.end()));
@@ -499,7 +505,7 @@ impl Signal for PatternRate {
 /// at one of `starts` (increasing) and none is empty: the pattern runs anchored at each start
 /// not inside the last match. Look-around sees the whole text, so `\b` at a start still looks
 /// at the byte before it.
-pub(crate) fn find_at(pattern: &Regex, text: &str, starts: &[usize]) -> Vec<Span> {
+pub(crate) fn find_at(pattern: &Pattern, text: &str, starts: &[usize]) -> Vec<Span> {
     let mut found: Vec<Span> = Vec::new();
     for &start in starts {
         if found.last().is_some_and(|last| start < last.end) {
@@ -511,25 +517,6 @@ pub(crate) fn find_at(pattern: &Regex, text: &str, starts: &[usize]) -> Vec<Span
         }
     }
     found
-}
-
-/// Whether a pattern's engine may look for the pattern's literals first and start the regular
-/// expression only where they occur.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Prefilter {
-    /// As the engine sees fit: right for patterns whose literals are rare in text.
-    Auto,
-    /// Never: for patterns whose literals are common words, where a literal search stops so often
-    /// that one pass of the automaton over the text costs less.
-    Off,
-}
-
-/// Compiles a built-in pattern (a broken one is a bug in chaff, not bad input).
-pub(crate) fn compile(id: &str, pattern: &str, prefilter: Prefilter) -> Regex {
-    Regex::builder()
-        .configure(Regex::config().auto_prefilter(prefilter == Prefilter::Auto))
-        .build(pattern)
-        .unwrap_or_else(|e| panic!("built-in pattern of {id}: {e}"))
 }
 
 /// Texts of up to 23 pieces drawn from `pieces`, for property tests of patterns: made of the

@@ -431,18 +431,19 @@ mod tests {
     use proptest::prelude::*;
     use regex_automata::Span;
 
-    use super::super::{compile, find_at, Prefilter};
+    use super::super::{find_at, Pattern, Prefilter};
     use super::{number_starts, BENEFITS_PATTERN};
 
     fn everywhere(text: &str) -> Vec<Span> {
-        compile("QUAL002", BENEFITS_PATTERN, Prefilter::Auto)
+        Pattern::new("QUAL002", BENEFITS_PATTERN, Prefilter::Auto)
             .find_iter(text)
+            .iter()
             .map(|m| m.span())
             .collect()
     }
 
     fn at_number_starts(text: &str) -> Vec<Span> {
-        let pattern = compile("QUAL002", BENEFITS_PATTERN, Prefilter::Off);
+        let pattern = Pattern::new("QUAL002", BENEFITS_PATTERN, Prefilter::Off);
         match number_starts(text) {
             Some(starts) => find_at(&pattern, text, &starts),
             None => everywhere(text),
