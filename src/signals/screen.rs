@@ -179,6 +179,14 @@ fn step(
     sid: LazyStateID,
     byte: u8,
 ) -> Option<LazyStateID> {
+    if !sid.is_tagged() {
+        // The common case: a known transition out of a plain state, which neither builds a
+        // state nor clears the cache.
+        let next = dfa.next_state_untagged(cache, sid, byte);
+        if !next.is_unknown() {
+            return Some(next);
+        }
+    }
     let next = dfa.next_state(cache, sid, byte);
     kept(cache, clears, next.ok()?)
 }
