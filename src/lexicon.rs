@@ -4,7 +4,6 @@
 //! with `#` are ignored. The first field is the phrase; what the other fields mean depends on the
 //! signal (an expected phrase, a weight).
 
-use std::cell::RefCell;
 use std::sync::{PoisonError, RwLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -13,6 +12,7 @@ use rustc_hash::FxHashMap;
 use crate::document::{words, Document, Token};
 use crate::error::Error;
 use crate::fingerprint;
+use crate::per_thread::PerThread;
 
 /// One line of a lexicon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,7 +158,7 @@ impl LexiconBuilder {
             lexicons: self.lexicons.len(),
             stemmer,
             vocabulary,
-            cache: thread_local::ThreadLocal::new(),
+            cache: PerThread::default(),
             shared: RwLock::default(),
         })
     }
@@ -350,7 +350,7 @@ pub struct PhraseIndex {
     vocabulary: FxHashMap<String, u16>,
     /// Word → code, per thread: stemming is the slowest stage of the pipeline, and the words of
     /// health text repeat from one document to the next.
-    cache: thread_local::ThreadLocal<RefCell<CodeCache>>,
+    cache: PerThread<CodeCache>,
     /// Word → code, for all threads: where a thread looks for a word it has not seen before
     /// stemming it, so that N threads stem each word once, not N times (a thread meets a new
     /// word a few times a document once warm, so the lock is seldom taken).
@@ -403,7 +403,7 @@ impl PhraseIndex {
         let mut codes = Vec::with_capacity(tokens.len());
         let mut fingerprints = Vec::with_capacity(tokens.len());
         let mut words = 0;
-        let mut cache = self.cache.get_or_default().borrow_mut();
+        let mut cache = self.cache.get(CodeCache::default);
         for token in tokens {
             let word = &text[token.start..token.end];
             let (code, fingerprint) = match word_key(text.as_bytes(), token.start, token.end) {

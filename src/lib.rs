@@ -49,6 +49,7 @@ pub mod html;
 pub mod lexicon;
 pub mod metrics;
 pub mod model;
+mod per_thread;
 pub mod render;
 pub mod report;
 pub mod run;

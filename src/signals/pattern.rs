@@ -6,14 +6,14 @@
 //! two threads scoring at once the word goes back and forth between the cores a few dozen
 //! times a document (16 anchored searches and about ten scans of the text, plus one search per
 //! short line for reference-list headings). [`Pattern`] gives each thread a cache of its own
-//! instead, on its own cache line, and searches with it: nothing a search writes is shared.
-
-use std::cell::RefCell;
+//! instead, on cache lines of its own, and searches with it: nothing a search writes is shared.
 
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::util::captures::{Captures, GroupInfo};
 use regex_automata::util::iter::Searcher;
 use regex_automata::{Input, Match};
+
+use crate::per_thread::PerThread;
 
 /// Whether a pattern's engine may look for the pattern's literals first and start the regular
 /// expression only where they occur.
@@ -26,16 +26,10 @@ pub(crate) enum Prefilter {
     Off,
 }
 
-/// A value alone on its cache lines (128 bytes: adjacent-line prefetching pairs 64-byte lines),
-/// so that what one thread writes there never evicts what another thread reads nearby.
-#[repr(align(128))]
-#[derive(Default)]
-struct Padded<T>(T);
-
 /// A built-in regular expression and a search cache for each thread that uses it.
 pub(crate) struct Pattern {
     regex: Regex,
-    caches: thread_local::ThreadLocal<Padded<RefCell<Cache>>>,
+    caches: PerThread<Cache>,
 }
 
 impl std::fmt::Debug for Pattern {
@@ -67,20 +61,16 @@ impl Pattern {
     fn from_regex(regex: Regex) -> Self {
         Self {
             regex,
-            caches: thread_local::ThreadLocal::new(),
+            caches: PerThread::default(),
         }
     }
 
     /// Runs `search` with this thread's cache (a fresh one if the thread's cache is in use
     /// further up the stack).
     fn with_cache<R>(&self, search: impl FnOnce(&Regex, &mut Cache) -> R) -> R {
-        let cell = &self
-            .caches
-            .get_or(|| Padded(RefCell::new(self.regex.create_cache())))
-            .0;
-        match cell.try_borrow_mut() {
-            Ok(mut cache) => search(&self.regex, &mut cache),
-            Err(_) => search(&self.regex, &mut self.regex.create_cache()),
+        match self.caches.try_get(|| self.regex.create_cache()) {
+            Some(mut cache) => search(&self.regex, &mut cache),
+            None => search(&self.regex, &mut self.regex.create_cache()),
         }
     }
 
@@ -181,6 +171,6 @@ mod tests {
                 });
             }
         });
-        assert_eq!(pattern.caches.iter_mut().count(), 4);
+        assert_eq!(pattern.caches.threads(), 4);
     }
 }

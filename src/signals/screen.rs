@@ -25,7 +25,6 @@
 //! `[^\n]{3,100}` multiplies the states of an all-matches automaton (with the question-heading
 //! pattern added the screen took 1.1 ms a document).
 
-use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
@@ -34,6 +33,7 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Input, MatchKind, PatternID, PatternSet};
 
 use crate::document::Document;
+use crate::per_thread::PerThread;
 
 /// Collects the screened patterns of a pipeline; [`ScreenBuilder::build`] compiles them.
 #[derive(Debug, Default)]
@@ -96,7 +96,7 @@ impl ScreenBuilder {
         let _ = self.screen.set(Screen {
             patterns: self.patterns.len(),
             automata,
-            scratch: thread_local::ThreadLocal::new(),
+            scratch: PerThread::default(),
         });
     }
 }
@@ -220,7 +220,7 @@ struct Lanes {
 pub(crate) struct Screen {
     patterns: usize,
     automata: Vec<Automaton>,
-    scratch: thread_local::ThreadLocal<RefCell<Scratch>>,
+    scratch: PerThread<Scratch>,
 }
 
 /// A thread's search state: a cache per automaton.
@@ -241,14 +241,9 @@ impl Screen {
     /// The patterns that match somewhere in `text`, or `None` when an automaton gave up (then
     /// any may match).
     fn run(&self, text: &str) -> Option<PatternSet> {
-        let mut scratch = self
-            .scratch
-            .get_or(|| {
-                RefCell::new(Scratch {
-                    caches: self.automata.iter().map(|a| a.dfa.create_cache()).collect(),
-                })
-            })
-            .borrow_mut();
+        let mut scratch = self.scratch.get(|| Scratch {
+            caches: self.automata.iter().map(|a| a.dfa.create_cache()).collect(),
+        });
         let caches = &mut scratch.caches;
         let interleaved = match (self.automata.as_slice(), caches.as_mut_slice()) {
             ([a], [c]) => self.interleaved([a], [c], text),
