@@ -216,6 +216,14 @@ impl<R: BufRead> Lines<R> {
     /// The next line: its 1-based number, its text (line ending removed, invalid UTF-8
     /// replaced) and whether anything was replaced; `None` at the end.
     pub fn next_line(&mut self) -> std::io::Result<Option<(usize, String, bool)>> {
+        let mut text = String::new();
+        let next = self.next_line_onto(&mut text)?;
+        Ok(next.map(|(line, lossy)| (line, text, lossy)))
+    }
+
+    /// [`Lines::next_line`], with the text appended to `text`: its number and whether
+    /// anything was replaced.
+    pub fn next_line_onto(&mut self, text: &mut String) -> std::io::Result<Option<(usize, bool)>> {
         self.buffer.clear();
         if self.reader.read_until(b'\n', &mut self.buffer)? == 0 {
             return Ok(None);
@@ -225,11 +233,12 @@ impl<R: BufRead> Lines<R> {
             self.buffer.pop();
         }
         // Validation first (vectorised); the replacing decoder only for invalid lines.
-        if let Ok(text) = std::str::from_utf8(&self.buffer) {
-            return Ok(Some((self.line, text.to_owned(), false)));
+        if let Ok(valid) = std::str::from_utf8(&self.buffer) {
+            text.push_str(valid);
+            return Ok(Some((self.line, false)));
         }
-        let text = String::from_utf8_lossy(&self.buffer).into_owned();
-        Ok(Some((self.line, text, true)))
+        text.push_str(&String::from_utf8_lossy(&self.buffer));
+        Ok(Some((self.line, true)))
     }
 }
 

@@ -296,7 +296,8 @@ fn score_on_pool(
         None => OutputFormat::Jsonl,
     };
     let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let mut sink = Sink::new(format, options.sort, &options.selection, out);
+    let spares = run::Spares::default();
+    let mut sink = Sink::new(format, options.sort, &options.selection, out).reusing(&spares);
     let warn = |message: String| eprintln!("chaff: warning: {message}");
     let stdin = reads_stdin(paths);
     let entries: Vec<PathEntry> = if stdin {
@@ -334,7 +335,7 @@ fn score_on_pool(
         Some(run::total_bytes(&entries))
     });
     let progress = |bytes: u64| bar.inc(bytes);
-    let prepare = run::preparer(format, options.sort, &options.selection);
+    let prepare = run::preparer(format, options.sort, &options.selection, &spares);
     let mut push = |prepared: Prepared| sink.push_prepared(prepared).map_err(stdout_error);
     if options.jsonl && stdin {
         run::score_jsonl_prepared(
