@@ -361,6 +361,7 @@ pub fn score_jsonl_prepared<E, P: Send>(
                     *scored = records
                         .records
                         .par_iter()
+                        .with_max_len(1)
                         .map(|(line, range)| {
                             let text = &records.text[range.clone()];
                             let mut outcome = Outcome::from_line(scorer, *line, text);
@@ -404,6 +405,7 @@ pub fn score_files<E>(
     for chunk in entries.chunks(CHUNK_RECORDS) {
         let outcomes: Vec<(Outcome, u64)> = chunk
             .par_iter()
+            .with_max_len(1)
             .map(|entry| match entry {
                 Ok(path) => score_file(scorer, path, warn),
                 Err((path, reason)) => (failed_file(path, reason.clone()), 0),
