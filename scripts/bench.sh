@@ -32,12 +32,17 @@ seconds() {
   echo "$best"
 }
 mbps() { echo "scale=1; $(stat -c %s "$1") / 1000000 / $2" | bc -l; }
+dps() { echo "scale=0; $(wc -l < "$1") / $2" | bc -l; } # documents a second
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); best of $RUNS runs"
+# Throughput on one core and on all of them: MB/s of input and documents a second.
+cores=$(nproc)
 for input in docs docs_html; do
-  one=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/$input.jsonl")
-  two=$(seconds "$BIN" score --jsonl --format jsonl --threads 2 "$DIR/$input.jsonl")
-  echo "$input: 1 thread $(mbps "$DIR/$input.jsonl" "$one") MB/s, 2 threads $(mbps "$DIR/$input.jsonl" "$two") MB/s (best of $RUNS each)"
+  file="$DIR/$input.jsonl"
+  one=$(seconds "$BIN" score --jsonl --format jsonl --threads 1 "$file")
+  all=$(seconds "$BIN" score --jsonl --format jsonl --threads "$cores" "$file")
+  echo "$input ($(wc -l < "$file") documents): 1 thread $(mbps "$file" "$one") MB/s, $(dps "$file" "$one") docs/s;" \
+    "$cores threads $(mbps "$file" "$all") MB/s, $(dps "$file" "$all") docs/s (best of $RUNS each)"
 done
 # Thread scaling, as a ratio within each round: one thread, two threads, and what the machine
 # allows, two independent one-thread processes at once on the whole file each (no shared work,
