@@ -249,19 +249,23 @@ impl Selection {
 struct Chunk {
     text: String,
     records: Vec<(usize, std::ops::Range<usize>)>,
-    /// The bytes of input the records took, line endings included.
-    bytes: usize,
 }
 
 impl Chunk {
+    /// The bytes of input the records took, counting one line ending each (the text holds
+    /// the records one after the other, without their line endings).
+    fn bytes(&self) -> usize {
+        self.text.len() + self.records.len()
+    }
+
     /// Empties the chunk, keeping its room unless a huge record made it huge.
     fn clear(&mut self) {
         if self.text.capacity() > 2 * CHUNK_BYTES {
             *self = Chunk::default();
+            return;
         }
         self.text.clear();
         self.records.clear();
-        self.bytes = 0;
     }
 }
 
@@ -307,7 +311,8 @@ pub fn score_jsonl_prepared<E, P: Send>(
     let mut unread: Option<RunError<E>> = None;
     let mut read_chunk = |unread: &mut Option<RunError<E>>, mut chunk: Chunk| -> Chunk {
         chunk.clear();
-        while unread.is_none() && chunk.records.len() < CHUNK_RECORDS && chunk.bytes < CHUNK_BYTES {
+        while unread.is_none() && chunk.records.len() < CHUNK_RECORDS && chunk.bytes() < CHUNK_BYTES
+        {
             let start = chunk.text.len();
             let (line, lossy) = match lines.next_line_onto(&mut chunk.text) {
                 Ok(Some(next)) => next,
@@ -326,7 +331,6 @@ pub fn score_jsonl_prepared<E, P: Send>(
                     "{origin}, line {line}: invalid UTF-8 replaced with U+FFFD"
                 ));
             }
-            chunk.bytes += chunk.text.len() - start + 1;
             chunk.records.push((line, start..chunk.text.len()));
         }
         chunk
@@ -351,20 +355,20 @@ pub fn score_jsonl_prepared<E, P: Send>(
     let mut spare = Chunk::default();
     let mut pending: Vec<P> = Vec::new();
     while !(chunk.records.is_empty() && pending.is_empty()) {
-        let bytes = chunk.bytes;
+        let bytes = chunk.bytes();
         let mut scored = Vec::new();
         let mut used = None;
         let mut next = None;
         rayon::in_place_scope(|scope| {
             if failure.is_none() && !chunk.records.is_empty() {
-                let (records, scored, used) = (std::mem::take(&mut chunk), &mut scored, &mut used);
+                let (batch, scored, used) = (std::mem::take(&mut chunk), &mut scored, &mut used);
                 scope.spawn(move |_| {
-                    *scored = records
+                    *scored = batch
                         .records
                         .par_iter()
                         .with_max_len(1)
                         .map(|(line, range)| {
-                            let text = &records.text[range.clone()];
+                            let text = &batch.text[range.clone()];
                             let mut outcome = Outcome::from_line(scorer, *line, text);
                             if let Outcome::Failed { file: f, .. } = &mut outcome {
                                 *f = file.map(str::to_owned);
@@ -372,7 +376,7 @@ pub fn score_jsonl_prepared<E, P: Send>(
                             prepare(outcome)
                         })
                         .collect();
-                    *used = Some(records);
+                    *used = Some(batch);
                 });
             }
             emit_all(std::mem::take(&mut pending), &mut failure);

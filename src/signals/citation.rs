@@ -130,7 +130,7 @@ impl SupportMarkers {
     fn search(&self, doc: &Document<'_>) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
         if let Some(in_text) = self.patterns.in_text.for_document(doc) {
-            hits.extend(in_text.find_iter(&doc.text).into_iter().map(|m| Hit {
+            hits.extend(in_text.matches(&doc.text).into_iter().map(|m| Hit {
                 start: m.start(),
                 end: m.end(),
                 note: None,
@@ -483,12 +483,7 @@ mod tests {
                     ## References:\n1. A 2019 study.\n\n  Sources \t\nWORKS CITED\n\
                     References and more words on the line\n#references#\nBibliography\r\n\
                     \u{212A}\n: citations :\nReferences";
-        let whole: Vec<usize> = list
-            .heading
-            .find_iter(text)
-            .iter()
-            .map(|m| m.end())
-            .collect();
+        let whole: Vec<usize> = list.heading.matches(text).iter().map(|m| m.end()).collect();
         let by_line: Vec<usize> = list.headings(text).collect();
         assert_eq!(by_line, whole);
         assert_eq!(by_line.len(), 4, "{by_line:?}");

@@ -226,7 +226,7 @@ impl Signal for AffiliateLinks {
             .collect();
         hits.extend(
             self.url_in_text
-                .find_iter(&doc.text)
+                .matches(&doc.text)
                 .into_iter()
                 .filter(|m| self.affiliate_url.is_match(&doc.text[m.range()]))
                 .map(|m| Hit {

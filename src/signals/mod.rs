@@ -336,7 +336,7 @@ impl Signal for PhraseRate {
             let found = match self.starts.and_then(|starts| starts(&doc.text)) {
                 Some(starts) => find_at(pattern, &doc.text, &starts),
                 None => pattern
-                    .find_iter(&doc.text)
+                    .matches(&doc.text)
                     .iter()
                     .map(|m| m.span())
                     .collect(),
@@ -475,7 +475,7 @@ impl Signal for PatternRate {
         let hit_group = pattern.group_info().to_index(0.into(), "hit");
         let mut captures = None; // made on the first match that needs them
         let hits: Vec<Hit> = pattern
-            .find_iter(&doc.text)
+            .matches(&doc.text)
             .into_iter()
             .filter_map(|m| {
                 let Some(group) = hit_group else {
@@ -501,9 +501,9 @@ impl Signal for PatternRate {
     }
 }
 
-/// The matches of `pattern` in `text`, the same as `find_iter` gives, when every match starts
-/// at one of `starts` (increasing) and none is empty: the pattern runs anchored at each start
-/// not inside the last match. Look-around sees the whole text, so `\b` at a start still looks
+/// The matches of `pattern` in `text`, the same as [`Pattern::matches`] gives, when every match
+/// starts at one of `starts` (increasing) and none is empty: the pattern runs anchored at each
+/// start not inside the last match. Look-around sees the whole text, so `\b` at a start still looks
 /// at the byte before it.
 pub(crate) fn find_at(pattern: &Pattern, text: &str, starts: &[usize]) -> Vec<Span> {
     let mut found: Vec<Span> = Vec::new();

@@ -92,7 +92,7 @@ impl Pattern {
     }
 
     /// The successive non-overlapping matches in `haystack`, as [`Regex::find_iter`] gives them.
-    pub(crate) fn find_iter(&self, haystack: &str) -> Vec<Match> {
+    pub(crate) fn matches(&self, haystack: &str) -> Vec<Match> {
         self.with_cache(|regex, cache| {
             let mut searcher = Searcher::new(Input::new(haystack));
             std::iter::from_fn(|| searcher.advance(|input| Ok(regex.search_with(cache, input))))
@@ -136,7 +136,7 @@ mod tests {
             for source in [r"(?i-u:(?-u:\b)doi:?[ \t]*10\.[0-9]{4,9}/)[^\s]+", r"\[\d\]|ab", r"x*"] {
                 let pattern = Pattern::new("test", source, prefilter);
                 let regex = Regex::new(source).unwrap();
-                let ours: Vec<Match> = pattern.find_iter(&text);
+                let ours: Vec<Match> = pattern.matches(&text);
                 let theirs: Vec<Match> = regex.find_iter(&text).collect();
                 prop_assert_eq!(&ours, &theirs);
                 prop_assert_eq!(pattern.find(&text), regex.find(&*text));
@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn a_nested_search_of_the_same_pattern_works() {
         let pattern = Pattern::new("test", r"\d+", Prefilter::Auto);
-        let inner = pattern.with_cache(|_, _| pattern.find_iter("a 12 b 345"));
+        let inner = pattern.with_cache(|_, _| pattern.matches("a 12 b 345"));
         assert_eq!(inner.len(), 2);
         assert_eq!(pattern.find("x 7").map(|m| m.range()), Some(2..3));
     }
@@ -166,7 +166,7 @@ mod tests {
                 scope.spawn(|| {
                     together.wait();
                     for _ in 0..50 {
-                        assert_eq!(pattern.find_iter(&text).len(), 300);
+                        assert_eq!(pattern.matches(&text).len(), 300);
                     }
                     together.wait();
                 });

@@ -436,7 +436,7 @@ mod tests {
 
     fn everywhere(text: &str) -> Vec<Span> {
         Pattern::new("QUAL002", BENEFITS_PATTERN, Prefilter::Auto)
-            .find_iter(text)
+            .matches(text)
             .iter()
             .map(|m| m.span())
             .collect()
