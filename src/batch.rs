@@ -56,41 +56,6 @@ fn format_of(path: Option<&Path>, text: &str) -> Format {
     }
 }
 
-/// A file to score, or a directory entry that could not be read (its path and the reason).
-pub type PathEntry = Result<PathBuf, (PathBuf, String)>;
-
-/// Expands paths: files as given, directories walked recursively in name order. A path that
-/// cannot be read (it does not exist, or its metadata is refused), and an unreadable entry
-/// inside a directory, are returned as errors to report in their place: one bad path never
-/// stops the others.
-pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathEntry> {
-    let mut out = Vec::new();
-    for path in paths {
-        let meta = match std::fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(e) => {
-                out.push(Err((path.clone(), e.to_string())));
-                continue;
-            }
-        };
-        if !meta.is_dir() {
-            out.push(Ok(path.clone()));
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => out.push(Ok(entry.into_path())),
-                Ok(_) => {}
-                Err(e) => {
-                    let at = e.path().map_or_else(|| path.clone(), Path::to_path_buf);
-                    out.push(Err((at, e.to_string())));
-                }
-            }
-        }
-    }
-    out
-}
-
 /// One JSON Lines input record, parsed.
 #[derive(Debug, Clone)]
 pub struct JsonRecord {

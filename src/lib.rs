@@ -49,6 +49,7 @@ pub mod html;
 pub mod lexicon;
 pub mod metrics;
 pub mod model;
+pub mod paths;
 mod per_thread;
 pub mod render;
 pub mod report;

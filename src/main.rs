@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use chaff::batch::{self, Outcome, PathEntry};
+use chaff::batch::{self, Outcome};
+use chaff::paths::{self, PathEntry};
 use chaff::render::{self, Styling};
 use chaff::run::{self, OutputFormat, Prepared, Selection, Sink};
 use chaff::training::{self, TrainConfig};
@@ -306,20 +307,12 @@ fn score_on_pool(
         // Directories are walked; with --jsonl only for JSON Lines files (`.jsonl`, `.ndjson`),
         // whose records a crawl dump shards across files. A file named as it is is read
         // whatever its name.
-        expand_globs(paths)
-            .into_iter()
-            .flat_map(|entry| match entry {
-                Ok(path) if options.jsonl && path.is_dir() => {
-                    batch::expand_paths(std::slice::from_ref(&path))
-                        .into_iter()
-                        .filter(|e| e.as_ref().map_or(true, |file| is_jsonl_name(file)))
-                        .collect()
-                }
-                Ok(path) if options.jsonl => vec![Ok(path)],
-                Ok(path) => batch::expand_paths(std::slice::from_ref(&path)),
-                Err(failed) => vec![Err(failed)],
-            })
-            .collect()
+        let wanted: &dyn Fn(&Path) -> bool = if options.jsonl {
+            &is_jsonl_name
+        } else {
+            &|_| true
+        };
+        paths::expand_paths(paths, wanted)
     };
     // A path named on the command line that cannot be read is reported as an error record in
     // its place, like any other file that fails, and said on stderr (it may be a typo, and the
@@ -449,35 +442,6 @@ fn is_jsonl_name(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
-}
-
-/// Arguments with glob characters are expanded (for shells that do not); others pass as they
-/// are. A pattern that is not valid or matches no file is an error entry in its place.
-fn expand_globs(paths: &[PathBuf]) -> Vec<PathEntry> {
-    let mut out = Vec::new();
-    for path in paths {
-        let text = path.to_string_lossy();
-        if !text.contains(['*', '?', '[']) || path.exists() {
-            out.push(Ok(path.clone()));
-            continue;
-        }
-        let matches = match glob::glob(&text) {
-            Ok(matches) => matches,
-            Err(e) => {
-                out.push(Err((path.clone(), format!("not a valid pattern: {e}"))));
-                continue;
-            }
-        };
-        let before = out.len();
-        out.extend(matches.filter_map(Result::ok).map(Ok));
-        if out.len() == before {
-            out.push(Err((
-                path.clone(),
-                "no file matches this pattern".to_owned(),
-            )));
-        }
-    }
-    out
 }
 
 /// A reliability bound: a number from 0 to 1.

@@ -15,7 +15,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::batch::{load_bytes, Outcome, PathEntry};
+use crate::batch::{load_bytes, Outcome};
+use crate::paths::PathEntry;
 use crate::render;
 use crate::{Report, Scorer};
 

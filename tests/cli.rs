@@ -595,3 +595,89 @@ fn a_selected_field_no_record_has_is_named_on_stderr() {
         "the records are still written"
     );
 }
+
+#[test]
+fn one_tag_of_thousands_of_attributes_neither_aborts_nor_loses_records() {
+    let dir = tempfile::tempdir().unwrap();
+    // The reproducer: 7,000 empty double-quoted attributes in one tag (35 KB) aborted the run.
+    let tag = format!("<a{}", " a=\"\"".repeat(7_000));
+    let page = write(dir.path(), "r.html", tag.as_bytes());
+    let records = jsonl(&stdout_of(
+        chaff()
+            .args(["score", "--format", "jsonl"])
+            .arg(&page)
+            .assert()
+            .success(),
+    ));
+    assert_eq!(records.len(), 1);
+    assert!(records[0]["reliability"].is_number(), "{}", records[0]);
+    // Inside JSON Lines, a megabyte of them between two records: all three are scored, in order.
+    let hostile = format!("<p>Hostile.</p><a{}>x</a>", " a=\"x\"".repeat(200_000));
+    let input = [
+        serde_json::json!({"id": 1, "text": "A first record about flu shots."}),
+        serde_json::json!({"id": 2, "html": hostile}),
+        serde_json::json!({"id": 3, "text": "A third record about sleep."}),
+    ]
+    .map(|record| record.to_string())
+    .join("\n");
+    let records = jsonl(&stdout_of(
+        chaff()
+            .args(["score", "--jsonl", "--format", "jsonl", "-"])
+            .write_stdin(input)
+            .assert()
+            .success(),
+    ));
+    let ids: Vec<&Value> = records.iter().map(|r| &r["id"]).collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    assert!(records.iter().all(|r| r["reliability"].is_number()));
+}
+
+/// A folder whose links lead back up: `loop/self -> ../loop`, `loop/a/up -> ..`, and, in the
+/// larger version, `n` more folders that each link to the top and to every other one (walked
+/// by following links, the paths multiply without end).
+fn folder_with_symlink_loops(root: &Path, n: usize) -> Vec<String> {
+    use std::os::unix::fs::symlink;
+    let top = root.join("loop");
+    std::fs::create_dir_all(top.join("a")).unwrap();
+    let mut files = vec!["loop/a/two.txt".to_owned(), "loop/one.txt".to_owned()];
+    write(&top, "one.txt", b"A short note about flu shots.");
+    write(&top.join("a"), "two.txt", b"A short note about sleep.");
+    symlink("../loop", top.join("self")).unwrap();
+    symlink("..", top.join("a/up")).unwrap();
+    for i in 0..n {
+        let dir = top.join(format!("m{i}"));
+        std::fs::create_dir(&dir).unwrap();
+        write(&dir, "note.txt", b"A short note about walking.");
+        files.push(format!("loop/m{i}/note.txt"));
+        symlink("..", dir.join("top")).unwrap();
+        for j in (0..n).filter(|&j| j != i) {
+            symlink(format!("../m{j}"), dir.join(format!("to{j}"))).unwrap();
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn symlink_loops_are_walked_once_in_bounded_time() {
+    let dir = tempfile::tempdir().unwrap();
+    for (n, name) in [(0, "small"), (8, "large")] {
+        let root = dir.path().join(name);
+        let expected = folder_with_symlink_loops(&root, n);
+        // A pattern the shell does not expand (chaff expands it), the folder, and `**`
+        // from the working directory: each file once, links never followed.
+        for argument in ["loop/**/*.txt", "loop", "loop/*", "**/*.txt", "**"] {
+            let records = jsonl(&stdout_of(
+                chaff()
+                    .current_dir(&root)
+                    .args(["score", "--format", "jsonl", argument])
+                    .timeout(std::time::Duration::from_secs(60))
+                    .assert()
+                    .success(),
+            ));
+            let mut ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+            ids.sort_unstable();
+            assert_eq!(ids, expected, "{name}: {argument}");
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The files a command line names: paths, directories and glob patterns, expanded to the files
+//! to score, in order.
+//!
+//! Every walk, of a directory or of a glob pattern's directory, goes through [`walk`]: entries in
+//! name order, and symbolic links never followed below the path the user named. A link back up
+//! the tree (`loop/self -> ../loop`) would otherwise be walked without end: the `glob` crate's
+//! own `**` follows links, and on such a folder it grew past 18 GB without yielding a file. Not
+//! following them visits each file of the tree once, in memory bounded by the number of files
+//! and the depth of the tree.
+
+use std::path::{Component, Path, PathBuf};
+
+/// A file to score, or a path that could not be read (its path and the reason).
+pub type PathEntry = Result<PathBuf, (PathBuf, String)>;
+
+/// Expands the paths of a command line, in their order:
+/// - a file is itself, whatever its name;
+/// - a directory is walked for the files `wanted` accepts;
+/// - an argument with glob characters (`*`, `?`, `[`) that names no existing path is a pattern,
+///   for shells that do not expand it: the files it matches, and the wanted files of the
+///   directories it matches.
+///
+/// A path that cannot be read, a pattern that is not valid or matches nothing, and an unreadable
+/// entry inside a directory are error entries in their place: one bad path never stops the
+/// others.
+pub fn expand_paths(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> Vec<PathEntry> {
+    let mut out = Vec::new();
+    for path in paths {
+        if is_pattern(path) && !path.exists() {
+            expand_pattern(path, wanted, &mut out);
+        } else {
+            expand_path(path, wanted, &mut out);
+        }
+    }
+    out
+}
+
+fn is_pattern(path: &Path) -> bool {
+    path.to_string_lossy().contains(['*', '?', '['])
+}
+
+/// A file as it is, a directory's wanted files.
+fn expand_path(path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Vec<PathEntry>) {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => walk_files(walk(path), wanted, out),
+        Ok(_) => out.push(Ok(path.to_path_buf())),
+        Err(e) => out.push(Err((path.to_path_buf(), e.to_string()))),
+    }
+}
+
+/// The walk of a directory: name order, symbolic links below it not followed (one given as
+/// `dir` itself is: the user named it).
+fn walk(dir: &Path) -> walkdir::WalkDir {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .follow_links(false)
+}
+
+/// The regular files of a walk that `wanted` accepts, and its errors in their place.
+fn walk_files(walk: walkdir::WalkDir, wanted: &dyn Fn(&Path) -> bool, out: &mut Vec<PathEntry>) {
+    for entry in walk {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && wanted(entry.path()) => {
+                out.push(Ok(entry.into_path()));
+            }
+            Ok(_) => {}
+            Err(e) => out.push(Err(walk_error(e))),
+        }
+    }
+}
+
+fn walk_error(e: walkdir::Error) -> (PathBuf, String) {
+    let at = e.path().map_or_else(PathBuf::new, Path::to_path_buf);
+    (at, e.to_string())
+}
+
+/// Matches a glob pattern by walking the directory its leading literal components name, as deep
+/// as the pattern reaches (all the way only under `**`). `*` and `?` do not match `/`, as in
+/// `glob::glob`.
+fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Vec<PathEntry>) {
+    let text = pattern_path.to_string_lossy();
+    let pattern = match glob::Pattern::new(&text) {
+        Ok(pattern) => pattern,
+        Err(e) => {
+            out.push(Err((
+                pattern_path.to_path_buf(),
+                format!("not a valid pattern: {e}"),
+            )));
+            return;
+        }
+    };
+    let options = glob::MatchOptions {
+        require_literal_separator: true,
+        ..glob::MatchOptions::new()
+    };
+    let Root { dir, depth } = Root::of(pattern_path);
+    // A pattern with no literal directory is walked from the working directory, and its matches
+    // named without a leading "./", as a shell names them.
+    let implicit = dir.as_os_str().is_empty();
+    let walk_root = if implicit { Path::new(".") } else { &dir };
+    let no_match = |out: &mut Vec<PathEntry>| {
+        out.push(Err((
+            pattern_path.to_path_buf(),
+            "no file matches this pattern".to_owned(),
+        )));
+    };
+    if !walk_root.is_dir() {
+        return no_match(out);
+    }
+    let mut walker = walk(walk_root).min_depth(1);
+    if let Some(depth) = depth {
+        walker = walker.max_depth(depth);
+    }
+    let before = out.len();
+    let mut entries = walker.into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.push(Err(walk_error(e)));
+                continue;
+            }
+        };
+        let path = match entry.path().strip_prefix(".") {
+            Ok(relative) if implicit => relative,
+            _ => entry.path(),
+        };
+        if !pattern.matches_path_with(path, options) {
+            continue;
+        }
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            // A matched directory is walked whole, once: the pattern's walk does not go into it.
+            walk_files(walk(path), wanted, out);
+            entries.skip_current_dir();
+        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
+            // A link that matches is named by the pattern, as a shell would name it; a link to a
+            // directory is not followed.
+            out.push(Ok(path.to_path_buf()));
+        }
+    }
+    if out.len() == before {
+        no_match(out);
+    }
+}
+
+/// Where a pattern's walk starts, and how deep it goes.
+struct Root {
+    /// The leading components without glob characters (empty: the working directory).
+    dir: PathBuf,
+    /// How many components below `dir` the pattern spans; `None` under `**`.
+    depth: Option<usize>,
+}
+
+impl Root {
+    fn of(pattern: &Path) -> Self {
+        let components: Vec<Component<'_>> = pattern.components().collect();
+        let literal = components
+            .iter()
+            .take_while(|c| !is_pattern(Path::new(c.as_os_str())))
+            .count();
+        let rest = &components[literal..];
+        Root {
+            dir: components[..literal].iter().collect(),
+            depth: (!rest.iter().any(|c| c.as_os_str() == "**")).then_some(rest.len()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(pattern: &str) -> (PathBuf, Option<usize>) {
+        let Root { dir, depth } = Root::of(Path::new(pattern));
+        (dir, depth)
+    }
+
+    #[test]
+    fn a_pattern_is_walked_from_its_literal_directory_as_deep_as_it_reaches() {
+        assert_eq!(root("pages/*.txt"), ("pages".into(), Some(1)));
+        assert_eq!(root("/srv/crawl/*/p?.html"), ("/srv/crawl".into(), Some(2)));
+        assert_eq!(root("*.txt"), ("".into(), Some(1)));
+        assert_eq!(root("loop/**/*.txt"), ("loop".into(), None));
+        assert_eq!(root("a/[bc]/**"), ("a".into(), None));
+    }
+
+    fn files(dir: &Path, pattern: &str) -> Vec<String> {
+        expand_paths(&[dir.join(pattern)], &|_| true)
+            .into_iter()
+            .map(|entry| match entry {
+                Ok(path) => path.strip_prefix(dir).unwrap().display().to_string(),
+                Err((path, reason)) => format!("error {}: {reason}", path.display()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn patterns_match_files_and_walk_matched_directories_once() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in [
+            "a.txt",
+            "b.html",
+            "sub/c.txt",
+            "sub/deep/d.txt",
+            "subtle/e.txt",
+        ] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "text").unwrap();
+        }
+        assert_eq!(files(dir.path(), "*.txt"), ["a.txt"]);
+        assert_eq!(files(dir.path(), "*/*.txt"), ["sub/c.txt", "subtle/e.txt"]);
+        assert_eq!(
+            files(dir.path(), "**/*.txt"),
+            ["a.txt", "sub/c.txt", "sub/deep/d.txt", "subtle/e.txt"]
+        );
+        // `sub` matches and is walked whole; `sub/deep` is not visited a second time.
+        assert_eq!(
+            files(dir.path(), "su[b]*"),
+            ["sub/c.txt", "sub/deep/d.txt", "subtle/e.txt"]
+        );
+        assert_eq!(
+            files(dir.path(), "**"),
+            [
+                "a.txt",
+                "b.html",
+                "sub/c.txt",
+                "sub/deep/d.txt",
+                "subtle/e.txt"
+            ]
+        );
+        let nothing = dir.path().join("*.pdf");
+        assert_eq!(
+            files(dir.path(), "*.pdf"),
+            [format!(
+                "error {}: no file matches this pattern",
+                nothing.display()
+            )]
+        );
+        let missing = dir.path().join("missing/*.txt");
+        assert_eq!(
+            files(dir.path(), "missing/*.txt"),
+            [format!(
+                "error {}: no file matches this pattern",
+                missing.display()
+            )]
+        );
+        assert!(files(dir.path(), "[*.txt")[0].contains("not a valid pattern"));
+    }
+}
