@@ -6,12 +6,16 @@
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::document::Format;
 use crate::error::Error;
 use crate::report::Report;
 use crate::source::{decode_lossy, looks_binary, OffsetMap};
+use crate::training::{Label, Labelled};
 use crate::Scorer;
 
 /// A document ready to score.
@@ -207,23 +211,99 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-/// A labelled example for training and evaluation.
-#[derive(Debug, Clone)]
-pub struct Labeled {
-    /// The record.
-    pub record: JsonRecord,
-    /// True for `reliable`, false for `unreliable`.
-    pub reliable: bool,
+/// A labelled data file: where it is, how its label words map onto what chaff learns, and the
+/// field that groups its documents (so that folds never split a group).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The JSON Lines file.
+    pub path: PathBuf,
+    /// Each label word of the file and what it teaches; a record with another word is an error.
+    #[serde(default = "Source::journalism_labels")]
+    pub labels: BTreeMap<String, Label>,
+    /// The record field that names a document's group; records without it are groups of
+    /// their own.
+    #[serde(default = "Source::default_group")]
+    pub group_by: String,
+    /// Whether its documents teach the quality head. The journalism criteria are those of news
+    /// stories: a source of another register (NIH pages, Cochrane summaries, doctors' answers)
+    /// teaches the spam head only, or the quality head would learn its register.
+    #[serde(default = "Source::yes")]
+    pub teaches_quality: bool,
 }
 
-/// Reads labelled JSON Lines (`id`, `label` reliable/unreliable, `text` or `html`). A malformed
-/// record stops the read with an error naming the file and line: training on silently skipped
-/// data would be worse than no training.
-pub fn read_labeled(path: &Path) -> Result<Vec<Labeled>, Error> {
-    let origin = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+impl Source {
+    /// A file labelled `reliable`/`unreliable`, grouped by `group_by`.
+    pub fn journalism(path: PathBuf, group_by: &str) -> Self {
+        Source {
+            path,
+            labels: Self::journalism_labels(),
+            group_by: group_by.to_owned(),
+            teaches_quality: true,
+        }
+    }
+
+    fn journalism_labels() -> BTreeMap<String, Label> {
+        BTreeMap::from([
+            ("reliable".to_owned(), Label::Reliable),
+            ("unreliable".to_owned(), Label::Unreliable),
+        ])
+    }
+
+    fn yes() -> bool {
+        true
+    }
+
+    fn default_group() -> String {
+        "outlet".to_owned()
+    }
+
+    /// The name of the source in evaluations: its file name without the extension.
+    pub fn name(&self) -> String {
+        self.path.file_stem().map_or_else(
+            || self.path.display().to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+/// The sources a training manifest lists (`{"sources": [{"path", "labels", "group_by"}]}`),
+/// with paths relative to the manifest's folder.
+pub fn read_manifest(path: &Path) -> Result<Vec<Source>, Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Manifest {
+        sources: Vec<Source>,
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
+    })?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Error::Record {
+        origin: path.display().to_string(),
+        line: e.line(),
+        reason: e.to_string(),
+    })?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    Ok(manifest
+        .sources
+        .into_iter()
+        .map(|source| Source {
+            path: folder.join(&source.path),
+            ..source
+        })
+        .collect())
+}
+
+/// Reads a labelled JSON Lines file (`id`, `label`, `text` or `html`), each label mapped by the
+/// source. A malformed record or a label the source does not map stops the read with an error
+/// naming the file and line: training on silently skipped records would mislead.
+pub fn read_labeled(source: &Source) -> Result<Vec<(JsonRecord, Label)>, Error> {
+    let path = &source.path;
+    let origin = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::Io {
+        path: path.to_owned(),
+        source: e,
     })?;
     let mut examples = Vec::new();
     let mut failure = None;
@@ -239,24 +319,22 @@ pub fn read_labeled(path: &Path) -> Result<Vec<Labeled>, Error> {
         match parse_record(text) {
             Err(e) => failure = Some(fail(e.reason)),
             Ok(mut record) => match record.extra.remove("label") {
-                Some(Value::String(label)) if label == "reliable" || label == "unreliable" => {
-                    examples.push(Labeled {
-                        reliable: label == "reliable",
-                        record,
-                    })
+                Some(Value::String(word)) if source.labels.contains_key(&word) => {
+                    examples.push((record, source.labels[&word]));
                 }
                 other => {
+                    let words: Vec<&str> = source.labels.keys().map(String::as_str).collect();
                     failure = Some(fail(format!(
-                        "`label` must be \"reliable\" or \"unreliable\", found {}",
+                        "`label` must be one of {words:?}, found {}",
                         other.map_or("nothing".to_owned(), |v| v.to_string())
                     )))
                 }
             },
         }
     })
-    .map_err(|source| Error::Io {
+    .map_err(|e| Error::Io {
         path: path.to_owned(),
-        source,
+        source: e,
     })?;
     match failure {
         Some(e) => Err(e),
@@ -264,34 +342,33 @@ pub fn read_labeled(path: &Path) -> Result<Vec<Labeled>, Error> {
     }
 }
 
-/// Reads labelled files as training examples, features computed in parallel, in file order.
-/// The group of a record is its `group_by` field (a string); a record without one is a group of
-/// its own.
+/// Reads labelled sources as training examples, features computed in parallel, in file order.
 pub fn read_examples(
     pipeline: &crate::Pipeline,
-    paths: &[PathBuf],
-    group_by: &str,
-) -> Result<Vec<crate::training::Example>, Error> {
+    sources: &[Source],
+) -> Result<Vec<Labelled>, Error> {
     use rayon::prelude::*;
-    let mut labeled = Vec::new();
-    for path in paths {
-        labeled.extend(read_labeled(path)?);
-    }
-    Ok(labeled
-        .par_iter()
-        .map(|example| {
-            let record = &example.record;
-            let group = match record.extra.get(group_by) {
+    let mut examples = Vec::new();
+    for source in sources {
+        let name = source.name();
+        let records = read_labeled(source)?;
+        examples.par_extend(records.par_iter().map(|(record, label)| {
+            let group = match record.extra.get(&source.group_by) {
                 Some(Value::String(group)) => group.clone(),
+                Some(Value::Number(group)) => group.to_string(),
                 _ => format!("id:{}", record.id),
             };
-            crate::training::Example {
+            Labelled {
                 features: pipeline.features(&record.input, record.format),
-                reliable: example.reliable,
-                group,
+                label: *label,
+                // Groups of different sources never merge.
+                group: format!("{name}/{group}"),
+                source: name.clone(),
+                teaches_quality: source.teaches_quality,
             }
-        })
-        .collect())
+        }));
+    }
+    Ok(examples)
 }
 
 /// One output record: a score or an error.

@@ -150,7 +150,7 @@ impl Scorer {
                 reason: format!("a threshold is a probability between 0 and 1, not {threshold}"),
             });
         }
-        self.model.training.threshold = threshold;
+        self.model.quality.training.threshold = threshold;
         self.model.verdicts = model::verdicts_around(threshold);
         Ok(self)
     }
@@ -231,20 +231,42 @@ mod tests {
     }
 
     #[test]
-    fn contributions_sum_to_the_reported_logit() {
+    fn contributions_sum_to_each_reported_logit() {
         let scorer = Scorer::default();
         let report = scorer
             .score("Studies show this miracle tea melts away fat! Order today for only $29.99.");
-        let sum: f64 = report.intercept
-            + report
-                .contributions
+        for (head, intercept, logit, probability) in [
+            (
+                model::HeadKind::Spam,
+                report.spam_intercept,
+                report.spam_logit,
+                report.spam,
+            ),
+            (
+                model::HeadKind::Quality,
+                report.quality_intercept,
+                report.quality_logit,
+                report.quality,
+            ),
+        ] {
+            let sum: f64 = intercept
+                + report
+                    .contributions
+                    .iter()
+                    .filter(|c| c.head == head)
+                    .map(|c| c.contribution)
+                    .sum::<f64>();
+            assert!((sum - logit).abs() < 1e-9);
+            assert!((model::sigmoid(sum) - probability).abs() < 1e-12);
+            let families: f64 = report
+                .families
                 .iter()
-                .map(|c| c.contribution)
-                .sum::<f64>();
-        assert!((sum - report.logit).abs() < 1e-9);
-        assert!((model::sigmoid(sum) - report.reliability).abs() < 1e-12);
-        let families: f64 = report.families.iter().map(|f| f.score).sum();
-        assert!((report.intercept + families - report.logit).abs() < 1e-9);
+                .filter(|f| f.head == head)
+                .map(|f| f.score)
+                .sum();
+            assert!((intercept + families - logit).abs() < 1e-9);
+        }
+        assert!((report.reliability - (1.0 - report.spam) * report.quality).abs() < 1e-12);
     }
 
     #[test]

@@ -75,9 +75,8 @@ enum Command {
     /// optional `outlet`): L2 strength by grouped cross-validation, classes balanced by
     /// oversampling, sign constraints, Platt calibration.
     Train {
-        /// Labelled JSON Lines files.
-        #[arg(long, required = true)]
-        data: Vec<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
         /// Where to write the model.
         #[arg(long, default_value = "models/default.json")]
         out: PathBuf,
@@ -87,15 +86,18 @@ enum Command {
     /// Evaluate on labelled JSON Lines: with --folds, cross-validate the training procedure with
     /// folds grouped by --group-by; without, judge a model (--model or the built-in one).
     Eval {
-        /// Labelled JSON Lines files.
-        #[arg(long, required = true)]
-        data: Vec<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
         /// A model file to use instead of the built-in one (without --folds).
-        #[arg(long, conflicts_with = "folds")]
+        #[arg(long, conflicts_with_all = ["folds", "leave_one_source_out"])]
         model: Option<PathBuf>,
         /// Cross-validate the training procedure with this many grouped folds.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "leave_one_source_out")]
         folds: Option<usize>,
+        /// Hold each source out of training in turn and predict it with a model trained on
+        /// the others.
+        #[arg(long)]
+        leave_one_source_out: bool,
         /// Reliability below which a document counts as called unreliable [default: the
         /// model's threshold].
         #[arg(long, allow_negative_numbers = true)]
@@ -103,6 +105,36 @@ enum Command {
         #[command(flatten)]
         procedure: Procedure,
     },
+}
+
+/// The labelled data: JSON Lines files labelled reliable/unreliable, or a manifest of sources
+/// with a label mapping each.
+#[derive(clap::Args)]
+#[group(required = true, multiple = true)]
+struct DataArgs {
+    /// Labelled JSON Lines files (`label` reliable or unreliable).
+    #[arg(long)]
+    data: Vec<PathBuf>,
+    /// A manifest of sources (`{"sources": [{"path", "labels", "group_by"}]}`; paths relative
+    /// to it), each with its own label mapping onto reliable, unreliable and spam. The shipped
+    /// model's is `models/sources.json`.
+    #[arg(long)]
+    sources: Option<PathBuf>,
+}
+
+impl DataArgs {
+    fn sources(&self, group_by: &str) -> Result<Vec<batch::Source>, Error> {
+        let mut sources = match &self.sources {
+            Some(manifest) => batch::read_manifest(manifest)?,
+            None => Vec::new(),
+        };
+        sources.extend(
+            self.data
+                .iter()
+                .map(|path| batch::Source::journalism(path.clone(), group_by)),
+        );
+        Ok(sources)
+    }
 }
 
 /// Options of the training procedure, shared by `train` and `eval --folds`.
@@ -211,9 +243,17 @@ fn main() -> ExitCode {
             data,
             model,
             folds,
+            leave_one_source_out,
             threshold,
             procedure,
-        } => eval(&data, model.as_deref(), folds, threshold, &procedure),
+        } => eval(
+            &data,
+            model.as_deref(),
+            folds,
+            leave_one_source_out,
+            threshold,
+            &procedure,
+        ),
     };
     match result {
         Ok(code) => code,
@@ -530,48 +570,66 @@ fn features(id: Option<&str>) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn train(data: &[PathBuf], out: &Path, procedure: &Procedure) -> Result<ExitCode, Error> {
+fn train(data: &DataArgs, out: &Path, procedure: &Procedure) -> Result<ExitCode, Error> {
     let pipeline = Pipeline::default();
-    let examples = batch::read_examples(&pipeline, data, &procedure.group_by)?;
-    let names = data.iter().map(|p| p.display().to_string()).collect();
+    let sources = data.sources(&procedure.group_by)?;
+    let examples = batch::read_examples(&pipeline, &sources)?;
+    let names = sources
+        .iter()
+        .map(|s| s.path.display().to_string())
+        .collect();
     let model = training::train(&pipeline.specs(), &examples, &procedure.config(), names)?;
     std::fs::write(out, model.to_json()).map_err(|source| Error::Io {
         path: out.to_owned(),
         source,
     })?;
-    let t = &model.training;
-    let dropped: Vec<&str> = t.dropped.iter().map(|d| d.feature.as_str()).collect();
-    eprintln!(
-        "chaff: trained on {} reliable and {} unreliable examples in {} groups; alpha {} \
-         (grouped {}-fold CV), threshold {}, dropped by sign constraints: {}; model written to {}",
-        t.reliable,
-        t.unreliable,
-        t.groups,
-        t.alpha,
-        t.folds,
-        t.threshold,
-        if dropped.is_empty() {
-            "none".to_owned()
-        } else {
-            dropped.join(", ")
-        },
-        out.display()
-    );
+    for (name, head) in [("spam", &model.spam), ("quality", &model.quality)] {
+        let t = &head.training;
+        let dropped: Vec<&str> = t.dropped.iter().map(|d| d.feature.as_str()).collect();
+        eprintln!(
+            "chaff: {name} head: {} {name} and {} other examples in {} groups; alpha {} \
+             (grouped {}-fold CV), threshold {}, dropped by sign constraints: {}",
+            t.positive,
+            t.negative,
+            t.groups,
+            t.alpha,
+            t.folds,
+            t.threshold,
+            if dropped.is_empty() {
+                "none".to_owned()
+            } else {
+                dropped.join(", ")
+            },
+        );
+    }
+    eprintln!("chaff: model written to {}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 
 fn eval(
-    data: &[PathBuf],
+    data: &DataArgs,
     model: Option<&Path>,
     folds: Option<usize>,
+    leave_one_source_out: bool,
     threshold: Option<f64>,
     procedure: &Procedure,
 ) -> Result<ExitCode, Error> {
     let pipeline = Pipeline::default();
-    let examples = batch::read_examples(&pipeline, data, &procedure.group_by)?;
+    let sources = data.sources(&procedure.group_by)?;
+    let examples = batch::read_examples(&pipeline, &sources)?;
     let specs = pipeline.specs();
-    let (predictions, heading) = match folds {
-        Some(folds) => {
+    let (predictions, heading) = match (folds, leave_one_source_out) {
+        (_, true) => {
+            let predictions =
+                training::leave_one_source_out(&specs, &examples, &procedure.config())?;
+            let heading = format!(
+                "leave-one-source-out evaluation of the training procedure ({} sources; each \
+                 predicted by a model trained on the others only)",
+                sources.len()
+            );
+            (predictions, heading)
+        }
+        (Some(folds), false) => {
             let config = TrainConfig {
                 folds,
                 ..procedure.config()
@@ -584,19 +642,15 @@ fn eval(
                 .len();
             let heading = format!(
                 "grouped {folds}-fold cross-validation of the training procedure ({groups} \
-                 groups by `{}`; no group in both the training and the test part of a fold)",
-                procedure.group_by
+                 groups; no group in both the training and the test part of a fold)"
             );
             (predictions, heading)
         }
-        None => {
+        (None, false) => {
             let scorer = scorer(model)?;
             let predictions = examples
                 .iter()
-                .map(|e| training::Prediction {
-                    reliability: scorer.model().reliability(&e.features),
-                    threshold: scorer.model().threshold(),
-                })
+                .map(|e| training::Prediction::of(scorer.model(), &e.features))
                 .collect();
             let origin = model.map_or("the built-in model".to_owned(), |p| p.display().to_string());
             (predictions, format!("{origin}, as trained"))

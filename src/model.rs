@@ -8,11 +8,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::signals::SignalSpec;
+use crate::signals::{Family, SignalSpec};
 use crate::training::Provenance;
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A verdict word and the lowest reliability that earns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,7 +23,148 @@ pub struct VerdictCut {
     pub verdict: String,
 }
 
-/// A trained model, as stored in JSON.
+/// Which judgement a signal feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeadKind {
+    /// The probability that a page is SEO spam or mass-produced junk.
+    Spam,
+    /// The probability that a page is reliable as health journalism (HealthNewsReview.org).
+    Quality,
+}
+
+impl HeadKind {
+    /// The head a family's signals feed: spun text, hype and selling are what spam pages are
+    /// made of; citations and the journalism criteria are what reliable writing shows.
+    pub fn of(family: Family) -> Self {
+        match family {
+            Family::Spun | Family::Hype | Family::Commercial => HeadKind::Spam,
+            Family::Citation | Family::Quality => HeadKind::Quality,
+        }
+    }
+
+    /// The lowercase name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeadKind::Spam => "spam",
+            HeadKind::Quality => "quality",
+        }
+    }
+}
+
+/// One logistic head over the registry's features: `P = sigmoid(intercept + Σ weight ×
+/// standardised value)`. Features of the other head have weight 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Head {
+    /// Mean of each transformed feature over the training data.
+    pub mean: Vec<f64>,
+    /// Standard deviation of each transformed feature (1 where it was 0).
+    pub scale: Vec<f64>,
+    /// Weight of each standardised feature; positive means more of the head's class (more
+    /// spam for the spam head, more reliable for the quality head).
+    pub weights: Vec<f64>,
+    /// The logit of a document with every feature at its mean.
+    pub intercept: f64,
+    /// How it was trained: data, choices, dropped features, calibration, threshold.
+    pub training: Provenance,
+}
+
+impl Head {
+    /// The logit and each feature's contribution to it, for raw feature values.
+    pub fn contributions(&self, values: &[f64]) -> (f64, Vec<f64>) {
+        let contributions: Vec<f64> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| self.weights[i] * (transform(v) - self.mean[i]) / self.scale[i])
+            .collect();
+        let logit = self.intercept + contributions.iter().sum::<f64>();
+        (logit, contributions)
+    }
+
+    /// The head's probability for raw feature values.
+    pub fn probability(&self, values: &[f64]) -> f64 {
+        sigmoid(self.contributions(values).0)
+    }
+
+    /// The decision threshold of the head: at or above it, the head's class is called.
+    pub fn threshold(&self) -> f64 {
+        self.training.threshold
+    }
+
+    fn check(&self, name: &str, n: usize) -> Result<(), String> {
+        if self.mean.len() != n || self.scale.len() != n || self.weights.len() != n {
+            return Err(format!(
+                "the {name} head's mean, scale and weights must each have {n} values"
+            ));
+        }
+        let numbers = self.mean.iter().chain(&self.weights).chain(&self.scale);
+        if !numbers.chain([&self.intercept]).all(|x| x.is_finite())
+            || self.scale.iter().any(|&s| s <= 0.0)
+        {
+            return Err(format!(
+                "every number of the {name} head must be finite and every scale positive"
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.training.threshold) {
+            return Err(format!(
+                "the {name} head's threshold {} is not a probability",
+                self.training.threshold
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The kind of spam a page is: the kind of the spam-side family that adds most to its spam
+/// logit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SpamKind {
+    /// Thesaurus-spun copy of someone else's text.
+    #[serde(rename = "spun")]
+    Spun,
+    /// Mass-produced, generated filler.
+    #[serde(rename = "generated filler")]
+    GeneratedFiller,
+    /// A page that sells: calls to order or book, prices, the provider's own offer.
+    #[serde(rename = "sales page")]
+    SalesPage,
+}
+
+impl SpamKind {
+    /// The kind a spam-side family stands for.
+    pub fn of(family: Family) -> Option<Self> {
+        match family {
+            Family::Spun => Some(SpamKind::Spun),
+            Family::Hype => Some(SpamKind::GeneratedFiller),
+            Family::Commercial => Some(SpamKind::SalesPage),
+            Family::Citation | Family::Quality => None,
+        }
+    }
+
+    /// The words used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            SpamKind::Spun => "spun",
+            SpamKind::GeneratedFiller => "generated filler",
+            SpamKind::SalesPage => "sales page",
+        }
+    }
+
+    /// The verdict of a page judged spam of this kind.
+    pub fn verdict(self) -> &'static str {
+        match self {
+            SpamKind::Spun => "spam: spun",
+            SpamKind::GeneratedFiller => "spam: generated filler",
+            SpamKind::SalesPage => "sales page",
+        }
+    }
+}
+
+/// A trained model, as stored in JSON: two heads over one feature list.
+///
+/// `reliability = (1 - spam) × quality`: a page the spam head calls spam cannot be reliable
+/// however well it covers the journalism criteria, and a clean page is as reliable as its
+/// quality. Each head's logit is exactly its intercept plus its features' contributions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// The file format version.
@@ -32,18 +173,12 @@ pub struct Model {
     pub schema_hash: String,
     /// Feature names (signal ids), in order.
     pub features: Vec<String>,
-    /// Mean of each transformed feature over the training data.
-    pub mean: Vec<f64>,
-    /// Standard deviation of each transformed feature (1 where it was 0).
-    pub scale: Vec<f64>,
-    /// Weight of each standardised feature; positive means more reliable.
-    pub weights: Vec<f64>,
-    /// The logit of a document with every feature at its mean.
-    pub intercept: f64,
-    /// Verdict words, highest cut first.
+    /// The spam head, over the spun, hype and commercial families.
+    pub spam: Head,
+    /// The quality head, over the citation and quality families.
+    pub quality: Head,
+    /// Verdict words for pages not judged spam, highest cut of reliability first.
     pub verdicts: Vec<VerdictCut>,
-    /// How it was trained: data, choices, dropped features, calibration, threshold.
-    pub training: Provenance,
 }
 
 /// The hash of a feature schema: FNV-1a over each signal's id, version, family and polarity.
@@ -62,16 +197,15 @@ pub fn schema_hash<'a>(specs: impl IntoIterator<Item = &'a SignalSpec>) -> Strin
     format!("{hash:016x}")
 }
 
-/// Verdict words cut around the decision threshold `t`: "reliable" from halfway between `t` and
-/// 1, "mixed" from `t`, "low quality" below `t`, and "likely spam" below `t / 2`, where the model
-/// is twice as sure as at the threshold that the page is not reliable.
+/// Verdict words cut around the quality threshold `t`: "reliable" from halfway between `t` and
+/// 1, "mixed" from `t`, "low quality" below. Spam is the spam head's verdict, not a low
+/// reliability's: a sober page without the marks of journalism is of low quality, not spam.
 pub fn verdicts_around(t: f64) -> Vec<VerdictCut> {
     let round = |x: f64| (x * 1000.0).round() / 1000.0;
     [
         (round((t + 1.0) / 2.0), "reliable"),
         (t, "mixed"),
-        (round(t / 2.0), "low quality"),
-        (0.0, "likely spam"),
+        (0.0, "low quality"),
     ]
     .into_iter()
     .map(|(min_reliability, verdict)| VerdictCut {
@@ -121,18 +255,21 @@ impl Model {
             )));
         }
         let n = ids.len();
-        if model.mean.len() != n || model.scale.len() != n || model.weights.len() != n {
-            return Err(fail(format!(
-                "mean, scale and weights must each have {n} values"
-            )));
-        }
-        let numbers = model.mean.iter().chain(&model.weights).chain(&model.scale);
-        if !numbers.chain([&model.intercept]).all(|x| x.is_finite())
-            || model.scale.iter().any(|&s| s <= 0.0)
-        {
-            return Err(fail(
-                "every number must be finite and every scale positive".to_owned(),
-            ));
+        model.spam.check("spam", n).map_err(fail)?;
+        model.quality.check("quality", n).map_err(fail)?;
+        for (head, kind) in [
+            (&model.spam, HeadKind::Spam),
+            (&model.quality, HeadKind::Quality),
+        ] {
+            let foreign =
+                (0..n).find(|&i| head.weights[i] != 0.0 && HeadKind::of(specs[i].family) != kind);
+            if let Some(i) = foreign {
+                return Err(fail(format!(
+                    "the {} head weighs {}, a signal of the other head",
+                    kind.name(),
+                    ids[i]
+                )));
+            }
         }
         if model.verdicts.is_empty() {
             return Err(fail("it names no verdicts".to_owned()));
@@ -147,29 +284,31 @@ impl Model {
         json
     }
 
-    /// The logit and each feature's contribution to it, for raw feature values.
-    pub fn contributions(&self, values: &[f64]) -> (f64, Vec<f64>) {
-        let contributions: Vec<f64> = values
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| self.weights[i] * (transform(v) - self.mean[i]) / self.scale[i])
-            .collect();
-        let logit = self.intercept + contributions.iter().sum::<f64>();
-        (logit, contributions)
+    /// The probability that a page is spam.
+    pub fn spam(&self, values: &[f64]) -> f64 {
+        self.spam.probability(values)
     }
 
-    /// The probability that a document with these feature values is reliable.
+    /// The probability that a page is reliable: not spam, and of good quality.
     pub fn reliability(&self, values: &[f64]) -> f64 {
-        sigmoid(self.contributions(values).0)
+        (1.0 - self.spam.probability(values)) * self.quality.probability(values)
     }
 
-    /// The decision threshold: below it a document is called unreliable.
+    /// The reliability below which a page is flagged.
     pub fn threshold(&self) -> f64 {
-        self.training.threshold
+        self.quality.training.threshold
     }
 
-    /// The verdict word for a reliability.
-    pub fn verdict(&self, reliability: f64) -> &str {
+    /// The spam probability from which a page is judged spam.
+    pub fn spam_threshold(&self) -> f64 {
+        self.spam.training.threshold
+    }
+
+    /// The verdict word for a page: its spam kind when judged spam, else its reliability's.
+    pub fn verdict(&self, reliability: f64, spam: Option<SpamKind>) -> &str {
+        if let Some(kind) = spam {
+            return kind.verdict();
+        }
         self.verdicts
             .iter()
             .find(|cut| reliability >= cut.min_reliability)
@@ -187,36 +326,68 @@ mod tests {
         registry().specs()
     }
 
-    /// A model by hand: feature 0 lowers reliability, feature 1 raises it.
+    fn index(id: &str) -> usize {
+        specs().iter().position(|s| s.id == id).unwrap()
+    }
+
+    /// A model by hand: HYPE001 raises spam, QUAL005 raises quality.
     fn model() -> Model {
         let specs = specs();
         let n = specs.len();
-        let mut weights = vec![0.0; n];
-        weights[0] = -1.5;
-        weights[1] = 0.5;
+        let head = |feature: &str, weight: f64, intercept: f64, threshold: f64| {
+            let mut weights = vec![0.0; n];
+            weights[index(feature)] = weight;
+            Head {
+                mean: vec![0.25; n],
+                scale: vec![0.5; n],
+                weights,
+                intercept,
+                training: Provenance {
+                    threshold,
+                    ..Provenance::default()
+                },
+            }
+        };
         Model {
             format_version: FORMAT_VERSION,
             schema_hash: schema_hash(specs.iter().copied()),
             features: specs.iter().map(|s| s.id.to_owned()).collect(),
-            mean: vec![0.25; n],
-            scale: vec![0.5; n],
-            weights,
-            intercept: 0.3,
+            spam: head("HYPE001", 1.5, -2.0, 0.7),
+            quality: head("QUAL005", 0.5, 0.3, 0.5),
             verdicts: verdicts_around(0.5),
-            training: Provenance::default(),
         }
     }
 
     #[test]
-    fn contributions_sum_to_the_logit() {
+    fn contributions_sum_to_each_logit_and_reliability_is_clean_quality() {
         let model = model();
         let values: Vec<f64> = (0..model.features.len()).map(|i| i as f64 * 0.7).collect();
-        let (logit, contributions) = model.contributions(&values);
-        let sum: f64 = model.intercept + contributions.iter().sum::<f64>();
-        assert!((logit - sum).abs() < 1e-12);
-        assert!((model.reliability(&values) - sigmoid(sum)).abs() < 1e-12);
-        let expected = -1.5 * (transform(0.0) - 0.25) / 0.5;
-        assert!((contributions[0] - expected).abs() < 1e-12);
+        for head in [&model.spam, &model.quality] {
+            let (logit, contributions) = head.contributions(&values);
+            let sum: f64 = head.intercept + contributions.iter().sum::<f64>();
+            assert!((logit - sum).abs() < 1e-12);
+        }
+        let expected = 1.5 * (transform(values[index("HYPE001")]) - 0.25) / 0.5;
+        let (_, contributions) = model.spam.contributions(&values);
+        assert!((contributions[index("HYPE001")] - expected).abs() < 1e-12);
+        let reliability = (1.0 - model.spam(&values)) * model.quality.probability(&values);
+        assert!((model.reliability(&values) - reliability).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_head_may_weigh_only_its_own_signals() {
+        let model = model();
+        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+        json["spam"]["weights"][index("QUAL005")] = 0.3.into();
+        let err = Model::from_json(&json.to_string(), "mixed.json", &specs()).unwrap_err();
+        assert!(
+            err.to_string().contains("the spam head weighs QUAL005"),
+            "{err}"
+        );
+        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+        json["spam"]["training"]["threshold"] = 1.5.into();
+        let err = Model::from_json(&json.to_string(), "cut.json", &specs()).unwrap_err();
+        assert!(err.to_string().contains("not a probability"), "{err}");
     }
 
     #[test]
@@ -233,7 +404,7 @@ mod tests {
         assert!(err.to_string().contains("schema hash"), "{err}");
 
         let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
-        json["scale"][2] = 0.0.into();
+        json["quality"]["scale"][2] = 0.0.into();
         let err = Model::from_json(&json.to_string(), "zero.json", &specs()).unwrap_err();
         assert!(err.to_string().contains("scale"), "{err}");
 
@@ -244,9 +415,11 @@ mod tests {
     #[test]
     fn verdicts_follow_the_cuts() {
         let model = model();
-        assert_eq!(model.verdict(0.9), "reliable");
-        assert_eq!(model.verdict(0.6), "mixed");
-        assert_eq!(model.verdict(0.3), "low quality");
-        assert_eq!(model.verdict(0.01), "likely spam");
+        assert_eq!(model.verdict(0.9, None), "reliable");
+        assert_eq!(model.verdict(0.6, None), "mixed");
+        assert_eq!(model.verdict(0.3, None), "low quality");
+        assert_eq!(model.verdict(0.01, None), "low quality");
+        assert_eq!(model.verdict(0.9, Some(SpamKind::Spun)), "spam: spun");
+        assert_eq!(model.verdict(0.9, Some(SpamKind::SalesPage)), "sales page");
     }
 }

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use crate::batch::Outcome;
+use crate::model::HeadKind;
 use crate::report::Report;
 use crate::signals::{Family, SignalSpec};
 
@@ -87,7 +88,10 @@ fn top_reasons(report: &Report, n: usize) -> String {
     let reasons: Vec<String> = report
         .reasons()
         .into_iter()
-        .filter(|c| c.contribution < -0.05)
+        .filter(|c| match c.head {
+            HeadKind::Spam => c.contribution > 0.05,
+            HeadKind::Quality => c.contribution < -0.05,
+        })
         .take(n)
         .map(|c| format!("{} {}", c.feature, c.name))
         .collect();
@@ -105,6 +109,9 @@ pub fn csv_header() -> Vec<String> {
         "reliability".to_owned(),
         "verdict".to_owned(),
         "flagged".to_owned(),
+        "spam".to_owned(),
+        "spam_kind".to_owned(),
+        "quality".to_owned(),
         "insufficient_text".to_owned(),
         "words".to_owned(),
     ];
@@ -121,6 +128,15 @@ pub fn csv_row(outcome: &Outcome) -> Vec<String> {
             row.push(format!("{:.4}", report.reliability));
             row.push(report.verdict.clone());
             row.push(report.flagged.to_string());
+            row.push(format!("{:.4}", report.spam));
+            row.push(
+                report
+                    .spam_kind
+                    .map(|k| k.name())
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+            row.push(format!("{:.4}", report.quality));
             row.push(report.insufficient_text.to_string());
             row.push(report.words.to_string());
             row.extend(report.families.iter().map(|f| format!("{:.4}", f.score)));
@@ -130,7 +146,7 @@ pub fn csv_row(outcome: &Outcome) -> Vec<String> {
         Outcome::Failed { line, error, .. } => {
             row.extend(std::iter::repeat_n(
                 String::new(),
-                5 + Family::ALL.len() + 1,
+                8 + Family::ALL.len() + 1,
             ));
             let place = line.map(|l| format!("line {l}: ")).unwrap_or_default();
             row.push(format!("{place}{error}"));
@@ -171,34 +187,57 @@ pub fn explain(id: &str, report: &Report, specs: &[&SignalSpec], styling: Stylin
     );
     let _ = writeln!(
         out,
-        "\n{}  (log-odds; left lowers reliability, right raises it)",
-        styling.paint(BOLD, "families")
+        "reliability = (1 - spam {:.3}) x quality {:.3}{}",
+        report.spam,
+        report.quality,
+        report
+            .spam_kind
+            .map(|k| format!("  [judged spam: {}]", k.name()))
+            .unwrap_or_default()
     );
-    for family in &report.families {
+    for (head, logit, intercept, reading) in [
+        (
+            HeadKind::Spam,
+            report.spam_logit,
+            report.spam_intercept,
+            "right raises spam",
+        ),
+        (
+            HeadKind::Quality,
+            report.quality_logit,
+            report.quality_intercept,
+            "right raises quality",
+        ),
+    ] {
         let _ = writeln!(
             out,
-            "  {:<11} {} {:+.2}  ({} evidence)",
-            family.family.name(),
-            bar(family.score),
-            family.score,
-            family.evidence
+            "\n{}  (log-odds; {reading}; intercept {intercept:+.2}, contributions sum to the \
+             logit {logit:+.2})",
+            styling.paint(BOLD, &format!("{} head", head.name())),
         );
-    }
-    let _ = writeln!(
-        out,
-        "\n{}  (intercept {:+.2}; contributions sum to the logit {:+.2})",
-        styling.paint(BOLD, "contributions"),
-        report.intercept,
-        report.logit
-    );
-    let mut contributions: Vec<_> = report.contributions.iter().collect();
-    contributions.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
-    for c in contributions {
-        let _ = writeln!(
-            out,
-            "  {:+7.3}  {} {:<30} value {:.2}",
-            c.contribution, c.feature, c.name, c.value
-        );
+        for family in report.families.iter().filter(|f| f.head == head) {
+            let _ = writeln!(
+                out,
+                "  {:<11} {} {:+.2}  ({} evidence)",
+                family.family.name(),
+                bar(family.score),
+                family.score,
+                family.evidence
+            );
+        }
+        let mut contributions: Vec<_> = report
+            .contributions
+            .iter()
+            .filter(|c| c.head == head && c.contribution != 0.0)
+            .collect();
+        contributions.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+        for c in contributions {
+            let _ = writeln!(
+                out,
+                "    {:+7.3}  {} {:<30} value {:.2}",
+                c.contribution, c.feature, c.name, c.value
+            );
+        }
     }
     let _ = writeln!(out, "\n{}", styling.paint(BOLD, "evidence"));
     if report.evidence.is_empty() {
@@ -296,17 +335,18 @@ pub fn features(specs: &[&SignalSpec], one: Option<&SignalSpec>) -> String {
 pub fn evaluation(
     heading: &str,
     specs: &[&SignalSpec],
-    examples: &[crate::training::Example],
+    examples: &[crate::training::Labelled],
     predictions: &[crate::training::Prediction],
     threshold: Option<f64>,
 ) -> String {
     use crate::metrics::{
         average_precision, brier, calibration, expected_calibration_error, firing, roc_auc,
     };
+    use crate::training::Label;
     let scored: Vec<(f64, bool)> = predictions
         .iter()
         .zip(examples)
-        .map(|(p, e)| (p.reliability, e.reliable))
+        .map(|(p, e)| (p.reliability, e.label == Label::Reliable))
         .collect();
     let flagged: Vec<(f64, bool)> = scored.iter().map(|&(p, l)| (1.0 - p, l)).collect();
     let figure =
@@ -316,7 +356,7 @@ pub fn evaluation(
     let _ = writeln!(out, "{heading}");
     let _ = writeln!(
         out,
-        "documents       {} ({} reliable, {} unreliable)",
+        "documents       {} ({} reliable, {} unreliable or spam)",
         scored.len(),
         reliable,
         scored.len() - reliable
@@ -337,7 +377,8 @@ pub fn evaluation(
     let mut confusion = crate::metrics::Confusion::default();
     for (p, e) in predictions.iter().zip(examples) {
         let cut = threshold.unwrap_or(p.threshold);
-        confusion = confusion.add(p.reliability >= cut, e.reliable);
+        let called_reliable = p.reliability >= cut && p.spam < p.spam_threshold;
+        confusion = confusion.add(called_reliable, e.label == Label::Reliable);
     }
     let described = match threshold {
         Some(t) => format!("threshold {t}"),
@@ -359,32 +400,7 @@ pub fn evaluation(
         confusion.false_reliable,
         confusion.true_unreliable,
     );
-    let _ = writeln!(
-        out,
-        "\nverdict        reliable  unreliable  (cut around each model's threshold)"
-    );
-    let mut verdicts: Vec<(String, usize, usize)> = Vec::new();
-    for (p, e) in predictions.iter().zip(examples) {
-        let cuts = crate::model::verdicts_around(threshold.unwrap_or(p.threshold));
-        let word = cuts
-            .iter()
-            .find(|c| p.reliability >= c.min_reliability)
-            .map_or("", |c| c.verdict.as_str());
-        match verdicts.iter_mut().find(|v| v.0 == word) {
-            Some(v) if e.reliable => v.1 += 1,
-            Some(v) => v.2 += 1,
-            None => verdicts.push((
-                word.to_owned(),
-                usize::from(e.reliable),
-                usize::from(!e.reliable),
-            )),
-        }
-    }
-    let order = ["reliable", "mixed", "low quality", "likely spam"];
-    verdicts.sort_by_key(|v| order.iter().position(|o| *o == v.0).unwrap_or(order.len()));
-    for (word, reliable, unreliable) in verdicts {
-        let _ = writeln!(out, "{word:<13} {reliable:>9}  {unreliable:>10}");
-    }
+    let _ = writeln!(out, "\n{}", sources(examples, predictions, threshold));
     let _ = writeln!(out, "\ncalibration   predicted  observed  documents");
     for bin in calibration(&scored, 10) {
         if bin.count > 0 {
@@ -398,10 +414,10 @@ pub fn evaluation(
     let ids: Vec<&'static str> = specs.iter().map(|s| s.id).collect();
     let features: Vec<(Vec<f64>, bool)> = examples
         .iter()
-        .map(|e| (e.features.clone(), e.reliable))
+        .map(|e| (e.features.clone(), e.label == Label::Reliable))
         .collect();
     let share = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{:.1}%", 100.0 * x));
-    let _ = writeln!(out, "\nsignal    fires on reliable  fires on unreliable");
+    let _ = writeln!(out, "\nsignal    fires on reliable  fires on the rest");
     for f in firing(&ids, &features) {
         let _ = writeln!(
             out,
@@ -409,6 +425,98 @@ pub fn evaluation(
             f.signal,
             share(f.reliable),
             share(f.unreliable)
+        );
+    }
+    out
+}
+
+/// Per source and label: documents, ROC-AUC against every reliable document (of every source),
+/// the share judged spam, the share flagged, and the verdicts given.
+fn sources(
+    examples: &[crate::training::Labelled],
+    predictions: &[crate::training::Prediction],
+    threshold: Option<f64>,
+) -> String {
+    use crate::training::Label;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "source / label                   documents  ROC-AUC vs reliable  judged spam  flagged  \
+         verdicts"
+    );
+    let reliable: Vec<f64> = examples
+        .iter()
+        .zip(predictions)
+        .filter(|(e, _)| e.label == Label::Reliable)
+        .map(|(_, p)| p.reliability)
+        .collect();
+    let mut keys: Vec<(&str, Label)> = examples
+        .iter()
+        .map(|e| (e.source.as_str(), e.label))
+        .collect();
+    keys.sort_by_key(|&(s, l)| (s, l as u8));
+    keys.dedup();
+    for (source, label) in keys {
+        let these: Vec<&crate::training::Prediction> = examples
+            .iter()
+            .zip(predictions)
+            .filter(|(e, _)| e.source == source && e.label == label)
+            .map(|(_, p)| p)
+            .collect();
+        let n = these.len() as f64;
+        let auc = match label {
+            Label::Reliable => "-".to_owned(),
+            _ => {
+                let mut scored: Vec<(f64, bool)> = reliable.iter().map(|&r| (r, true)).collect();
+                scored.extend(these.iter().map(|p| (p.reliability, false)));
+                crate::metrics::roc_auc(&scored).map_or("-".to_owned(), |a| format!("{a:.3}"))
+            }
+        };
+        let spam = these.iter().filter(|p| p.spam >= p.spam_threshold).count() as f64 / n;
+        let flagged = these
+            .iter()
+            .filter(|p| {
+                p.spam >= p.spam_threshold || p.reliability < threshold.unwrap_or(p.threshold)
+            })
+            .count() as f64
+            / n;
+        let mut words: Vec<(&str, usize)> = Vec::new();
+        for p in &these {
+            let word = if p.spam >= p.spam_threshold {
+                "spam"
+            } else {
+                let cuts = crate::model::verdicts_around(threshold.unwrap_or(p.threshold));
+                let cut = cuts.iter().find(|c| p.reliability >= c.min_reliability);
+                match cut.map(|c| c.verdict.as_str()) {
+                    Some("reliable") => "reliable",
+                    Some("mixed") => "mixed",
+                    _ => "low quality",
+                }
+            };
+            match words.iter_mut().find(|w| w.0 == word) {
+                Some(w) => w.1 += 1,
+                None => words.push((word, 1)),
+            }
+        }
+        let order = ["reliable", "mixed", "low quality", "spam"];
+        words.sort_by_key(|w| order.iter().position(|o| *o == w.0));
+        let words: Vec<String> = words.iter().map(|(w, c)| format!("{w} {c}")).collect();
+        let _ = writeln!(
+            out,
+            "{:<32} {:>9}  {:>19}  {:>10.1}%  {:>6.1}%  {}",
+            format!(
+                "{source} / {}",
+                match label {
+                    Label::Reliable => "reliable",
+                    Label::Unreliable => "unreliable",
+                    Label::Spam => "spam",
+                }
+            ),
+            these.len(),
+            auc,
+            100.0 * spam,
+            100.0 * flagged,
+            words.join(", ")
         );
     }
     out

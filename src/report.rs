@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::document::{Document, Format};
-use crate::model::{sigmoid, Model};
+use crate::model::{sigmoid, HeadKind, Model, SpamKind};
 use crate::signals::{Family, Measurement, Signal};
 use crate::source::{LineCursor, OffsetMap};
 
@@ -21,12 +21,21 @@ pub const MAX_EVIDENCE_PER_SIGNAL: usize = 50;
 /// The score of one document and its explanation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// Probability that the document is reliable, 0..1.
+    /// Probability that the document is reliable, 0..1: `(1 - spam) × quality`.
     pub reliability: f64,
-    /// The model's word for that probability.
+    /// The model's word for the document: its spam kind when judged spam, else the word for its
+    /// reliability.
     pub verdict: String,
-    /// True when the reliability is below the model's decision threshold.
+    /// True when the document is judged spam or its reliability is below the model's threshold.
     pub flagged: bool,
+    /// Probability that the document is SEO spam or mass-produced junk (the spam head).
+    pub spam: f64,
+    /// The kind of spam, when the document is judged spam: the kind of the spam-side family
+    /// that adds most to the spam logit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spam_kind: Option<SpamKind>,
+    /// Probability that the document is reliable as health journalism (the quality head).
+    pub quality: f64,
     /// True when the document is too short for the score to mean much.
     pub insufficient_text: bool,
     /// Plain text or HTML.
@@ -36,11 +45,15 @@ pub struct Report {
     /// The HTML title, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The model's logit: `intercept` plus every contribution.
-    pub logit: f64,
-    /// The logit of a document with every feature at the training mean.
-    pub intercept: f64,
-    /// Sub-score per family: the sum of its features' contributions to the logit.
+    /// The spam head's logit: `spam_intercept` plus the contributions of the spam head.
+    pub spam_logit: f64,
+    /// The spam logit of a document with every feature at the training mean.
+    pub spam_intercept: f64,
+    /// The quality head's logit: `quality_intercept` plus the contributions of the quality head.
+    pub quality_logit: f64,
+    /// The quality logit of a document with every feature at the training mean.
+    pub quality_intercept: f64,
+    /// Sub-score per family: the sum of its features' contributions to its head's logit.
     pub families: Vec<FamilyScore>,
     /// Each feature's value and contribution, in registry order.
     pub contributions: Vec<Contribution>,
@@ -57,12 +70,17 @@ impl Report {
         "reliability",
         "verdict",
         "flagged",
+        "spam",
+        "spam_kind",
+        "quality",
         "insufficient_text",
         "format",
         "words",
         "title",
-        "logit",
-        "intercept",
+        "spam_logit",
+        "spam_intercept",
+        "quality_logit",
+        "quality_intercept",
         "families",
         "contributions",
         "evidence",
@@ -77,12 +95,17 @@ impl Report {
             "reliability" => Some(Value::from(self.reliability)),
             "verdict" => Some(Value::from(self.verdict.as_str())),
             "flagged" => Some(Value::from(self.flagged)),
+            "spam" => Some(Value::from(self.spam)),
+            "spam_kind" => self.spam_kind.map(|k| Value::from(k.name())),
+            "quality" => Some(Value::from(self.quality)),
             "insufficient_text" => Some(Value::from(self.insufficient_text)),
             "format" => serde_json::to_value(self.format).ok(),
             "words" => Some(Value::from(self.words)),
             "title" => self.title.as_deref().map(Value::from),
-            "logit" => Some(Value::from(self.logit)),
-            "intercept" => Some(Value::from(self.intercept)),
+            "spam_logit" => Some(Value::from(self.spam_logit)),
+            "spam_intercept" => Some(Value::from(self.spam_intercept)),
+            "quality_logit" => Some(Value::from(self.quality_logit)),
+            "quality_intercept" => Some(Value::from(self.quality_intercept)),
             "families" => serde_json::to_value(&self.families).ok(),
             "contributions" => serde_json::to_value(&self.contributions).ok(),
             "evidence" => serde_json::to_value(&self.evidence).ok(),
@@ -103,17 +126,25 @@ impl Report {
         field(out, b"\"reliability\":", &self.reliability)?;
         field(out, b",\"verdict\":", &self.verdict)?;
         field(out, b",\"flagged\":", &self.flagged)?;
+        field(out, b",\"spam\":", &self.spam)?;
+        if let Some(kind) = self.spam_kind {
+            fixed(out, b",\"spam_kind\":", kind.name())?;
+        }
+        field(out, b",\"quality\":", &self.quality)?;
         field(out, b",\"insufficient_text\":", &self.insufficient_text)?;
         field(out, b",\"format\":", &self.format)?;
         field(out, b",\"words\":", &self.words)?;
         if let Some(title) = &self.title {
             field(out, b",\"title\":", title)?;
         }
-        field(out, b",\"logit\":", &self.logit)?;
-        field(out, b",\"intercept\":", &self.intercept)?;
+        field(out, b",\"spam_logit\":", &self.spam_logit)?;
+        field(out, b",\"spam_intercept\":", &self.spam_intercept)?;
+        field(out, b",\"quality_logit\":", &self.quality_logit)?;
+        field(out, b",\"quality_intercept\":", &self.quality_intercept)?;
         out.write_all(b",\"families\":")?;
         objects(out, &self.families, |out, f| {
             fixed(out, b"\"family\":", f.family.name())?;
+            fixed(out, b",\"head\":", f.head.name())?;
             field(out, b",\"score\":", &f.score)?;
             field(out, b",\"evidence\":", &f.evidence)
         })?;
@@ -122,6 +153,7 @@ impl Report {
             fixed(out, b"\"feature\":", c.feature)?;
             fixed(out, b",\"name\":", c.name)?;
             fixed(out, b",\"family\":", c.family.name())?;
+            fixed(out, b",\"head\":", c.head.name())?;
             field(out, b",\"value\":", &c.value)?;
             field(out, b",\"contribution\":", &c.contribution)
         })?;
@@ -180,7 +212,10 @@ fn objects<W: Write, T>(
 pub struct FamilyScore {
     /// The family.
     pub family: Family,
-    /// Sum of its features' contributions to the logit (negative: pulls toward unreliable).
+    /// The head its signals feed.
+    pub head: HeadKind,
+    /// Sum of its features' contributions to its head's logit (spam head: positive pulls toward
+    /// spam; quality head: negative pulls toward unreliable).
     pub score: f64,
     /// Number of evidence spans of its signals.
     pub evidence: usize,
@@ -195,9 +230,11 @@ pub struct Contribution {
     pub name: &'static str,
     /// Its family.
     pub family: Family,
+    /// The head it feeds.
+    pub head: HeadKind,
     /// The feature value (see the signal's unit).
     pub value: f64,
-    /// Its contribution to the logit: weight × standardised value.
+    /// Its contribution to its head's logit: weight × standardised value.
     pub contribution: f64,
 }
 
@@ -245,19 +282,26 @@ impl Report {
         with_context: bool,
     ) -> Report {
         let values: Vec<f64> = measurements.iter().map(|m| m.value).collect();
-        let (logit, weights) = model.contributions(&values);
-        let reliability = sigmoid(logit);
+        let (spam_logit, spam_weights) = model.spam.contributions(&values);
+        let (quality_logit, quality_weights) = model.quality.contributions(&values);
+        let (spam, quality) = (sigmoid(spam_logit), sigmoid(quality_logit));
+        let reliability = (1.0 - spam) * quality;
         let mut evidence = Vec::new();
         let mut evidence_truncated = false;
         let mut contributions = Vec::with_capacity(signals.len());
-        for ((signal, measurement), contribution) in signals.iter().zip(measurements).zip(weights) {
+        for (i, (signal, measurement)) in signals.iter().zip(measurements).enumerate() {
             let spec = signal.spec();
+            let head = HeadKind::of(spec.family);
             contributions.push(Contribution {
                 feature: spec.id,
                 name: spec.name,
                 family: spec.family,
+                head,
                 value: measurement.value,
-                contribution,
+                contribution: match head {
+                    HeadKind::Spam => spam_weights[i],
+                    HeadKind::Quality => quality_weights[i],
+                },
             });
             evidence_truncated |= measurement.hits.len() > MAX_EVIDENCE_PER_SIGNAL;
             for hit in measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL) {
@@ -286,10 +330,11 @@ impl Report {
         for e in &mut evidence {
             (e.line, e.column) = lines.advance_to(e.start);
         }
-        let families = Family::ALL
+        let families: Vec<FamilyScore> = Family::ALL
             .iter()
             .map(|&family| FamilyScore {
                 family,
+                head: HeadKind::of(family),
                 score: contributions
                     .iter()
                     .filter(|c| c.family == family)
@@ -298,17 +343,32 @@ impl Report {
                 evidence: evidence.iter().filter(|e| e.family == family).count(),
             })
             .collect();
+        // The kind of a page judged spam: the spam-side family that adds most to its spam logit.
+        let spam_kind = (spam >= model.spam_threshold())
+            .then(|| {
+                families
+                    .iter()
+                    .filter_map(|f| SpamKind::of(f.family).map(|kind| (kind, f.score)))
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(kind, _)| kind)
+            })
+            .flatten();
         let words = doc.word_count();
         Report {
             reliability,
-            verdict: model.verdict(reliability).to_owned(),
-            flagged: reliability < model.threshold(),
+            verdict: model.verdict(reliability, spam_kind).to_owned(),
+            flagged: spam_kind.is_some() || reliability < model.threshold(),
+            spam,
+            spam_kind,
+            quality,
             insufficient_text: words < MIN_WORDS,
             format: doc.format,
             words,
             title: doc.title.clone(),
-            logit,
-            intercept: model.intercept,
+            spam_logit,
+            spam_intercept: model.spam.intercept,
+            quality_logit,
+            quality_intercept: model.quality.intercept,
             families,
             contributions,
             evidence,
@@ -329,10 +389,15 @@ impl Report {
         }
     }
 
-    /// The contributions sorted by how much they pull the score down, most first.
+    /// The contributions sorted by how much they pull reliability down, most first: a spam
+    /// contribution pulls it down when positive, a quality contribution when negative.
     pub fn reasons(&self) -> Vec<&Contribution> {
+        let pull = |c: &Contribution| match c.head {
+            HeadKind::Spam => -c.contribution,
+            HeadKind::Quality => c.contribution,
+        };
         let mut reasons: Vec<&Contribution> = self.contributions.iter().collect();
-        reasons.sort_by(|a, b| a.contribution.total_cmp(&b.contribution));
+        reasons.sort_by(|a, b| pull(a).total_cmp(&pull(b)));
         reasons
     }
 }

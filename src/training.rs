@@ -28,18 +28,73 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::metrics::roc_auc;
-use crate::model::{schema_hash, sigmoid, transform, verdicts_around, Model, FORMAT_VERSION};
+use crate::model::{
+    schema_hash, sigmoid, transform, verdicts_around, Head, HeadKind, Model, FORMAT_VERSION,
+};
 use crate::signals::{Family, Polarity, SignalSpec};
 
+/// What a labelled document teaches the model. Each data file maps its own label words onto
+/// these (see `batch::Source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    /// Reliable: not spam, and of good quality.
+    Reliable,
+    /// Not spam, but of poor quality (poor journalism, misinformation written by people).
+    Unreliable,
+    /// SEO spam or mass-produced junk: sales copy, generated filler, spun text.
+    Spam,
+}
+
 /// One labelled document, as features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labelled {
+    /// Feature values in registry order.
+    pub features: Vec<f64>,
+    /// What it teaches.
+    pub label: Label,
+    /// The group it belongs to (outlet, seed article, DOI pair): folds never split one.
+    pub group: String,
+    /// The data file (source) it came from.
+    pub source: String,
+    /// Whether it teaches the quality head (see `batch::Source::teaches_quality`).
+    pub teaches_quality: bool,
+}
+
+/// One document as one head sees it: features and the head's binary label.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
     /// Feature values in registry order.
     pub features: Vec<f64>,
-    /// True for reliable.
+    /// True for the head's negative side in "reliable" orientation: reliable for the quality
+    /// head, not spam for the spam head.
     pub reliable: bool,
-    /// The group (outlet) it belongs to.
+    /// The group it belongs to.
     pub group: String,
+}
+
+impl HeadKind {
+    /// The documents this head learns from, as it sees them: the quality head from documents
+    /// labelled reliable or unreliable (spam is the other head's business), the spam head from
+    /// every document (spam against the rest).
+    pub fn examples(self, labelled: &[Labelled]) -> Vec<Example> {
+        labelled
+            .iter()
+            .filter_map(|l| {
+                let reliable = match (self, l.label) {
+                    (HeadKind::Quality, Label::Spam) => return None,
+                    (HeadKind::Quality, _) if !l.teaches_quality => return None,
+                    (HeadKind::Quality, label) => label == Label::Reliable,
+                    (HeadKind::Spam, label) => label != Label::Spam,
+                };
+                Some(Example {
+                    features: l.features.clone(),
+                    reliable,
+                    group: l.group.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// Settings of the training procedure.
@@ -114,10 +169,10 @@ pub struct Dropped {
 pub struct Provenance {
     /// The data files.
     pub data: Vec<String>,
-    /// Examples labelled reliable.
-    pub reliable: usize,
-    /// Examples labelled unreliable.
-    pub unreliable: usize,
+    /// Examples of the head's class (spam for the spam head, reliable for the quality head).
+    pub positive: usize,
+    /// The other examples the head learned from.
+    pub negative: usize,
     /// Distinct groups (outlets).
     pub groups: usize,
     /// How the classes were balanced.
@@ -160,14 +215,51 @@ impl Weights {
     }
 }
 
-/// Trains the shipped kind of model: see the module documentation for the procedure.
+/// Trains the shipped kind of model, both heads on the same labelled documents: see the module
+/// documentation for the procedure.
 pub fn train(
     specs: &[&SignalSpec],
-    examples: &[Example],
+    labelled: &[Labelled],
     config: &TrainConfig,
     data: Vec<String>,
 ) -> Result<Model, Error> {
-    config.validate(examples)?;
+    let spam = train_head(specs, labelled, config, data.clone(), HeadKind::Spam)?;
+    let quality = train_head(specs, labelled, config, data, HeadKind::Quality)?;
+    Ok(Model {
+        format_version: FORMAT_VERSION,
+        schema_hash: schema_hash(specs.iter().copied()),
+        features: specs.iter().map(|s| s.id.to_owned()).collect(),
+        verdicts: verdicts_around(quality.threshold()),
+        spam,
+        quality,
+    })
+}
+
+/// The share of documents not spam that the spam threshold may call spam, out of fold.
+pub const SPAM_FALSE_POSITIVES: f64 = 0.01;
+
+/// Trains one head on the signals of its families.
+pub fn train_head(
+    specs: &[&SignalSpec],
+    labelled: &[Labelled],
+    config: &TrainConfig,
+    data: Vec<String>,
+    kind: HeadKind,
+) -> Result<Head, Error> {
+    let examples = &kind.examples(labelled);
+    let families: Vec<Family> = Family::ALL
+        .into_iter()
+        .filter(|&f| HeadKind::of(f) == kind)
+        .filter(|f| config.families.is_empty() || config.families.contains(f))
+        .collect();
+    let config = &TrainConfig {
+        families,
+        ..config.clone()
+    };
+    config.validate(examples).map_err(|e| match e {
+        Error::Training(reason) => Error::Training(format!("the {} head: {reason}", kind.name())),
+        other => other,
+    })?;
     let folds = group_folds(examples, config.folds, config.seed);
     let mut alpha_grid = Vec::new();
     let mut best: Option<(f64, f64, Vec<f64>)> = None;
@@ -193,24 +285,35 @@ pub fn train(
         .iter()
         .map(|&l| sigmoid(slope * l + offset))
         .collect();
-    let threshold = balanced_threshold(&probabilities, &labels);
+    // The quality threshold balances the two kinds of error; the spam threshold is set so
+    // that few pages that are not spam are called spam (a curator drops what is called spam).
+    let threshold = match kind {
+        HeadKind::Quality => balanced_threshold(&probabilities, &labels),
+        HeadKind::Spam => spam_threshold(&probabilities, &labels),
+    };
     let reliable = labels.iter().filter(|&&l| l).count();
     let mut groups: Vec<&str> = examples.iter().map(|e| e.group.as_str()).collect();
     groups.sort_unstable();
     groups.dedup();
-    Ok(Model {
-        format_version: FORMAT_VERSION,
-        schema_hash: schema_hash(specs.iter().copied()),
-        features: specs.iter().map(|s| s.id.to_owned()).collect(),
+    // The spam head is fitted in "not spam" orientation (so that the sign constraints read the
+    // same for both heads) and turned around here: its logit is that of spam.
+    let sign = match kind {
+        HeadKind::Quality => 1.0,
+        HeadKind::Spam => -1.0,
+    };
+    let (positive, negative) = match kind {
+        HeadKind::Quality => (reliable, examples.len() - reliable),
+        HeadKind::Spam => (examples.len() - reliable, reliable),
+    };
+    Ok(Head {
         mean: fit.mean,
         scale: fit.scale,
-        weights: fit.weights.iter().map(|w| slope * w).collect(),
-        intercept: slope * fit.intercept + offset,
-        verdicts: verdicts_around(threshold),
+        weights: fit.weights.iter().map(|w| sign * slope * w).collect(),
+        intercept: sign * (slope * fit.intercept + offset),
         training: Provenance {
             data,
-            reliable,
-            unreliable: examples.len() - reliable,
+            positive,
+            negative,
             groups: groups.len(),
             balancing: "random oversampling of the minority class to the size of the majority \
                         (with replacement, seeded), before every fit"
@@ -226,59 +329,102 @@ pub fn train(
     })
 }
 
-/// A cross-validated prediction: the reliability, and the threshold of the model that made it.
+/// A cross-validated prediction: both probabilities, and the thresholds of the model that
+/// made them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Prediction {
-    /// Probability of reliable.
+    /// Probability of reliable: `(1 - spam) × quality`.
     pub reliability: f64,
-    /// The decision threshold of the fold's model.
+    /// Probability of spam.
+    pub spam: f64,
+    /// The reliability below which the fold's model flags a page.
     pub threshold: f64,
+    /// The spam probability from which the fold's model calls a page spam.
+    pub spam_threshold: f64,
+}
+
+impl Prediction {
+    /// What `model` predicts for feature values.
+    pub fn of(model: &Model, features: &[f64]) -> Self {
+        Prediction {
+            reliability: model.reliability(features),
+            spam: model.spam(features),
+            threshold: model.threshold(),
+            spam_threshold: model.spam_threshold(),
+        }
+    }
 }
 
 /// Grouped cross-validation of the whole procedure: for each fold, [`train`] runs on the other
-/// folds (choosing its own L2 strength, sign constraints, calibration and threshold) and
+/// folds (choosing its own L2 strengths, sign constraints, calibrations and thresholds) and
 /// predicts the held-out groups. Returns a prediction for each example, in input order.
 pub fn cross_validate(
     specs: &[&SignalSpec],
-    examples: &[Example],
+    labelled: &[Labelled],
     config: &TrainConfig,
 ) -> Result<Vec<Prediction>, Error> {
-    config.validate(examples)?;
-    let folds = group_folds(examples, config.folds, config.seed);
-    let mut predictions = vec![
-        Prediction {
-            reliability: 0.0,
-            threshold: 0.5
-        };
-        examples.len()
-    ];
+    let folds = group_folds(labelled, config.folds, config.seed);
+    let mut predictions = vec![None; labelled.len()];
     for fold in 0..config.folds {
-        let train_part: Vec<Example> = examples
+        let train_part: Vec<Labelled> = labelled
             .iter()
             .zip(&folds)
             .filter(|(_, &f)| f != fold)
             .map(|(e, _)| e.clone())
             .collect();
         let model = train(specs, &train_part, config, Vec::new())?;
-        for (i, example) in examples.iter().enumerate() {
+        for (i, example) in labelled.iter().enumerate() {
             if folds[i] == fold {
-                predictions[i] = Prediction {
-                    reliability: model.reliability(&example.features),
-                    threshold: model.threshold(),
-                };
+                predictions[i] = Some(Prediction::of(&model, &example.features));
             }
         }
     }
-    Ok(predictions)
+    Ok(predictions.into_iter().flatten().collect())
+}
+
+/// Leave-one-source-out: for each source, the procedure trains on every other source and
+/// predicts this one, so that no figure comes from a source the model learned. Returns a
+/// prediction for each example, in input order.
+pub fn leave_one_source_out(
+    specs: &[&SignalSpec],
+    labelled: &[Labelled],
+    config: &TrainConfig,
+) -> Result<Vec<Prediction>, Error> {
+    let mut sources: Vec<&str> = labelled.iter().map(|l| l.source.as_str()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let mut predictions = vec![None; labelled.len()];
+    for source in sources {
+        let mut train_part: Vec<Labelled> = labelled
+            .iter()
+            .filter(|l| l.source != source)
+            .cloned()
+            .collect();
+        // Without the source that teaches quality (FakeHealth's ratings), the other sources'
+        // labels teach the quality head too: held out, a source is judged by what is left.
+        let quality = HeadKind::Quality.examples(&train_part);
+        if quality.iter().all(|e| e.reliable) || quality.iter().all(|e| !e.reliable) {
+            for l in &mut train_part {
+                l.teaches_quality = true;
+            }
+        }
+        let model = train(specs, &train_part, config, Vec::new())?;
+        for (i, example) in labelled.iter().enumerate() {
+            if example.source == source {
+                predictions[i] = Some(Prediction::of(&model, &example.features));
+            }
+        }
+    }
+    Ok(predictions.into_iter().flatten().collect())
 }
 
 /// Assigns each example a fold so that every group is in one fold only: groups are shuffled
 /// (seeded), sorted by size (largest first), and each goes to the fold with fewest examples.
-pub fn group_folds(examples: &[Example], folds: usize, seed: u64) -> Vec<usize> {
+pub fn group_folds<E: Grouped>(examples: &[E], folds: usize, seed: u64) -> Vec<usize> {
     use std::collections::BTreeMap;
     let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
     for e in examples {
-        *sizes.entry(e.group.as_str()).or_default() += 1;
+        *sizes.entry(e.group()).or_default() += 1;
     }
     let mut groups: Vec<(&str, usize)> = sizes.into_iter().collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -291,7 +437,42 @@ pub fn group_folds(examples: &[Example], folds: usize, seed: u64) -> Vec<usize> 
         load[fold] += size;
         fold_of.insert(group, fold);
     }
-    examples.iter().map(|e| fold_of[e.group.as_str()]).collect()
+    examples.iter().map(|e| fold_of[e.group()]).collect()
+}
+
+/// A document that belongs to a group.
+pub trait Grouped {
+    /// Its group.
+    fn group(&self) -> &str;
+}
+
+impl Grouped for Example {
+    fn group(&self) -> &str {
+        &self.group
+    }
+}
+
+impl Grouped for Labelled {
+    fn group(&self) -> &str {
+        &self.group
+    }
+}
+
+/// The lowest threshold at or above one half that calls at most [`SPAM_FALSE_POSITIVES`] of
+/// the pages that are not spam (`labels` true) spam.
+fn spam_threshold(not_spam: &[f64], labels: &[bool]) -> f64 {
+    // `not_spam` holds probabilities of "not spam"; a page is spam when 1 - p >= threshold.
+    let mut spam: Vec<f64> = not_spam
+        .iter()
+        .zip(labels)
+        .filter(|(_, &l)| l)
+        .map(|(&p, _)| 1.0 - p)
+        .collect();
+    spam.sort_by(|a, b| b.total_cmp(a));
+    let allowed = (spam.len() as f64 * SPAM_FALSE_POSITIVES).floor() as usize;
+    // Just above the highest spam probability of a page not spam that must not be called.
+    let cut = spam.get(allowed).map_or(0.5, |&p| p + 1e-3);
+    ((cut.max(0.5) * 1000.0).round() / 1000.0).min(0.999)
 }
 
 /// Out-of-fold logits of the constrained fit at one L2 strength.
@@ -498,30 +679,40 @@ mod tests {
         specs().iter().position(|s| s.id == id).unwrap()
     }
 
-    /// Five outlets; HYPE001 marks unreliable documents, QUAL005 reliable ones, and SELL001 is
-    /// planted on the wrong side (it rises with reliability) to exercise the sign constraints.
-    fn toy(n: usize) -> Vec<Example> {
+    /// Five outlets; HYPE001 marks spam, QUAL005 reliable documents, and SELL001 (a spam-side
+    /// signal) and CITE001 (a concern of the quality head) are planted on the wrong side to
+    /// exercise the sign constraints. Every third document is unreliable, every fifth spam.
+    fn toy(n: usize) -> Vec<Labelled> {
         let width = specs().len();
         (0..n)
             .map(|i| {
-                let reliable = i % 3 != 0;
-                let mut features = vec![0.0; width];
-                features[index("HYPE001")] = if reliable {
-                    (i % 2) as f64
+                let label = if i % 5 == 0 {
+                    Label::Spam
+                } else if i % 3 == 0 {
+                    Label::Unreliable
                 } else {
-                    6.0 + (i % 5) as f64
+                    Label::Reliable
                 };
-                features[index("QUAL005")] = if reliable {
+                let mut features = vec![0.0; width];
+                features[index("HYPE001")] = if label == Label::Spam {
+                    6.0 + (i % 5) as f64
+                } else {
+                    (i % 2) as f64
+                };
+                features[index("QUAL005")] = if label == Label::Reliable {
                     4.0 + (i % 3) as f64
                 } else {
                     (i % 2) as f64
                 };
-                features[index("SELL001")] = if reliable { 3.0 } else { 0.0 };
+                features[index("SELL001")] = if label == Label::Spam { 0.0 } else { 3.0 };
+                features[index("CITE001")] = if label == Label::Reliable { 3.0 } else { 0.0 };
                 features[index("SPUN001")] = (i % 7) as f64; // noise
-                Example {
+                Labelled {
                     features,
-                    reliable,
-                    group: format!("outlet-{}", i % 5),
+                    label,
+                    group: format!("outlet-{}", i % 7),
+                    source: "toy".to_owned(),
+                    teaches_quality: true,
                 }
             })
             .collect()
@@ -531,7 +722,7 @@ mod tests {
     fn folds_never_split_a_group() {
         let examples = toy(60);
         let folds = group_folds(&examples, 3, 1);
-        for group in 0..5 {
+        for group in 0..7 {
             let name = format!("outlet-{group}");
             let mut seen: Vec<usize> = examples
                 .iter()
@@ -560,42 +751,50 @@ mod tests {
 
     #[test]
     fn training_respects_signs_and_ranks_the_right_way() {
-        let examples = toy(90);
+        let examples = toy(150);
         let config = TrainConfig {
             folds: 3,
             ..TrainConfig::default()
         };
         let model = train(&specs(), &examples, &config, vec![]).unwrap();
-        assert!(model.weights[index("HYPE001")] < 0.0);
-        assert!(model.weights[index("QUAL005")] > 0.0);
+        assert!(model.spam.weights[index("HYPE001")] > 0.0);
+        assert!(model.quality.weights[index("QUAL005")] > 0.0);
         assert_eq!(
-            model.weights[index("SELL001")],
+            model.spam.weights[index("SELL001")],
             0.0,
-            "a concern signal can't raise reliability"
+            "a spam-side signal can't lower spam"
         );
-        assert!(model
-            .training
-            .dropped
-            .iter()
-            .any(|d| d.feature == "SELL001"));
-        for (spec, w) in specs().iter().zip(&model.weights) {
-            match spec.polarity {
-                Polarity::Concern => assert!(*w <= 0.0, "{}", spec.id),
-                Polarity::Support => assert!(*w >= 0.0, "{}", spec.id),
+        assert_eq!(
+            model.quality.weights[index("CITE001")],
+            0.0,
+            "a concern signal can't raise quality"
+        );
+        for (i, spec) in specs().iter().enumerate() {
+            let (spam, quality) = (model.spam.weights[i], model.quality.weights[i]);
+            match HeadKind::of(spec.family) {
+                HeadKind::Spam => assert!(spam >= 0.0 && quality == 0.0, "{}", spec.id),
+                HeadKind::Quality => {
+                    assert_eq!(spam, 0.0, "{}", spec.id);
+                    match spec.polarity {
+                        Polarity::Concern => assert!(quality <= 0.0, "{}", spec.id),
+                        Polarity::Support => assert!(quality >= 0.0, "{}", spec.id),
+                    }
+                }
             }
         }
-        let reliable = examples.iter().find(|e| e.reliable).unwrap();
-        let unreliable = examples.iter().find(|e| !e.reliable).unwrap();
+        let of = |label: Label| examples.iter().find(|e| e.label == label).unwrap();
+        let (reliable, unreliable, spam) =
+            (of(Label::Reliable), of(Label::Unreliable), of(Label::Spam));
+        assert!(model.spam(&spam.features) > model.spam(&reliable.features));
         assert!(model.reliability(&reliable.features) > model.reliability(&unreliable.features));
-        let (logit, contributions) = model.contributions(&unreliable.features);
-        assert!((model.intercept + contributions.iter().sum::<f64>() - logit).abs() < 1e-9);
+        assert!(model.reliability(&reliable.features) > model.reliability(&spam.features));
         let again = train(&specs(), &examples, &config, vec![]).unwrap();
         assert_eq!(model.to_json(), again.to_json(), "deterministic");
     }
 
     #[test]
     fn cross_validation_predicts_every_example_out_of_group() {
-        let examples = toy(90);
+        let examples = toy(150);
         let config = TrainConfig {
             folds: 3,
             ..TrainConfig::default()
@@ -605,7 +804,7 @@ mod tests {
         let scored: Vec<(f64, bool)> = predictions
             .iter()
             .zip(&examples)
-            .map(|(p, e)| (p.reliability, e.reliable))
+            .map(|(p, e)| (p.reliability, e.label == Label::Reliable))
             .collect();
         assert!(roc_auc(&scored).unwrap() > 0.9);
     }
@@ -615,12 +814,28 @@ mod tests {
         let examples = toy(30);
         let specs = specs();
         let too_many_folds = TrainConfig {
-            folds: 7,
+            folds: 11,
             ..TrainConfig::default()
         };
         assert!(train(&specs, &examples, &too_many_folds, vec![]).is_err());
-        let one_label: Vec<Example> = examples.iter().filter(|e| e.reliable).cloned().collect();
-        assert!(train(&specs, &one_label, &TrainConfig::default(), vec![]).is_err());
+        let no_spam: Vec<Labelled> = examples
+            .iter()
+            .filter(|e| e.label != Label::Spam)
+            .cloned()
+            .collect();
+        let err = train(&specs, &no_spam, &TrainConfig::default(), vec![]).unwrap_err();
+        assert!(err.to_string().contains("the spam head"), "{err}");
+    }
+
+    #[test]
+    fn the_spam_threshold_calls_few_clean_pages_spam() {
+        // Probabilities of "not spam"; the clean pages' spam probabilities are 0.0 to 0.99.
+        let not_spam: Vec<f64> = (0..100).map(|i| 1.0 - i as f64 / 100.0).collect();
+        let labels = vec![true; 100];
+        let t = spam_threshold(&not_spam, &labels);
+        let called = not_spam.iter().filter(|&&p| 1.0 - p >= t).count();
+        assert!(called <= 1, "threshold {t} calls {called}");
+        assert!(t >= 0.5);
     }
 
     #[test]
@@ -632,12 +847,7 @@ mod tests {
             .collect();
         assert_eq!(
             words,
-            [
-                (0.8, "reliable"),
-                (0.6, "mixed"),
-                (0.3, "low quality"),
-                (0.0, "likely spam")
-            ]
+            [(0.8, "reliable"), (0.6, "mixed"), (0.0, "low quality"),]
         );
     }
 }

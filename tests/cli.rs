@@ -428,10 +428,9 @@ fn csv_has_a_header_and_a_row_per_document() {
     );
     let text = String::from_utf8(out).unwrap();
     let mut lines = text.lines();
-    assert!(lines
-        .next()
-        .unwrap()
-        .starts_with("id,reliability,verdict,flagged,insufficient_text,words,family_spun"));
+    assert!(lines.next().unwrap().starts_with(
+        "id,reliability,verdict,flagged,spam,spam_kind,quality,insufficient_text,words,family_spun"
+    ));
     assert_eq!(lines.count(), 3);
 }
 
@@ -455,9 +454,11 @@ fn features_lists_and_documents_every_signal() {
 fn train_then_eval_and_score_with_the_trained_model() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("model.json");
-    let data = examples().join("labeled.jsonl");
+    // Written for the tests: journalism labelled reliable/unreliable, and sales and generated
+    // spam, each file with its label mapping.
+    let data = examples().join("sources.json");
     chaff()
-        .args(["train", "--data"])
+        .args(["train", "--sources"])
         .arg(&data)
         .arg("--out")
         .arg(&model)
@@ -465,7 +466,7 @@ fn train_then_eval_and_score_with_the_trained_model() {
         .success();
     let first = std::fs::read(&model).unwrap();
     chaff()
-        .args(["train", "--data"])
+        .args(["train", "--sources"])
         .arg(&data)
         .arg("--out")
         .arg(&model)
@@ -478,7 +479,7 @@ fn train_then_eval_and_score_with_the_trained_model() {
     );
     let out = stdout_of(
         chaff()
-            .args(["eval", "--data"])
+            .args(["eval", "--sources"])
             .arg(&data)
             .arg("--model")
             .arg(&model)
@@ -494,6 +495,10 @@ fn train_then_eval_and_score_with_the_trained_model() {
         .expect("ROC-AUC line");
     assert!(auc > 0.9, "training-set AUC {auc}\n{text}");
     assert!(text.contains("confusion matrix"));
+    assert!(
+        text.contains("spam / spam"),
+        "a row per source and label\n{text}"
+    );
     chaff()
         .args(["score", "--model"])
         .arg(&model)
