@@ -230,6 +230,30 @@ pub struct Source {
     /// teaches the spam head only, or the quality head would learn its register.
     #[serde(default = "Source::yes")]
     pub teaches_quality: bool,
+    /// When set, the source is a simulation: every `every`-th record, spun with a thesaurus.
+    #[serde(default)]
+    pub spin: Option<Spinning>,
+}
+
+/// How a source is spun into simulated spam (see [`crate::spin`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spinning {
+    /// The share of content words swapped for a synonym.
+    pub rate: f64,
+    /// Which records are spun: every `every`-th, from the first.
+    pub every: usize,
+    /// Seed of the word choices (each record's seed is this plus its line).
+    pub seed: u64,
+    /// The MyThes thesaurus file.
+    #[serde(default = "Spinning::mythes")]
+    pub thesaurus: PathBuf,
+}
+
+impl Spinning {
+    fn mythes() -> PathBuf {
+        PathBuf::from(crate::spin::MYTHES)
+    }
 }
 
 impl Source {
@@ -240,6 +264,7 @@ impl Source {
             labels: Self::journalism_labels(),
             group_by: group_by.to_owned(),
             teaches_quality: true,
+            spin: None,
         }
     }
 
@@ -258,12 +283,17 @@ impl Source {
         "outlet".to_owned()
     }
 
-    /// The name of the source in evaluations: its file name without the extension.
+    /// The name of the source in evaluations: its file name without the extension, and
+    /// "-spun" for a spinning simulation.
     pub fn name(&self) -> String {
-        self.path.file_stem().map_or_else(
+        let stem = self.path.file_stem().map_or_else(
             || self.path.display().to_string(),
             |s| s.to_string_lossy().into_owned(),
-        )
+        );
+        match self.spin {
+            Some(_) => format!("{stem}-spun"),
+            None => stem,
+        }
     }
 }
 
@@ -342,6 +372,32 @@ pub fn read_labeled(source: &Source) -> Result<Vec<(JsonRecord, Label)>, Error> 
     }
 }
 
+/// Every `every`-th record, its text spun: simulated spun copies of the source's documents.
+fn spin_records(
+    records: Vec<(JsonRecord, Label)>,
+    spinning: &Spinning,
+) -> Result<Vec<(JsonRecord, Label)>, Error> {
+    use rand::SeedableRng;
+    if spinning.every == 0 || !(0.0..=1.0).contains(&spinning.rate) {
+        return Err(Error::Training(format!(
+            "spinning needs `every` >= 1 and a `rate` from 0 to 1, not {} and {}",
+            spinning.every, spinning.rate
+        )));
+    }
+    let thesaurus = crate::spin::Thesaurus::load(&spinning.thesaurus).map_err(Error::Training)?;
+    Ok(records
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % spinning.every == 0)
+        .map(|(i, (mut record, label))| {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(spinning.seed + i as u64);
+            record.input = thesaurus.spin(&record.input, spinning.rate, &mut rng);
+            record.id = format!("{}#spun", record.id);
+            (record, label)
+        })
+        .collect())
+}
+
 /// Reads labelled sources as training examples, features computed in parallel, in file order.
 pub fn read_examples(
     pipeline: &crate::Pipeline,
@@ -351,7 +407,10 @@ pub fn read_examples(
     let mut examples = Vec::new();
     for source in sources {
         let name = source.name();
-        let records = read_labeled(source)?;
+        let mut records = read_labeled(source)?;
+        if let Some(spinning) = &source.spin {
+            records = spin_records(records, spinning)?;
+        }
         examples.par_extend(records.par_iter().map(|(record, label)| {
             let group = match record.extra.get(&source.group_by) {
                 Some(Value::String(group)) => group.clone(),

@@ -56,6 +56,7 @@ pub mod report;
 pub mod run;
 pub mod signals;
 pub mod source;
+pub mod spin;
 pub mod training;
 
 pub use document::{Document, Format};

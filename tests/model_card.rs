@@ -116,4 +116,9 @@ fn the_five_real_pages_are_ranked_as_the_curator_judged_them() {
         );
     }
     assert!(reports[2].reliability < 0.5, "002 is below 0.5");
+    assert_eq!(
+        reports[2].spam_kind.map(|k| k.name()),
+        Some("spun"),
+        "002 is spun spam"
+    );
 }

@@ -49,7 +49,7 @@ pub(super) fn health_marketing(lexicons: &mut LexiconBuilder) -> PhraseRate {
 
 const SEO_VOCABULARY: SignalSpec = SignalSpec {
     id: "HYPE002",
-    version: 1,
+    version: 2,
     family: Family::Hype,
     polarity: Polarity::Concern,
     name: "seo-filler-vocabulary",
@@ -65,10 +65,12 @@ const SEO_VOCABULARY: SignalSpec = SignalSpec {
     fires_on: &[
         "Let's delve into the intricate realm of gut health and unlock the potential of probiotics.",
         "In today's fast-paced world, navigating the landscape of nutrition plays a pivotal role.",
+        "Sleep is crucial, and this groundbreaking therapy underscores a testament to science.",
     ],
     quiet_on: &[
         "Probiotics may shorten diarrhoea caused by antibiotics, but the evidence is mixed.",
         "The study followed 2,000 adults for ten years and recorded every fracture.",
+        "Check your vital signs and ask about potential side effects of essential medicines.",
     ],
 };
 
@@ -106,25 +108,28 @@ pub(super) fn exclamations() -> PatternRate {
 
 const GENERATION_ARTEFACTS: SignalSpec = SignalSpec {
     id: "HYPE004",
-    version: 1,
+    version: 2,
     family: Family::Hype,
     polarity: Polarity::Concern,
     name: "generation-artefact",
     message: "an outline instruction, placeholder or chatbot phrase left in the text",
     unit: PER_THOUSAND,
     doc: "What it detects: the leftovers of generated articles: outline instructions kept as text \
-          (\"- Explain the key benefits of turmeric here.\"), template placeholders (\"[Insert \
+          (\"- Discuss potential long-term adverse effects.\": a bullet that is a writing verb \
+          and its topic, not advice to the reader), template placeholders (\"[Insert \
           brand name]\", \"[Your Name]\"), and chatbot turns (\"As an AI language model\", \
           \"Certainly! Here is\", \"I hope this helps\").\n\
           Why it lowers reliability: nobody read the article before it was published.\n\
           Example: \"- Explain the key benefits of turmeric here.\"",
     fires_on: &[
         "Turmeric for joints\n- Explain the key benefits of turmeric here.\n- Add a study.",
+        "Side effects\n- Discuss potential long-term adverse effects of ketamine use.",
         "As an AI language model, I cannot give medical advice. [Insert brand name] is best.",
     ],
     quiet_on: &[
         "Explain your symptoms to the doctor here at the clinic or by phone.",
         "- Ask your doctor to explain the results.\n- Bring a list of your medicines.",
+        "- Discuss any side effects with your doctor.\n- Describe your pain to the nurse.",
     ],
 };
 
@@ -133,8 +138,11 @@ pub(super) fn generation_artefacts() -> PatternRate {
     PatternRate::builtin(
         &GENERATION_ARTEFACTS,
         &[
-            // an outline bullet that instructs the writer and points at "here" or "this section"
-            r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]*(?:Explain|Describe|Discuss|Include|Add|Insert|Mention|Provide|List|Write|Highlight|Summarize|Summarise|Introduce|Outline|Elaborate on|Expand on|Talk about)(?-u:\b)[^\n]{0,160}?(?:here|in this section|in this paragraph)[.:]?[ \t]*$",
+            // an outline bullet that instructs the writer: a whole line that is a writing verb
+            // and its object ("- Discuss potential long-term effects."); a patient's to-do
+            // ("- Ask your doctor to explain") starts with another verb, and "Discuss it with
+            // your doctor" is left out by the filter
+            r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]*(?:Explain|Describe|Discuss|Include|Insert|Mention|Provide|Write|Highlight|Summarize|Summarise|Introduce|Outline|Elaborate on|Expand on|Talk about|Emphasize|Emphasise|Explore|Address|Examine|Analyze|Analyse|Compare|Conclude with|Touch on|Delve into)(?-u:\b)[^\n]{0,160}$",
             // template placeholders
             r"\[(?i:insert|add|your|company|brand|product|name of|link to|keyword|placeholder)[^\]\n]{0,40}\]",
             // chatbot turns
@@ -142,6 +150,11 @@ pub(super) fn generation_artefacts() -> PatternRate {
         ]
         .join("|"),
     )
+    // An outline line that speaks to the reader ("- Discuss it with your doctor") is advice.
+    .with_filter(|hit| {
+        !hit.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case("your") || w.eq_ignore_ascii_case("you"))
+    })
 }
 
 const INVENTED_ANECDOTES: SignalSpec = SignalSpec {
@@ -378,8 +391,10 @@ pub(super) fn novelty_promise(lexicons: &mut LexiconBuilder) -> PhraseRate {
 
 const SPECULATIVE_PROMISE: SignalSpec = SignalSpec {
     id: "HYPE009",
-    version: 1,
-    family: Family::Hype,
+    version: 2,
+    // HealthNewsReview.org's criteria of news hype (novelty, speculation, disease-mongering):
+    // a mark of poor journalism the quality head weighs, not of spam.
+    family: Family::Quality,
     polarity: Polarity::Concern,
     name: "speculative-promise",
     message: "what a finding could do one day, or what a test was able to do, in place of results",
@@ -414,8 +429,10 @@ pub(super) fn speculative_promise(lexicons: &mut LexiconBuilder) -> PhraseRate {
 
 const DISEASE_DRAMA: SignalSpec = SignalSpec {
     id: "HYPE010",
-    version: 1,
-    family: Family::Hype,
+    version: 2,
+    // HealthNewsReview.org's criteria of news hype (novelty, speculation, disease-mongering):
+    // a mark of poor journalism the quality head weighs, not of spam.
+    family: Family::Quality,
     polarity: Polarity::Concern,
     name: "disease-drama",
     message: "emotive words that make a disease a battle, a killer or a scourge",
@@ -445,6 +462,40 @@ pub(super) fn disease_drama(lexicons: &mut LexiconBuilder) -> PhraseRate {
         include_str!("../../data/lexicons/disease_drama.tsv"),
         1,
         lexicons,
+    )
+}
+
+const READER_ADDRESS: SignalSpec = SignalSpec {
+    id: "HYPE011",
+    version: 1,
+    family: Family::Hype,
+    polarity: Polarity::Concern,
+    name: "reader-address",
+    message: "the blog register: addressing the reader to walk them through the page",
+    unit: PER_THOUSAND,
+    doc: "What it detects: the stock turns with which blog posts and generated articles address \
+          their reader (\"Welcome, dear readers\", \"in this blog post\", \"let's dive into\", \
+          \"get ready for\", \"brace yourself\", \"are you tired of\", \"look no further\", \
+          \"stay tuned\"), as a rate per 1,000 words. Reference pages, reviews and news do not \
+          talk this way.\n\
+          Why it lowers reliability: the register of content written to hold a visitor on a page \
+          (and sell to them), not to inform.\n\
+          Example: \"Welcome, dear readers! In this blog post, let's dive into ketamine.\"",
+    fires_on: &[
+        "Welcome, dear readers! In this blog post, let's dive into ketamine.",
+        "Are you tired of back pain? Look no further: brace yourself for relief.",
+    ],
+    quiet_on: &[
+        "Readers asked about ketamine. This review summarises three trials.",
+        "Patients tired of pain looked for other treatments, the study found.",
+    ],
+};
+
+/// HYPE011: reader address.
+pub(super) fn reader_address() -> PatternRate {
+    PatternRate::builtin(
+        &READER_ADDRESS,
+        r"(?i:(?-u:\b)(?:dear readers?|welcome to (?:our|this|the (?:world|realm|fascinating))|in this (?:blog post|blog|post|article|guide|comprehensive guide)|let'?s (?:explore|dive|delve|take a (?:closer |deeper )?look|uncover|unravel|break (?:it|this) down|embark|discover|get started|begin)|get ready (?:to|for)|brace yourself|buckle up|stay tuned|without further ado|are you (?:looking for|struggling with|tired of|curious about|ready to)|look no further|you'?ve come to the right place|we'?ll (?:explore|delve|dive|uncover|unravel|discuss|walk you|take a)|join us (?:as|on)|read on to|keep reading)(?-u:\b))",
     )
 }
 

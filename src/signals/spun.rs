@@ -49,7 +49,7 @@ pub(super) fn tortured_phrases(lexicons: &mut LexiconBuilder) -> PhraseRate {
 
 const FURNITURE: SignalSpec = SignalSpec {
     id: "SPUN002",
-    version: 1,
+    version: 2,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "site-furniture",
@@ -245,3 +245,40 @@ const FUNCTION_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "if", "in", "into", "is", "it", "of", "on", "or", "our",
     "also", "its", "than", "that",
 ];
+
+const LOOK_ALIKES: SignalSpec = SignalSpec {
+    id: "SPUN007",
+    version: 1,
+    family: Family::Spun,
+    polarity: Polarity::Concern,
+    name: "look-alike-letter",
+    message: "a Cyrillic or Greek letter inside a Latin-script word",
+    unit: PER_THOUSAND,
+    doc: "What it detects: words that mix Latin letters with Cyrillic or Greek look-alikes \
+          (\"vаccine\" with a Cyrillic а, \"hеalth\" with a Cyrillic е), as a rate per 1,000 words. \
+          The micro sign and Greek mu of units (\"50 μg\") do not count, nor Greek letters written \
+          apart from a word (\"TNF-α\", \"β-blocker\").\n\
+          Why it lowers reliability: look-alike letters are put in to slip copied or forbidden \
+          words past duplicate and spam filters; no writer types them by accident.\n\
+          Example: \"Buy Viаgra online\" with a Cyrillic а.",
+    fires_on: &[
+        "Buy Vi\u{430}gra online today.",
+        "The v\u{430}ccine is s\u{430}fe and eff\u{435}ctive.",
+        "A \u{3bf}ne-time offer.",
+    ],
+    quiet_on: &[
+        "Take 50 \u{3bc}g daily; TNF-\u{3b1} and \u{3b2}-blockers were studied.",
+        "The Russian word \u{432}\u{430}\u{43a}\u{446}\u{438}\u{43d}\u{430} means vaccine.",
+        "Plain English text about vaccines.",
+    ],
+};
+
+/// SPUN007: Cyrillic or Greek look-alike letters inside Latin-script words.
+pub(super) fn look_alike_letters() -> PatternRate {
+    // A Latin letter next to a Cyrillic or Greek one (Greek mu excepted: units).
+    const MIXED: &str = r"[\p{Cyrillic}\p{Greek}&&[^\x{3bc}]]";
+    PatternRate::builtin(
+        &LOOK_ALIKES,
+        &format!(r"\w*(?:[a-zA-Z]{MIXED}|{MIXED}[a-zA-Z])\w*"),
+    )
+}

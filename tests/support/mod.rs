@@ -1,7 +1,7 @@
 //! Evaluation tooling shared by the tests and the `spin_eval` example.
 #![allow(dead_code)]
 
-pub mod spinner;
+pub use chaff::spin as spinner;
 pub mod wordnet;
 
 use std::io::BufRead;

@@ -1,6 +1,7 @@
-//! An article spinner for evaluation: swaps content words for thesaurus synonyms, the way
-//! published spinning studies simulated spinners (DSpin, NDSS 2014). Not part of chaff's
-//! commands: it exists to measure the spun-text signals.
+//! An article spinner for training and evaluation: swaps content words for thesaurus synonyms,
+//! the way published spinning studies simulated spinners (DSpin, NDSS 2014). Scoring never uses
+//! it: it makes spun examples for the spam head (a `spin` source of `chaff train --sources`) and
+//! measures the spun-text signals.
 //!
 //! The thesaurus is Debian's `mythes-en-us` (`/usr/share/mythes/th_en_US_v2.dat`), the
 //! OpenOffice thesaurus that spinners of the free-software world use.
@@ -53,7 +54,7 @@ impl Thesaurus {
             }
         }
         synonyms.retain(|_, v| !v.is_empty());
-        let stopwords = include_str!("../../data/lexicons/stopwords.txt")
+        let stopwords = include_str!("../data/lexicons/stopwords.txt")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .collect();
