@@ -22,29 +22,85 @@ fn quality(
 
 const COSTS: SignalSpec = SignalSpec {
     id: "QUAL001",
-    version: 1,
+    version: 2,
     family: Family::Quality,
     polarity: Polarity::Support,
     name: "costs-discussed",
     message: "the cost of the intervention is discussed",
     unit: PER_THOUSAND,
     doc: "What it detects: words and amounts that show the text discusses costs (\"costs \
-          $1,000 a year\", \"covered by insurance\", \"copay\", \"Medicare\").\n\
+          $1,000 a year\", \"covered by insurance\", \"copay\", \"Medicare\"), except in a \
+          sentence that sells (\"only $4,999\", \"save 50%\", \"order today\"): a price in a \
+          sales pitch is an offer, not a cost discussed.\n\
           Why it raises reliability: HealthNewsReview.org's first criterion; a story that \
           promotes a treatment without its price hides what the reader most needs to decide.\n\
           Example: \"The drug costs about $575 a month, and insurers rarely cover it.\"",
     fires_on: &["The drug costs about $575 a month, and insurers rarely cover it."],
-    quiet_on: &["The drug lowered migraine days in two trials."],
+    quiet_on: &[
+        "The drug lowered migraine days in two trials.",
+        "Only $4,999 for the full program: save 50% if you order today!",
+        "Special offer: buy two bottles at the price of one, with free shipping.",
+    ],
 };
 
+/// QUAL001: costs discussed, and not in a sentence that sells.
+#[derive(Debug)]
+pub struct Costs {
+    phrases: PhraseRate,
+}
+
 /// QUAL001: costs.
-pub(super) fn costs(lexicons: &mut LexiconBuilder) -> PhraseRate {
-    quality(
-        &COSTS,
-        include_str!("../../data/lexicons/quality_costs.tsv"),
-        Some(r"[$£€]\s?\d{1,3}(?:,\d{3})*(?:\.\d+)?"),
-        lexicons,
-    )
+pub(super) fn costs(lexicons: &mut LexiconBuilder) -> Costs {
+    Costs {
+        phrases: quality(
+            &COSTS,
+            include_str!("../../data/lexicons/quality_costs.tsv"),
+            Some(r"[$£€]\s?\d{1,3}(?:,\d{3})*(?:\.\d+)?"),
+            lexicons,
+        ),
+    }
+}
+
+/// Words of a sentence that sells: a price next to them is an offer, not a cost discussed.
+const SALES_CUES: &[&str] = &[
+    "only",
+    "just",
+    "save",
+    "off",
+    "discount",
+    "sale",
+    "order",
+    "buy",
+    "offer",
+    "deal",
+    "promo",
+    "coupon",
+    "shipping",
+    "bonus",
+    "limited",
+    "guarantee",
+    "guaranteed",
+    "checkout",
+    "cart",
+];
+
+impl Signal for Costs {
+    fn spec(&self) -> &'static SignalSpec {
+        &COSTS
+    }
+
+    fn measure(&self, doc: &Document<'_>) -> Measurement {
+        let selling = |sentence: &str| {
+            crate::document::words(sentence)
+                .any(|w| SALES_CUES.iter().any(|cue| w.eq_ignore_ascii_case(cue)))
+        };
+        let mut hits = self.phrases.measure(doc).hits;
+        hits.retain(|hit| {
+            let sentence = doc.sentences.get(doc.sentence_at(hit.start));
+            !sentence.is_some_and(|s| selling(&doc.text[s.clone()]))
+        });
+        Measurement::rate(hits, doc)
+    }
 }
 
 const BENEFITS: SignalSpec = SignalSpec {

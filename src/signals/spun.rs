@@ -248,7 +248,7 @@ const FUNCTION_WORDS: &[&str] = &[
 
 const LOOK_ALIKES: SignalSpec = SignalSpec {
     id: "SPUN007",
-    version: 1,
+    version: 2,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "look-alike-letter",
@@ -256,8 +256,8 @@ const LOOK_ALIKES: SignalSpec = SignalSpec {
     unit: PER_THOUSAND,
     doc: "What it detects: words that mix Latin letters with Cyrillic or Greek look-alikes \
           (\"vаccine\" with a Cyrillic а, \"hеalth\" with a Cyrillic е), as a rate per 1,000 words. \
-          The micro sign and Greek mu of units (\"50 μg\") do not count, nor Greek letters written \
-          apart from a word (\"TNF-α\", \"β-blocker\").\n\
+          Only Greek letters drawn like Latin ones count (capital Α, Μ, Ο, small ο, ι, ν, ρ, υ): \
+          the Greek of science (\"βhCG\", \"TNF-α\", \"50 μg\") does not.\n\
           Why it lowers reliability: look-alike letters are put in to slip copied or forbidden \
           words past duplicate and spam filters; no writer types them by accident.\n\
           Example: \"Buy Viаgra online\" with a Cyrillic а.",
@@ -265,9 +265,11 @@ const LOOK_ALIKES: SignalSpec = SignalSpec {
         "Buy Vi\u{430}gra online today.",
         "The v\u{430}ccine is s\u{430}fe and eff\u{435}ctive.",
         "A \u{3bf}ne-time offer.",
+        "Guarant\u{3b9}e: V\u{39c}agra at half price.",
     ],
     quiet_on: &[
         "Take 50 \u{3bc}g daily; TNF-\u{3b1} and \u{3b2}-blockers were studied.",
+        "Serum \u{3b2}hCG and HbS\u{3b2} thalassaemia were measured.",
         "The Russian word \u{432}\u{430}\u{43a}\u{446}\u{438}\u{43d}\u{430} means vaccine.",
         "Plain English text about vaccines.",
     ],
@@ -275,10 +277,14 @@ const LOOK_ALIKES: SignalSpec = SignalSpec {
 
 /// SPUN007: Cyrillic or Greek look-alike letters inside Latin-script words.
 pub(super) fn look_alike_letters() -> PatternRate {
-    // A Latin letter next to a Cyrillic or Greek one (Greek mu excepted: units).
-    const MIXED: &str = r"[\p{Cyrillic}\p{Greek}&&[^\x{3bc}]]";
+    // A Latin letter next to a Cyrillic letter, or to a Greek one drawn like a Latin letter
+    // (capitals such as Α, Ι, Μ, Ο; small ο, ι, ν, ρ, υ). Greek letters of science ("βhCG",
+    // "HbSβ", "TNF-α", "50 μg") are drawn differently and do not count.
+    const MIXED: &str = r"[\p{Cyrillic}ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινρυ]";
     PatternRate::builtin(
         &LOOK_ALIKES,
-        &format!(r"\w*(?:[a-zA-Z]{MIXED}|{MIXED}[a-zA-Z])\w*"),
+        // The word around them, as far as its Latin letters and look-alikes reach (ASCII
+        // classes: a Unicode `\w` run slows the screen that all screened patterns share).
+        &format!(r"[a-zA-Z]*(?:[a-zA-Z]{MIXED}|{MIXED}[a-zA-Z])(?:[a-zA-Z]|{MIXED})*"),
     )
 }
