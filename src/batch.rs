@@ -233,6 +233,12 @@ pub struct Source {
     /// When set, the source is a simulation: every `every`-th record, spun with a thesaurus.
     #[serde(default)]
     pub spin: Option<Spinning>,
+    /// A record field that divides the source in evaluations: each value up to its first `_`
+    /// is a part reported on its own ("llmfake-health/llama2" for the generator
+    /// `llama2_13b`). The source is still held out whole, so that no part shares a seed story
+    /// (`pair_id`) with the training data.
+    #[serde(default)]
+    pub parts_by: Option<String>,
 }
 
 /// How a source is spun into simulated spam (see [`crate::spin`]).
@@ -265,6 +271,7 @@ impl Source {
             group_by: group_by.to_owned(),
             teaches_quality: true,
             spin: None,
+            parts_by: None,
         }
     }
 
@@ -407,6 +414,7 @@ pub fn read_examples(
     let mut examples = Vec::new();
     for source in sources {
         let name = source.name();
+        let file = source.path.display().to_string();
         let mut records = read_labeled(source)?;
         if let Some(spinning) = &source.spin {
             records = spin_records(records, spinning)?;
@@ -417,12 +425,25 @@ pub fn read_examples(
                 Some(Value::Number(group)) => group.to_string(),
                 _ => format!("id:{}", record.id),
             };
+            let part = source
+                .parts_by
+                .as_ref()
+                .map(|field| match record.extra.get(field) {
+                    Some(Value::String(value)) => {
+                        value.split('_').next().unwrap_or(value).to_owned()
+                    }
+                    _ => "other".to_owned(),
+                });
             Labelled {
                 features: pipeline.features(&record.input, record.format),
                 label: *label,
                 // Groups of different sources never merge.
                 group: format!("{name}/{group}"),
-                source: name.clone(),
+                source: match part {
+                    Some(part) => format!("{name}/{part}"),
+                    None => name.clone(),
+                },
+                file: file.clone(),
                 teaches_quality: source.teaches_quality,
             }
         }));
@@ -695,6 +716,58 @@ mod tests {
                 "written as it is by Report::write_json_fields"
             );
         }
+    }
+
+    #[test]
+    fn a_manifest_maps_each_files_labels_and_names_its_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("news.jsonl"),
+            "{\"id\": 1, \"label\": \"ai\", \"generator\": \"llama2_13b\", \"g\": \"s1\", \"text\": \"a\"}\n\
+             {\"id\": 2, \"label\": \"human\", \"g\": \"s1\", \"text\": \"b\"}\n",
+        )
+        .unwrap();
+        let manifest = dir.path().join("sources.json");
+        std::fs::write(
+            &manifest,
+            r#"{"sources": [{"path": "news.jsonl", "labels": {"ai": "spam", "human": "unreliable"},
+                "group_by": "g", "teaches_quality": false, "parts_by": "generator"}]}"#,
+        )
+        .unwrap();
+        let sources = read_manifest(&manifest).unwrap();
+        assert_eq!(sources[0].path, dir.path().join("news.jsonl"));
+        let examples = read_examples(&crate::Pipeline::default(), &sources).unwrap();
+        let seen: Vec<(Label, &str, &str, bool)> = examples
+            .iter()
+            .map(|e| {
+                (
+                    e.label,
+                    e.source.as_str(),
+                    e.group.as_str(),
+                    e.teaches_quality,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (Label::Spam, "news/llama2", "news/s1", false),
+                (Label::Unreliable, "news/other", "news/s1", false)
+            ]
+        );
+        assert!(examples.iter().all(|e| e.file == examples[0].file));
+        // A label word the file's mapping does not name stops the read at its line.
+        let mut source = sources[0].clone();
+        source.labels.remove("human");
+        let err = read_labeled(&source).unwrap_err().to_string();
+        assert!(err.contains("news.jsonl") && err.contains('2'), "{err}");
+        // An unknown key in the manifest is refused, not ignored.
+        std::fs::write(
+            &manifest,
+            r#"{"sources": [{"path": "news.jsonl", "lables": {}}]}"#,
+        )
+        .unwrap();
+        assert!(read_manifest(&manifest).is_err());
     }
 
     #[test]

@@ -623,9 +623,14 @@ fn eval(
             let predictions =
                 training::leave_one_source_out(&specs, &examples, &procedure.config())?;
             let heading = format!(
-                "leave-one-source-out evaluation of the training procedure ({} sources; each \
-                 predicted by a model trained on the others only)",
-                sources.len()
+                "leave-one-source-out evaluation of the training procedure ({} data files; each \
+                 file's documents, and their spun copies, predicted by a model trained on the \
+                 other files only)",
+                examples
+                    .iter()
+                    .map(|e| e.file.as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
             );
             (predictions, heading)
         }

@@ -55,8 +55,11 @@ pub struct Labelled {
     pub label: Label,
     /// The group it belongs to (outlet, seed article, DOI pair): folds never split one.
     pub group: String,
-    /// The data file (source) it came from.
+    /// The source it came from (its data file; "-spun" added for a spinning simulation).
     pub source: String,
+    /// The data file its text came from: a source and its spun copies share one, and are held
+    /// out of training together (the spun copies carry the source's register).
+    pub file: String,
     /// Whether it teaches the quality head (see `batch::Source::teaches_quality`).
     pub teaches_quality: bool,
 }
@@ -382,22 +385,23 @@ pub fn cross_validate(
     Ok(predictions.into_iter().flatten().collect())
 }
 
-/// Leave-one-source-out: for each source, the procedure trains on every other source and
-/// predicts this one, so that no figure comes from a source the model learned. Returns a
-/// prediction for each example, in input order.
+/// Leave-one-source-out: for each data file, the procedure trains on every other file and
+/// predicts this one's documents (with their spun copies, which share its text), so that no
+/// figure comes from a register the model learned. Returns a prediction for each example, in
+/// input order.
 pub fn leave_one_source_out(
     specs: &[&SignalSpec],
     labelled: &[Labelled],
     config: &TrainConfig,
 ) -> Result<Vec<Prediction>, Error> {
-    let mut sources: Vec<&str> = labelled.iter().map(|l| l.source.as_str()).collect();
-    sources.sort_unstable();
-    sources.dedup();
+    let mut files: Vec<&str> = labelled.iter().map(|l| l.file.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
     let mut predictions = vec![None; labelled.len()];
-    for source in sources {
+    for file in files {
         let mut train_part: Vec<Labelled> = labelled
             .iter()
-            .filter(|l| l.source != source)
+            .filter(|l| l.file != file)
             .cloned()
             .collect();
         // Without the source that teaches quality (FakeHealth's ratings), the other sources'
@@ -410,7 +414,7 @@ pub fn leave_one_source_out(
         }
         let model = train(specs, &train_part, config, Vec::new())?;
         for (i, example) in labelled.iter().enumerate() {
-            if example.source == source {
+            if example.file == file {
                 predictions[i] = Some(Prediction::of(&model, &example.features));
             }
         }
@@ -712,6 +716,7 @@ mod tests {
                     label,
                     group: format!("outlet-{}", i % 7),
                     source: "toy".to_owned(),
+                    file: "toy".to_owned(),
                     teaches_quality: true,
                 }
             })
@@ -807,6 +812,35 @@ mod tests {
             .map(|(p, e)| (p.reliability, e.label == Label::Reliable))
             .collect();
         assert!(roc_auc(&scored).unwrap() > 0.9);
+    }
+
+    #[test]
+    fn leave_one_source_out_predicts_each_file_with_a_model_that_never_saw_it() {
+        let mut examples = toy(150);
+        for (i, e) in examples.iter_mut().enumerate() {
+            e.file = if i % 2 == 0 { "a" } else { "b" }.to_owned();
+            e.source = e.file.clone();
+        }
+        let config = TrainConfig {
+            folds: 3,
+            ..TrainConfig::default()
+        };
+        let predictions = leave_one_source_out(&specs(), &examples, &config).unwrap();
+        assert_eq!(predictions.len(), examples.len());
+        // The prediction of a file's document is that of a model trained on the other file.
+        let only_b: Vec<Labelled> = examples.iter().filter(|e| e.file == "b").cloned().collect();
+        let model = train(&specs(), &only_b, &config, vec![]).unwrap();
+        let first_a = examples.iter().position(|e| e.file == "a").unwrap();
+        assert_eq!(
+            predictions[first_a],
+            Prediction::of(&model, &examples[first_a].features)
+        );
+        let scored: Vec<(f64, bool)> = predictions
+            .iter()
+            .zip(&examples)
+            .map(|(p, e)| (p.reliability, e.label == Label::Reliable))
+            .collect();
+        assert!(roc_auc(&scored).unwrap() > 0.8);
     }
 
     #[test]
