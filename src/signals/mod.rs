@@ -177,8 +177,7 @@ pub fn registry() -> Registry {
         Box::new(SynonymSwaps::new()),
         Box::new(spun::broken_agreement()),
         // Not in the screen: its Cyrillic and Greek classes multiply the states of the union
-        // automaton every document runs through (single-thread throughput fell by a quarter);
-        // alone, its own search costs about nothing.
+        // automaton every document runs through (single-thread throughput fell by a quarter).
         Box::new(spun::look_alike_letters()),
         Box::new(hype::health_marketing(l)),
         Box::new(hype::seo_vocabulary(l)),
@@ -423,6 +422,9 @@ pub struct PatternRate {
     pattern: ScreenedPattern,
     /// Keeps only the matched texts that count.
     filter: fn(&str) -> bool,
+    /// A cheap test of the text without which the pattern cannot match (see
+    /// [`PatternRate::only_where`]).
+    gate: fn(&str) -> bool,
 }
 
 impl fmt::Debug for PatternRate {
@@ -449,7 +451,16 @@ impl PatternRate {
             spec,
             pattern: ScreenedPattern::new(spec.id, pattern.to_owned(), prefilter),
             filter: |_| true,
+            gate: |_| true,
         }
+    }
+
+    /// Runs the pattern only on documents whose text passes `gate`, a test much cheaper than
+    /// the search that must hold wherever the pattern matches (such as "holds a byte that only
+    /// the pattern's letters start with").
+    pub(crate) fn only_where(mut self, gate: fn(&str) -> bool) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// Puts the pattern in the pipeline's screen: it then runs only on documents where the
@@ -472,8 +483,9 @@ impl Signal for PatternRate {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
-        let Some(pattern) = self.pattern.for_document(doc) else {
-            return Measurement::rate(Vec::new(), doc);
+        let pattern = match self.pattern.for_document(doc) {
+            Some(pattern) if (self.gate)(&doc.text) => pattern,
+            _ => return Measurement::rate(Vec::new(), doc),
         };
         // Find matches with the fast engine; run the slower capture search only on the matched
         // span, and only when the pattern names the part to report.

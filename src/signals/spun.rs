@@ -248,7 +248,7 @@ const FUNCTION_WORDS: &[&str] = &[
 
 const LOOK_ALIKES: SignalSpec = SignalSpec {
     id: "SPUN007",
-    version: 2,
+    version: 3,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "look-alike-letter",
@@ -277,14 +277,24 @@ const LOOK_ALIKES: SignalSpec = SignalSpec {
 
 /// SPUN007: Cyrillic or Greek look-alike letters inside Latin-script words.
 pub(super) fn look_alike_letters() -> PatternRate {
-    // A Latin letter next to a Cyrillic letter, or to a Greek one drawn like a Latin letter
+    // A Latin letter next to a Cyrillic letter (U+0400 to U+052F), or to a Greek one drawn like
+    // a Latin letter
     // (capitals such as Α, Ι, Μ, Ο; small ο, ι, ν, ρ, υ). Greek letters of science ("βhCG",
     // "HbSβ", "TNF-α", "50 μg") are drawn differently and do not count.
-    const MIXED: &str = r"[\p{Cyrillic}ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινρυ]";
+    const MIXED: &str = r"[\x{400}-\x{52f}ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινρυ]";
     PatternRate::builtin(
         &LOOK_ALIKES,
         // The word around them, as far as its Latin letters and look-alikes reach (ASCII
         // classes: a Unicode `\w` run slows the screen that all screened patterns share).
         &format!(r"[a-zA-Z]*(?:[a-zA-Z]{MIXED}|{MIXED}[a-zA-Z])(?:[a-zA-Z]|{MIXED})*"),
     )
+    // Every letter of the class is written in UTF-8 with a first byte from 0xCE to 0xD4: a text
+    // without one (most English pages) is not searched. The search alone cost about a tenth of
+    // the time to score a document.
+    .only_where(|text| {
+        let bytes = text.as_bytes();
+        memchr::memchr3(0xCE, 0xCF, 0xD0, bytes).is_some()
+            || memchr::memchr3(0xD1, 0xD2, 0xD3, bytes).is_some()
+            || memchr::memchr(0xD4, bytes).is_some()
+    })
 }
