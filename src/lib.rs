@@ -1,9 +1,11 @@
 //! chaff scores scraped health web content for quality and SEO spam, and explains every score.
 //!
 //! A [`Scorer`] runs a document through one text pipeline ([`Document`]), a registry of signals
-//! (spun text, hype, missing citations, commercial calls to action) and a logistic model, and
-//! returns a [`Report`]: the probability that the document is reliable, each feature's exact
-//! contribution to it, and the evidence spans behind every signal.
+//! (spun text, hype, missing citations, commercial calls to action, journalism quality) and a
+//! model of two logistic heads, and returns a [`Report`]: the probability that the document is
+//! spam (and of what kind), the probability that it is reliable journalism, the reliability
+//! made of both, each feature's exact contribution to its head, and the evidence spans behind
+//! every signal.
 //!
 //! ```
 //! let scorer = chaff::Scorer::default();
