@@ -259,6 +259,14 @@ pub fn train_head(
         families,
         ..config.clone()
     };
+    let spam = examples.iter().filter(|e| !e.reliable).count();
+    if kind == HeadKind::Spam && (spam == 0 || spam == examples.len()) {
+        return Err(Error::Training(format!(
+            "the spam head needs documents labelled spam and documents that are not: found {spam} \
+             spam of {}; give a manifest (--sources) whose labels map some documents to spam",
+            examples.len()
+        )));
+    }
     config.validate(examples).map_err(|e| match e {
         Error::Training(reason) => Error::Training(format!("the {} head: {reason}", kind.name())),
         other => other,
