@@ -362,6 +362,37 @@ pub fn evaluation(
         scored.len() - reliable
     );
     let _ = writeln!(out, "ROC-AUC         {}", figure(roc_auc(&scored)));
+    // Each head on its own data: the spam head on every document (spam against the rest), the
+    // quality head on the documents that teach it (reliable against unreliable, spam left out).
+    let spam_scored: Vec<(f64, bool)> = predictions
+        .iter()
+        .zip(examples)
+        .map(|(p, e)| (1.0 - p.spam, e.label != Label::Spam))
+        .collect();
+    let quality_scored: Vec<(f64, bool)> = predictions
+        .iter()
+        .zip(examples)
+        .filter(|(_, e)| e.label != Label::Spam && e.teaches_quality)
+        .map(|(p, e)| (p.quality, e.label == Label::Reliable))
+        .collect();
+    for (head, data, scored) in [
+        ("spam head", "spam against the rest", &spam_scored),
+        (
+            "quality head",
+            "the documents that teach it",
+            &quality_scored,
+        ),
+    ] {
+        if !scored.is_empty() {
+            let _ = writeln!(
+                out,
+                "{head:<15} ROC-AUC {}, ECE (10 bins) {:.4} ({data}, {} documents)",
+                figure(roc_auc(scored)),
+                expected_calibration_error(scored, 10),
+                scored.len()
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "PR-AUC          {} (finding unreliable; base rate {:.3})",

@@ -348,6 +348,8 @@ pub struct Prediction {
     pub reliability: f64,
     /// Probability of spam.
     pub spam: f64,
+    /// Probability of reliable journalism (the quality head).
+    pub quality: f64,
     /// The reliability below which the fold's model flags a page.
     pub threshold: f64,
     /// The spam probability from which the fold's model calls a page spam.
@@ -360,6 +362,7 @@ impl Prediction {
         Prediction {
             reliability: model.reliability(features),
             spam: model.spam(features),
+            quality: model.quality.probability(features),
             threshold: model.threshold(),
             spam_threshold: model.spam_threshold(),
         }

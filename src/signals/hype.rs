@@ -108,7 +108,7 @@ pub(super) fn exclamations() -> PatternRate {
 
 const GENERATION_ARTEFACTS: SignalSpec = SignalSpec {
     id: "HYPE004",
-    version: 2,
+    version: 3,
     family: Family::Hype,
     polarity: Polarity::Concern,
     name: "generation-artefact",
@@ -118,7 +118,7 @@ const GENERATION_ARTEFACTS: SignalSpec = SignalSpec {
           (\"- Discuss potential long-term adverse effects.\": a bullet that is a writing verb \
           and its topic, not advice to the reader), template placeholders (\"[Insert \
           brand name]\", \"[Your Name]\"), and chatbot turns (\"As an AI language model\", \
-          \"Certainly! Here is\", \"I hope this helps\").\n\
+          \"Certainly! Here is\").\n\
           Why it lowers reliability: nobody read the article before it was published.\n\
           Example: \"- Explain the key benefits of turmeric here.\"",
     fires_on: &[
@@ -146,7 +146,9 @@ pub(super) fn generation_artefacts() -> PatternRate {
             // template placeholders
             r"\[(?i:insert|add|your|company|brand|product|name of|link to|keyword|placeholder)[^\]\n]{0,40}\]",
             // chatbot turns
-            r"(?i:as an ai language model|as an ai,? i|certainly! here(?:'s| is)|sure! here(?:'s| is)|i hope this helps|i cannot provide medical advice|regenerate response)",
+            // ("I hope this helps" is left out: doctors sign their forum answers with it as often
+            // as chatbots do)
+            r"(?i:as an ai language model|as an ai,? i|certainly! here(?:'s| is)|sure! here(?:'s| is)|i cannot provide medical advice|regenerate response)",
         ]
         .join("|"),
     )
