@@ -70,12 +70,17 @@ pub struct Head {
 }
 
 impl Head {
+    /// Feature `i`'s contribution to the logit for its raw value `value`.
+    pub fn contribution(&self, i: usize, value: f64) -> f64 {
+        self.weights[i] * (transform(value) - self.mean[i]) / self.scale[i]
+    }
+
     /// The logit and each feature's contribution to it, for raw feature values.
     pub fn contributions(&self, values: &[f64]) -> (f64, Vec<f64>) {
         let contributions: Vec<f64> = values
             .iter()
             .enumerate()
-            .map(|(i, &v)| self.weights[i] * (transform(v) - self.mean[i]) / self.scale[i])
+            .map(|(i, &v)| self.contribution(i, v))
             .collect();
         let logit = self.intercept + contributions.iter().sum::<f64>();
         (logit, contributions)
@@ -83,7 +88,11 @@ impl Head {
 
     /// The head's probability for raw feature values.
     pub fn probability(&self, values: &[f64]) -> f64 {
-        sigmoid(self.contributions(values).0)
+        let contributions = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| self.contribution(i, v));
+        sigmoid(self.intercept + contributions.sum::<f64>())
     }
 
     /// The decision threshold of the head: at or above it, the head's class is called.
@@ -284,6 +293,14 @@ impl Model {
         json
     }
 
+    /// The head of a kind.
+    pub fn head(&self, kind: HeadKind) -> &Head {
+        match kind {
+            HeadKind::Spam => &self.spam,
+            HeadKind::Quality => &self.quality,
+        }
+    }
+
     /// The probability that a page is spam.
     pub fn spam(&self, values: &[f64]) -> f64 {
         self.spam.probability(values)
@@ -296,12 +313,12 @@ impl Model {
 
     /// The reliability below which a page is flagged.
     pub fn threshold(&self) -> f64 {
-        self.quality.training.threshold
+        self.quality.threshold()
     }
 
     /// The spam probability from which a page is judged spam.
     pub fn spam_threshold(&self) -> f64 {
-        self.spam.training.threshold
+        self.spam.threshold()
     }
 
     /// The verdict word for a page: its spam kind when judged spam, else its reliability's.

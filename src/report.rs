@@ -281,16 +281,12 @@ impl Report {
         model: &Model,
         with_context: bool,
     ) -> Report {
-        let values: Vec<f64> = measurements.iter().map(|m| m.value).collect();
-        let (spam_logit, spam_weights) = model.spam.contributions(&values);
-        let (quality_logit, quality_weights) = model.quality.contributions(&values);
-        let (spam, quality) = (sigmoid(spam_logit), sigmoid(quality_logit));
-        let reliability = (1.0 - spam) * quality;
         let mut evidence = Vec::new();
         let mut evidence_truncated = false;
         let mut contributions = Vec::with_capacity(signals.len());
         for (i, (signal, measurement)) in signals.iter().zip(measurements).enumerate() {
             let spec = signal.spec();
+            // Each feature counts in its own head only (the other head's weight for it is 0).
             let head = HeadKind::of(spec.family);
             contributions.push(Contribution {
                 feature: spec.id,
@@ -298,10 +294,7 @@ impl Report {
                 family: spec.family,
                 head,
                 value: measurement.value,
-                contribution: match head {
-                    HeadKind::Spam => spam_weights[i],
-                    HeadKind::Quality => quality_weights[i],
-                },
+                contribution: model.head(head).contribution(i, measurement.value),
             });
             evidence_truncated |= measurement.hits.len() > MAX_EVIDENCE_PER_SIGNAL;
             for hit in measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL) {
@@ -330,6 +323,13 @@ impl Report {
         for e in &mut evidence {
             (e.line, e.column) = lines.advance_to(e.start);
         }
+        let logit = |head: HeadKind| {
+            let own = contributions.iter().filter(|c| c.head == head);
+            model.head(head).intercept + own.map(|c| c.contribution).sum::<f64>()
+        };
+        let (spam_logit, quality_logit) = (logit(HeadKind::Spam), logit(HeadKind::Quality));
+        let (spam, quality) = (sigmoid(spam_logit), sigmoid(quality_logit));
+        let reliability = (1.0 - spam) * quality;
         let families: Vec<FamilyScore> = Family::ALL
             .iter()
             .map(|&family| FamilyScore {

@@ -359,10 +359,14 @@ pub struct Prediction {
 impl Prediction {
     /// What `model` predicts for feature values.
     pub fn of(model: &Model, features: &[f64]) -> Self {
+        let (spam, quality) = (
+            model.spam.probability(features),
+            model.quality.probability(features),
+        );
         Prediction {
-            reliability: model.reliability(features),
-            spam: model.spam(features),
-            quality: model.quality.probability(features),
+            reliability: (1.0 - spam) * quality,
+            spam,
+            quality,
             threshold: model.threshold(),
             spam_threshold: model.spam_threshold(),
         }

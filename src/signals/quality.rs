@@ -90,15 +90,19 @@ impl Signal for Costs {
     }
 
     fn measure(&self, doc: &Document<'_>) -> Measurement {
-        let selling = |sentence: &str| {
-            crate::document::words(sentence)
-                .any(|w| SALES_CUES.iter().any(|cue| w.eq_ignore_ascii_case(cue)))
+        // The document's own tokens of the sentence, not a second tokenization of its text.
+        let selling = |sentence: usize| {
+            let first = doc.tokens.partition_point(|t| t.sentence < sentence);
+            doc.tokens[first..]
+                .iter()
+                .take_while(|t| t.sentence == sentence)
+                .any(|t| {
+                    let word = doc.token_text(t);
+                    SALES_CUES.iter().any(|cue| word.eq_ignore_ascii_case(cue))
+                })
         };
         let mut hits = self.phrases.measure(doc).hits;
-        hits.retain(|hit| {
-            let sentence = doc.sentences.get(doc.sentence_at(hit.start));
-            !sentence.is_some_and(|s| selling(&doc.text[s.clone()]))
-        });
+        hits.retain(|hit| !selling(doc.sentence_at(hit.start)));
         Measurement::rate(hits, doc)
     }
 }
