@@ -323,15 +323,19 @@ impl Model {
 
     /// The verdict word for a page: its spam kind when judged spam, else its reliability's.
     pub fn verdict(&self, reliability: f64, spam: Option<SpamKind>) -> &str {
-        if let Some(kind) = spam {
-            return kind.verdict();
+        match spam {
+            Some(kind) => kind.verdict(),
+            None => verdict_of(&self.verdicts, reliability),
         }
-        self.verdicts
-            .iter()
-            .find(|cut| reliability >= cut.min_reliability)
-            .or(self.verdicts.last())
-            .map_or("unknown", |cut| cut.verdict.as_str())
     }
+}
+
+/// The word of the highest cut that `reliability` reaches (the lowest cut's below them all).
+pub fn verdict_of(cuts: &[VerdictCut], reliability: f64) -> &str {
+    cuts.iter()
+        .find(|cut| reliability >= cut.min_reliability)
+        .or(cuts.last())
+        .map_or("unknown", |cut| cut.verdict.as_str())
 }
 
 #[cfg(test)]

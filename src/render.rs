@@ -407,9 +407,7 @@ pub fn evaluation(
     );
     let mut confusion = crate::metrics::Confusion::default();
     for (p, e) in predictions.iter().zip(examples) {
-        let cut = threshold.unwrap_or(p.threshold);
-        let called_reliable = p.reliability >= cut && p.spam < p.spam_threshold;
-        confusion = confusion.add(called_reliable, e.label == Label::Reliable);
+        confusion = confusion.add(!p.flagged(threshold), e.label == Label::Reliable);
     }
     let described = match threshold {
         Some(t) => format!("threshold {t}"),
@@ -503,27 +501,16 @@ fn sources(
                 crate::metrics::roc_auc(&scored).map_or("-".to_owned(), |a| format!("{a:.3}"))
             }
         };
-        let spam = these.iter().filter(|p| p.spam >= p.spam_threshold).count() as f64 / n;
-        let flagged = these
-            .iter()
-            .filter(|p| {
-                p.spam >= p.spam_threshold || p.reliability < threshold.unwrap_or(p.threshold)
-            })
-            .count() as f64
-            / n;
+        let share = |keep: &dyn Fn(&&crate::training::Prediction) -> bool| {
+            these.iter().filter(|p| keep(p)).count() as f64 / n
+        };
+        let (spam, flagged) = (
+            share(&|p| p.judged_spam()),
+            share(&|p| p.flagged(threshold)),
+        );
         let mut words: Vec<(&str, usize)> = Vec::new();
         for p in &these {
-            let word = if p.spam >= p.spam_threshold {
-                "spam"
-            } else {
-                let cuts = crate::model::verdicts_around(threshold.unwrap_or(p.threshold));
-                let cut = cuts.iter().find(|c| p.reliability >= c.min_reliability);
-                match cut.map(|c| c.verdict.as_str()) {
-                    Some("reliable") => "reliable",
-                    Some("mixed") => "mixed",
-                    _ => "low quality",
-                }
-            };
+            let word = p.verdict(threshold);
             match words.iter_mut().find(|w| w.0 == word) {
                 Some(w) => w.1 += 1,
                 None => words.push((word, 1)),
@@ -535,14 +522,7 @@ fn sources(
         let _ = writeln!(
             out,
             "{:<32} {:>9}  {:>19}  {:>10.1}%  {:>6.1}%  {}",
-            format!(
-                "{source} / {}",
-                match label {
-                    Label::Reliable => "reliable",
-                    Label::Unreliable => "unreliable",
-                    Label::Spam => "spam",
-                }
-            ),
+            format!("{source} / {}", label.name()),
             these.len(),
             auc,
             100.0 * spam,

@@ -46,6 +46,17 @@ pub enum Label {
     Spam,
 }
 
+impl Label {
+    /// The word used in manifests and evaluations.
+    pub fn name(self) -> &'static str {
+        match self {
+            Label::Reliable => "reliable",
+            Label::Unreliable => "unreliable",
+            Label::Spam => "spam",
+        }
+    }
+}
+
 /// One labelled document, as features.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labelled {
@@ -357,6 +368,32 @@ pub struct Prediction {
 }
 
 impl Prediction {
+    /// True when the fold's model judges the page spam.
+    pub fn judged_spam(&self) -> bool {
+        self.spam >= self.spam_threshold
+    }
+
+    /// True when the page is judged spam or its reliability is below `threshold` (the fold's
+    /// model's own when `None`), as a report's `flagged`.
+    pub fn flagged(&self, threshold: Option<f64>) -> bool {
+        self.judged_spam() || self.reliability < threshold.unwrap_or(self.threshold)
+    }
+
+    /// "spam" for a page judged spam (a prediction carries no kind), else the word of its
+    /// reliability cut around `threshold` (the fold's model's own when `None`).
+    pub fn verdict(&self, threshold: Option<f64>) -> &'static str {
+        if self.judged_spam() {
+            return "spam";
+        }
+        let cuts = verdicts_around(threshold.unwrap_or(self.threshold));
+        // The cut words, as the `'static` words of `verdicts_around`.
+        match crate::model::verdict_of(&cuts, self.reliability) {
+            "reliable" => "reliable",
+            "mixed" => "mixed",
+            _ => "low quality",
+        }
+    }
+
     /// What `model` predicts for feature values.
     pub fn of(model: &Model, features: &[f64]) -> Self {
         let (spam, quality) = (
@@ -382,22 +419,7 @@ pub fn cross_validate(
     config: &TrainConfig,
 ) -> Result<Vec<Prediction>, Error> {
     let folds = group_folds(labelled, config.folds, config.seed);
-    let mut predictions = vec![None; labelled.len()];
-    for fold in 0..config.folds {
-        let train_part: Vec<Labelled> = labelled
-            .iter()
-            .zip(&folds)
-            .filter(|(_, &f)| f != fold)
-            .map(|(e, _)| e.clone())
-            .collect();
-        let model = train(specs, &train_part, config, Vec::new())?;
-        for (i, example) in labelled.iter().enumerate() {
-            if folds[i] == fold {
-                predictions[i] = Some(Prediction::of(&model, &example.features));
-            }
-        }
-    }
-    Ok(predictions.into_iter().flatten().collect())
+    predict_held_out(specs, labelled, config, &folds, false)
 }
 
 /// Leave-one-source-out: for each data file, the procedure trains on every other file and
@@ -412,24 +434,43 @@ pub fn leave_one_source_out(
     let mut files: Vec<&str> = labelled.iter().map(|l| l.file.as_str()).collect();
     files.sort_unstable();
     files.dedup();
+    let parts: Vec<usize> = labelled
+        .iter()
+        .map(|l| files.binary_search(&l.file.as_str()).unwrap_or(0))
+        .collect();
+    predict_held_out(specs, labelled, config, &parts, true)
+}
+
+/// Predicts each document with a model trained on the documents of the other parts (`parts[i]`
+/// is document `i`'s part, numbered from 0), in input order. With `borrow_quality`, when the
+/// other parts hold no source that teaches quality with both labels (the held-out source was
+/// FakeHealth), every source's labels teach the quality head for that part.
+fn predict_held_out(
+    specs: &[&SignalSpec],
+    labelled: &[Labelled],
+    config: &TrainConfig,
+    parts: &[usize],
+    borrow_quality: bool,
+) -> Result<Vec<Prediction>, Error> {
+    let count = parts.iter().max().map_or(0, |m| m + 1);
     let mut predictions = vec![None; labelled.len()];
-    for file in files {
+    for part in 0..count {
         let mut train_part: Vec<Labelled> = labelled
             .iter()
-            .filter(|l| l.file != file)
-            .cloned()
+            .zip(parts)
+            .filter(|(_, &p)| p != part)
+            .map(|(l, _)| l.clone())
             .collect();
-        // Without the source that teaches quality (FakeHealth's ratings), the other sources'
-        // labels teach the quality head too: held out, a source is judged by what is left.
         let quality = HeadKind::Quality.examples(&train_part);
-        if quality.iter().all(|e| e.reliable) || quality.iter().all(|e| !e.reliable) {
+        let one_label = quality.iter().all(|e| e.reliable) || quality.iter().all(|e| !e.reliable);
+        if borrow_quality && one_label {
             for l in &mut train_part {
                 l.teaches_quality = true;
             }
         }
         let model = train(specs, &train_part, config, Vec::new())?;
         for (i, example) in labelled.iter().enumerate() {
-            if example.file == file {
+            if parts[i] == part {
                 predictions[i] = Some(Prediction::of(&model, &example.features));
             }
         }
