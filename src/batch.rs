@@ -249,7 +249,8 @@ pub struct Spinning {
     pub rate: f64,
     /// Which records are spun: every `every`-th, from the first.
     pub every: usize,
-    /// Seed of the word choices (each record's seed is this plus its line).
+    /// Seed of the word choices (each record's seed is this plus its index among the file's
+    /// records, from 0).
     pub seed: u64,
     /// The MyThes thesaurus file.
     #[serde(default = "Spinning::mythes")]
@@ -760,7 +761,7 @@ mod tests {
         let mut source = sources[0].clone();
         source.labels.remove("human");
         let err = read_labeled(&source).unwrap_err().to_string();
-        assert!(err.contains("news.jsonl") && err.contains('2'), "{err}");
+        assert!(err.contains("news.jsonl, line 2:"), "{err}");
         // An unknown key in the manifest is refused, not ignored.
         std::fs::write(
             &manifest,
