@@ -1,0 +1,29 @@
+//! Whether the data a test reads from outside the repository is here. A fresh clone has no
+//! `../shared` beside it and perhaps no thesaurus: a test that needs them says it is skipped,
+//! by name, and passes. `.ci/run` sets `CHAFF_REQUIRE_DATA=1`, which makes a missing file fail
+//! the test instead, so CI cannot pass by skipping.
+
+use std::io::Write;
+use std::path::Path;
+
+/// The variable that makes the shared data mandatory.
+pub const REQUIRE: &str = "CHAFF_REQUIRE_DATA";
+
+/// True when every path exists. Otherwise the test `test` is reported skipped on standard error
+/// (written past the test harness's capture, so a plain `cargo test` shows it) and false is
+/// returned, or, with `CHAFF_REQUIRE_DATA` set, the test fails naming the missing file.
+pub fn present(test: &str, paths: &[&str]) -> bool {
+    let Some(missing) = paths.iter().find(|p| !Path::new(p).exists()) else {
+        return true;
+    };
+    let why = format!(
+        "{missing} is missing (../shared must sit beside the repository; \
+         the thesaurus is Debian's mythes-en-us)"
+    );
+    if std::env::var_os(REQUIRE).is_some_and(|v| !v.is_empty() && v != "0") {
+        panic!("{test}: {why}, and {REQUIRE} is set");
+    }
+    // Straight to the stream: eprintln! would be captured and shown only on failure.
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {why}");
+    false
+}
