@@ -16,7 +16,6 @@ const MANIFEST: &str = "models/sources.json";
 const FAKEHEALTH: &str = "../shared/corpus/fakehealth-healthstory.jsonl";
 const ENRON: &str = "../shared/corpus/health-spam-enron.jsonl";
 
-
 /// The figure after "Grouped ROC-AUC:" in models/README.md.
 fn stated_auc() -> f64 {
     let card = include_str!("../models/README.md");
@@ -55,7 +54,10 @@ fn the_shipped_model_reproduces_bit_for_bit() {
 /// spam head needs spam to learn from): the reliability ranking of FakeHealth's stories.
 #[test]
 fn grouped_evaluation_holds_the_stated_figure() {
-    if !shared_data::present("grouped_evaluation_holds_the_stated_figure", &[FAKEHEALTH, ENRON]) {
+    if !shared_data::present(
+        "grouped_evaluation_holds_the_stated_figure",
+        &[FAKEHEALTH, ENRON],
+    ) {
         return;
     }
     let pipeline = Pipeline::default();

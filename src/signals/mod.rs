@@ -29,7 +29,7 @@ use screen::{ScreenBuilder, Slot};
 pub use citation::{ReferenceList, SupportMarkers, UnsupportedClaims};
 pub use commercial::AffiliateLinks;
 pub use hype::RepeatedSentences;
-pub use quality::StoryDepth;
+pub use quality::PatternCount;
 pub use synonym_swap::SynonymSwaps;
 
 /// The family a signal belongs to.
@@ -190,6 +190,7 @@ pub fn registry() -> Registry {
         Box::new(hype::speculative_promise(l)),
         Box::new(hype::disease_drama(l)),
         Box::new(hype::reader_address().screened(s)),
+        Box::new(hype::assistant_hedging().screened(s)),
         Box::new(UnsupportedClaims::new(l, support.clone())),
         Box::new(support),
         Box::new(ReferenceList::new()),
@@ -211,7 +212,8 @@ pub fn registry() -> Registry {
         Box::new(quality::alternatives(l)),
         Box::new(quality::caveats(l)),
         Box::new(quality::expert_quotes(l)),
-        Box::new(StoryDepth),
+        Box::new(quality::quantities().screened(s)),
+        Box::new(quality::attributions().screened(s)),
     ];
     screen.build();
     let phrases = lexicons
