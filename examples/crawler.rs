@@ -26,7 +26,7 @@ fn main() {
                     let html = String::from_utf8_lossy(&bytes);
                     let report = scorer.score_html(&html);
                     let mut reasons = report.reasons();
-                    reasons.retain(|c| c.contribution < 0.0);
+                    reasons.retain(|c| c.effect_on_reliability() < 0.0);
                     serde_json::json!({
                         "id": id,
                         "reliability": report.reliability,

@@ -88,10 +88,7 @@ fn top_reasons(report: &Report, n: usize) -> String {
     let reasons: Vec<String> = report
         .reasons()
         .into_iter()
-        .filter(|c| match c.head {
-            HeadKind::Spam => c.contribution > 0.05,
-            HeadKind::Quality => c.contribution < -0.05,
-        })
+        .filter(|c| c.effect_on_reliability() < -0.05)
         .take(n)
         .map(|c| format!("{} {}", c.feature, c.name))
         .collect();

@@ -238,6 +238,17 @@ pub struct Contribution {
     pub contribution: f64,
 }
 
+impl Contribution {
+    /// Which way, and how far, this contribution moves reliability on its head's log-odds:
+    /// negative pulls it down (a positive spam contribution, a negative quality one).
+    pub fn effect_on_reliability(&self) -> f64 {
+        match self.head {
+            HeadKind::Spam => -self.contribution,
+            HeadKind::Quality => self.contribution,
+        }
+    }
+}
+
 /// A span of the input that a signal points at.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
@@ -392,12 +403,11 @@ impl Report {
     /// The contributions sorted by how much they pull reliability down, most first: a spam
     /// contribution pulls it down when positive, a quality contribution when negative.
     pub fn reasons(&self) -> Vec<&Contribution> {
-        let pull = |c: &Contribution| match c.head {
-            HeadKind::Spam => -c.contribution,
-            HeadKind::Quality => c.contribution,
-        };
         let mut reasons: Vec<&Contribution> = self.contributions.iter().collect();
-        reasons.sort_by(|a, b| pull(a).total_cmp(&pull(b)));
+        reasons.sort_by(|a, b| {
+            a.effect_on_reliability()
+                .total_cmp(&b.effect_on_reliability())
+        });
         reasons
     }
 }
