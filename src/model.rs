@@ -34,11 +34,11 @@ pub enum HeadKind {
 }
 
 impl HeadKind {
-    /// The head a family's signals feed: spun text, hype and selling are what spam pages are
+    /// The head a family's signals feed: spun text, hype, selling and cure claims are what spam pages are
     /// made of; citations and the journalism criteria are what reliable writing shows.
     pub fn of(family: Family) -> Self {
         match family {
-            Family::Spun | Family::Hype | Family::Commercial => HeadKind::Spam,
+            Family::Spun | Family::Hype | Family::Commercial | Family::Cure => HeadKind::Spam,
             Family::Citation | Family::Quality => HeadKind::Quality,
         }
     }
@@ -137,6 +137,9 @@ pub enum SpamKind {
     /// A page that sells: calls to order or book, prices, the provider's own offer.
     #[serde(rename = "sales page")]
     SalesPage,
+    /// A page that promises cures: diseases reversed, toxins flushed out.
+    #[serde(rename = "cure claims")]
+    CureClaims,
 }
 
 impl SpamKind {
@@ -146,6 +149,7 @@ impl SpamKind {
             Family::Spun => Some(SpamKind::Spun),
             Family::Hype => Some(SpamKind::GeneratedFiller),
             Family::Commercial => Some(SpamKind::SalesPage),
+            Family::Cure => Some(SpamKind::CureClaims),
             Family::Citation | Family::Quality => None,
         }
     }
@@ -156,6 +160,7 @@ impl SpamKind {
             SpamKind::Spun => "spun",
             SpamKind::GeneratedFiller => "generated filler",
             SpamKind::SalesPage => "sales page",
+            SpamKind::CureClaims => "cure claims",
         }
     }
 
@@ -165,6 +170,7 @@ impl SpamKind {
             SpamKind::Spun => "spam: spun",
             SpamKind::GeneratedFiller => "spam: generated filler",
             SpamKind::SalesPage => "sales page",
+            SpamKind::CureClaims => "spam: cure claims",
         }
     }
 }
@@ -434,6 +440,19 @@ mod tests {
     }
 
     #[test]
+    fn each_spam_side_family_names_a_kind() {
+        for family in Family::ALL {
+            let kind = SpamKind::of(family);
+            assert_eq!(
+                kind.is_some(),
+                HeadKind::of(family) == HeadKind::Spam,
+                "{family}"
+            );
+        }
+        assert_eq!(SpamKind::of(Family::Cure), Some(SpamKind::CureClaims));
+    }
+
+    #[test]
     fn verdicts_follow_the_cuts() {
         let model = model();
         assert_eq!(model.verdict(0.9, None), "reliable");
@@ -442,5 +461,9 @@ mod tests {
         assert_eq!(model.verdict(0.01, None), "low quality");
         assert_eq!(model.verdict(0.9, Some(SpamKind::Spun)), "spam: spun");
         assert_eq!(model.verdict(0.9, Some(SpamKind::SalesPage)), "sales page");
+        assert_eq!(
+            model.verdict(0.9, Some(SpamKind::CureClaims)),
+            "spam: cure claims"
+        );
     }
 }

@@ -236,7 +236,7 @@ fn invalid_utf8_is_scored_with_a_warning_and_raw_offsets() {
         "{stderr}"
     );
     let record = &jsonl(&output.stdout)[0];
-    let hit = evidence_of(record, "HYPE001")[0];
+    let hit = evidence_of(record, "CURE001")[0];
     let raw = b"Caf\xe9 owners say: a miracle cure!";
     assert_eq!(&raw[span_of(hit)], b"miracle cure");
 }

@@ -44,27 +44,64 @@ pub(super) fn calls_to_action(lexicons: &mut LexiconBuilder) -> PhraseRate {
 
 const SALES_PRICING: SignalSpec = SignalSpec {
     id: "SELL002",
-    version: 1,
+    version: 2,
     family: Family::Commercial,
     polarity: Polarity::Concern,
     name: "sales-pricing",
     message: "a sales price, discount or promo code",
     unit: PER_THOUSAND,
-    doc: "What it detects: prices framed as offers (\"only $49.99\", \"just £20\", \"$10 off\", \
-          \"30% off\", \"save 20%\"), prices per bottle or per month, and discount, promo or \
-          coupon codes. A cost reported as a fact (\"the drug costs $1,000 a year\") does not \
-          count: that is good health journalism.\n\
+    doc: "What it detects: prices framed as offers (\"only $49.99\", \"just £20\", \"from $99\", \
+          \"$10 off\", \"30% off\", \"save 20%\"), prices per bottle or per month, and discount, \
+          promo or coupon codes. A cost reported as a fact does not count, that is good health \
+          journalism: a price after \"costs\", \"about\", \"up to\", \"pay\" and the like (\"the \
+          drug costs $1,000 a year\", \"patients pay about $100 a month\", \"costs just $6\"), or \
+          a range (\"from $500 to $1,000\").\n\
           Why it lowers reliability: the page sells the product it describes.\n\
           Example: \"Now only $39.99 per bottle with promo code HEALTH20.\"",
     fires_on: &[
         "Now only $39.99 per bottle with promo code HEALTH20.",
         "Save 30% today, or get $10 off your first order.",
+        "Sessions from $99. Memberships $49 a month.",
     ],
     quiet_on: &[
         "The drug costs about $1,000 a year, and insurers rarely cover it.",
         "Only 30% of patients responded to the treatment.",
+        "Patients pay about $100 a month; a course costs just $6 in India.",
+        "Prices range from $500 to $1,000 per session, the clinic said.",
     ],
 };
+
+/// Words before a price that report it as a fact rather than offer it.
+const PRICE_AS_FACT: &[&str] = &[
+    "cost",
+    "costs",
+    "costing",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "average",
+    "averages",
+    "than",
+    "nearly",
+    "almost",
+    "over",
+    "under",
+    "to",
+    "paid",
+    "pay",
+    "pays",
+    "charge",
+    "charges",
+    "charged",
+    "spend",
+    "spends",
+    "spent",
+    "at",
+    "between",
+    "estimated",
+    "of",
+];
 
 /// SELL002: sales prices and codes.
 pub(super) fn sales_pricing() -> PatternRate {
@@ -72,16 +109,50 @@ pub(super) fn sales_pricing() -> PatternRate {
     PatternRate::builtin(
         &SALES_PRICING,
         &[
-            format!(r"(?i:(?-u:\b)(?:only|just|now|from|save|for as little as)\s+){PRICE}"),
-            format!(r"{PRICE}\s?(?i:off|(?:per|a|/)\s?(?:bottle|box|jar|pack|month|session|visit))(?-u:\b)"),
+            // An offered price, with the word before it (checked by the filter) and a range's
+            // second price, so that a cost reported as a fact can be told apart.
+            format!(
+                r"(?i:(?-u:\b)[a-z]+\s+)?(?i:(?:only|just|now|from|for as little as)\s+)?{PRICE}(?:\s?(?:to|-|–|and)\s?{PRICE})?(?i:\s?(?:off|(?:per|a|/)\s?(?:bottle|box|jar|pack|month|session|visit))(?-u:\b))?"
+            ),
             r"(?i:(?-u:\b)\d{1,2}\s?% off(?-u:\b))".to_owned(),
-            r"(?i:(?-u:\b)save (?:up to )?\d{1,2}\s?%)".to_owned(),
+            r"(?i:(?-u:\b)save (?:up to )?(?:\d{1,2}\s?%|[$£€]\s?\d))".to_owned(),
             r"(?i:(?-u:\b)(?:promo|discount|coupon|voucher) codes?(?-u:\b))(?:\s+[A-Z0-9]{4,})?"
                 .to_owned(),
             r"(?i:(?-u:\b)use code)\s+[A-Z0-9]{4,}".to_owned(),
         ]
         .join("|"),
     )
+    .with_filter(is_offer)
+}
+
+/// Whether a matched price is offered, not reported: framed as an offer ("only", "from",
+/// "off", "per bottle", "a month"), not after a word that reports it as a fact, and not a range.
+fn is_offer(hit: &str) -> bool {
+    let lower = hit.to_ascii_lowercase();
+    let Some(at) = lower.find(['$', '£', '€']) else {
+        return true; // a percentage off, a saving or a code
+    };
+    let before: Vec<&str> = lower[..at].split_whitespace().collect();
+    if before.first().is_some_and(|w| PRICE_AS_FACT.contains(w)) {
+        return false;
+    }
+    let price_and_after = &lower[at..];
+    let after_symbol = price_and_after
+        .char_indices()
+        .nth(1)
+        .map_or("", |(i, _)| &price_and_after[i..]);
+    if after_symbol.contains(['$', '£', '€']) {
+        return false; // a range: "from $500 to $1,000"
+    }
+    let offered_before = before
+        .iter()
+        .any(|w| ["only", "just", "now", "from", "little", "save"].contains(w));
+    let offered_after = [
+        " off", "off", "bottle", "box", "jar", "pack", "month", "session", "visit",
+    ]
+    .iter()
+    .any(|w| price_and_after.trim_end().ends_with(w));
+    offered_before || offered_after
 }
 
 const FOLLOW_PROMPTS: SignalSpec = SignalSpec {

@@ -7,6 +7,7 @@
 
 mod citation;
 mod commercial;
+mod cure;
 mod hype;
 mod pattern;
 mod quality;
@@ -44,17 +45,20 @@ pub enum Family {
     Citation,
     /// Calls to buy, book, call or follow.
     Commercial,
+    /// Claims that a remedy cures, reverses or detoxifies.
+    Cure,
     /// The marks of careful health journalism (HealthNewsReview.org's criteria).
     Quality,
 }
 
 impl Family {
     /// Every family, in report order.
-    pub const ALL: [Family; 5] = [
+    pub const ALL: [Family; 6] = [
         Family::Spun,
         Family::Hype,
         Family::Citation,
         Family::Commercial,
+        Family::Cure,
         Family::Quality,
     ];
 
@@ -65,6 +69,7 @@ impl Family {
             Family::Hype => "hype",
             Family::Citation => "citation",
             Family::Commercial => "commercial",
+            Family::Cure => "cure",
             Family::Quality => "quality",
         }
     }
@@ -203,6 +208,8 @@ pub fn registry() -> Registry {
         Box::new(commercial::phone_numbers().screened(s)),
         Box::new(AffiliateLinks::new()),
         Box::new(commercial::own_product(l)),
+        Box::new(cure::cure_claims().screened(s)),
+        Box::new(cure::detox_claims().screened(s)),
         Box::new(quality::costs(l)),
         Box::new(quality::benefits(l)),
         Box::new(quality::harms(l)),
@@ -472,7 +479,8 @@ impl PatternRate {
         self
     }
 
-    /// Sets the test a matched text must pass to count.
+    /// Sets the test a matched text must pass to count (the whole match, when the pattern
+    /// reports only its `hit` group).
     pub(crate) fn with_filter(mut self, filter: fn(&str) -> bool) -> Self {
         self.filter = filter;
         self
@@ -496,6 +504,8 @@ impl Signal for PatternRate {
         let hits: Vec<Hit> = pattern
             .matches(&doc.text)
             .into_iter()
+            // The filter reads the whole match (the words around the part reported, too).
+            .filter(|m| (self.filter)(&doc.text[m.range()]))
             .filter_map(|m| {
                 let Some(group) = hit_group else {
                     return Some((m.start(), m.end()));
@@ -509,7 +519,6 @@ impl Signal for PatternRate {
                 let part = captures.get_group(group).unwrap_or(m.span());
                 Some((part.start, part.end))
             })
-            .filter(|&(start, end)| (self.filter)(&doc.text[start..end]))
             .map(|(start, end)| Hit {
                 start,
                 end,

@@ -1,0 +1,110 @@
+//! Cure claims: a remedy said to cure, reverse or flush out what medicine treats at best.
+
+use super::{Family, PatternRate, Polarity, SignalSpec, PER_THOUSAND};
+
+const CURE_CLAIMS: SignalSpec = SignalSpec {
+    id: "CURE001",
+    version: 1,
+    family: Family::Cure,
+    polarity: Polarity::Concern,
+    name: "cure-claim",
+    message: "a claim that a remedy cures or reverses a disease",
+    unit: PER_THOUSAND,
+    doc: "What it detects: the cure claims of alternative-health and supplement pages: a remedy \
+          that cures, reverses, heals or eliminates a named chronic disease (\"reverse your \
+          diabetes\", \"cures arthritis\", \"get rid of eczema\"), and cure-alls (\"miracle \
+          cure\", \"natural cure for\", \"cures it permanently\"). A claim reported as a claim \
+          does not count: within five words after \"no\", \"not\", \"never\", \"claims\", \
+          \"myth\", \"unproven\" and the like (\"there is no evidence that it cures cancer\").\n\
+          Why it lowers reliability: no supplement or diet cures these diseases; a page that says \
+          so sells false hope, whatever its sources.\n\
+          Example: \"This herbal blend will reverse your diabetes naturally.\"",
+    fires_on: &[
+        "This herbal blend will reverse your diabetes naturally.",
+        "Discover the natural cure for arthritis that works in 7 days.",
+        "Get rid of eczema for good with our tea.",
+    ],
+    quiet_on: &[
+        "There is no evidence that the blend cures diabetes.",
+        "Surgery can cure early cancer of the colon in most patients.",
+        "Weight loss after surgery put type 2 diabetes into remission in a third of patients.",
+    ],
+};
+
+const DETOX_CLAIMS: SignalSpec = SignalSpec {
+    id: "CURE002",
+    version: 1,
+    family: Family::Cure,
+    polarity: Polarity::Concern,
+    name: "detox-claim",
+    message: "a claim that a remedy flushes out toxins or boosts immunity",
+    unit: PER_THOUSAND,
+    doc: "What it detects: detox and immune-boost talk (\"detoxify your liver\", \"flush out \
+          toxins\", \"cleanse your colon of toxins\", \"boost your immune system\"), not when \
+          reported as a claim (as CURE001).\n\
+          Why it lowers reliability: the liver and kidneys clear waste; products sold to \
+          \"detox\" or \"boost immunity\" name no toxin and show no effect, and the words sell \
+          them.\n\
+          Example: \"Our green juice will detoxify your body and flush out toxins.\"",
+    fires_on: &[
+        "Our green juice will detoxify your body and flush out toxins.",
+        "Boost your immune system with three capsules a day.",
+    ],
+    quiet_on: &[
+        "Claims that juices flush out toxins are unproven; the liver clears waste.",
+        "The vaccine trains the immune system to recognise the virus.",
+    ],
+};
+
+/// The chronic diseases remedies claim to cure.
+const DISEASES: &str = r"(?:type 2 diabetes|diabetes|arthritis|hypertension|high blood pressure|high cholesterol|cholesterol|autism|alzheimer'?s|dementia|psoriasis|eczema|acne|asthma|hypothyroidism|thyroid problems|hair loss|baldness|erectile dysfunction|impotence|obesity|belly fat|depression|anxiety|insomnia|fibromyalgia|lupus|multiple sclerosis|parkinson'?s|heart disease|kidney disease|candida|herpes|cataracts|tinnitus|neuropathy|gout|allergies|varicose veins|ibs|crohn'?s|leaky gut|cellulite|wrinkles|migraines?|chronic pain|back pain|joint pain|cancer|tumou?rs?)";
+
+/// Words that report a claim instead of making it, up to five words before it.
+const REPORTED: &[&str] = &[
+    "no", "not", "never", "cannot", "can't", "won't", "doesn't", "don't", "isn't", "nor",
+    "unproven", "false", "falsely", "claim", "claims", "claimed", "claiming", "myth", "promise",
+    "promises", "promised", "without",
+];
+
+/// A pattern for `claim` that carries the five words before it, for [`not_reported`] to read;
+/// the evidence is the claim alone.
+fn unreported(spec: &'static SignalSpec, claim: &str) -> PatternRate {
+    PatternRate::builtin(
+        spec,
+        &format!(r"(?i:(?P<before>(?:(?-u:\b)[a-z']+\s+){{0,5}})(?-u:\b)(?P<hit>{claim}))"),
+    )
+    .with_filter(not_reported)
+}
+
+/// Whether a matched claim is made, not reported: no reporting word among the five words before
+/// it (the first five of the match; no claim starts with such a word).
+fn not_reported(matched: &str) -> bool {
+    !matched
+        .split_whitespace()
+        .take(5)
+        .any(|w| REPORTED.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// CURE001: cure claims.
+pub(super) fn cure_claims() -> PatternRate {
+    unreported(
+        &CURE_CLAIMS,
+        &[
+            // a remedy that cures a named chronic disease
+            format!(
+                r"(?:cures?|cured|curing|reverses?|reversed|reversing|heals?|healing|eliminates?|eliminating|eradicates?|banish(?:es)?|gets? rid of|beats?|defeats?|wipes? out|melts? away|melt) (?:your |their |my |the )?(?:own )?{DISEASES}(?-u:\b)"
+            ),
+            // cure-alls
+            r"(?:natural|permanent|miracle|guaranteed|100% natural|complete|total|secret|simple|amazing) (?:cure|remedy|remedies|cures)(?-u:\b)|cure-all|cures all(?-u:\b)|cures? (?:it |them )?(?:naturally|permanently|for good|forever|overnight|in \d+ days)(?-u:\b)".to_owned(),
+        ]
+        .join("|"),
+    )
+}
+
+/// CURE002: detox and immune-boost claims.
+pub(super) fn detox_claims() -> PatternRate {
+    unreported(
+        &DETOX_CLAIMS,
+        r"detox(?:ify|ifies|ifying|es|ing)? (?:your|the) (?:body|liver|kidneys|colon|blood|system|organs)(?-u:\b)|(?:flush(?:es|ing)?|cleanse[sd]?|cleansing|purge[sd]?|purging|draws?|pulls?) (?:out )?(?:harmful |deadly |the |all |these )?toxins(?-u:\b)|(?:boosts?|boosting|supercharges?|strengthens?) your immune system(?-u:\b)",
+    )
+}
