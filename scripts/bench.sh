@@ -4,8 +4,8 @@
 #
 #   scripts/bench.sh [MEGABYTES]        # default 50 MB of ~5 KB documents
 #
-# Needs python3 (the ratios); the comparison also needs scikit-learn (pip install scikit-learn)
-# and is skipped without it.
+# Needs python3 (the ratios); the comparisons also need scikit-learn and fastText (pip install
+# scikit-learn fasttext-wheel) and are skipped without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-50}
@@ -104,4 +104,23 @@ for name, i, best in (("full explanations", 1, full), ("id and reliability, as t
 '
 else
   echo "python3 with scikit-learn not found: comparison skipped"
+fi
+if python3 -c "import fasttext" 2>/dev/null; then
+  # fastText's prediction against chaff's, one thread each, in the same rounds (as above).
+  for _ in $(seq "$RUNS"); do
+    ft=$(python3 scripts/fasttext_baseline.py "$DIR/docs.jsonl" /tmp/chaff-bench-fasttext.jsonl | cut -d' ' -f3)
+    full=$(mbps "$DIR/docs.jsonl" "$(once "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl")")
+    some=$(mbps "$DIR/docs.jsonl" "$(once "$BIN" score --jsonl --format jsonl --fields id,reliability --threads 1 "$DIR/docs.jsonl")")
+    echo "$ft $full $some"
+  done | python3 -c '
+import statistics, sys
+rounds = [list(map(float, line.split())) for line in sys.stdin]
+print(f"fasttext MB/s median {statistics.median(r[0] for r in rounds):.2f} of {len(rounds)} rounds")
+for name, i in (("full explanations", 1), ("id and reliability, as fastText writes", 2)):
+    ratios = sorted(r[i] / r[0] for r in rounds)
+    print(f"chaff MB/s median {statistics.median(r[i] for r in rounds):.1f} ({name}): "
+          f"per round {statistics.median(ratios):.2f}x fastText median, {ratios[0]:.2f}x to {ratios[-1]:.2f}x")
+'
+else
+  echo "python3 with fasttext not found: fastText comparison skipped"
 fi
