@@ -340,3 +340,131 @@ pub(super) fn own_product(lexicons: &mut LexiconBuilder) -> PhraseRate {
         lexicons,
     )
 }
+
+const OBFUSCATED_NAMES: SignalSpec = SignalSpec {
+    id: "SELL007",
+    version: 1,
+    family: Family::Commercial,
+    polarity: Polarity::Concern,
+    name: "obfuscated-product-name",
+    message: "a drug or sales word spelled to slip past spam filters",
+    unit: PER_THOUSAND,
+    doc: "What it detects: the names of drugs and the words of pharmacy sales spelled with digits \
+          or symbols for letters, or with their letters spaced out (\"V1agra\", \"C1AL1S\", \
+          \"DISC0UNT\", \"prescript1on\", \"V-I-A-G-R-A\", \"X a n a x\"), so that a filter that \
+          looks for the word misses it. A word spelled plainly does not count, nor does a gene or \
+          product code (\"SH3BP2\", \"Go4Life\"), as only the words of a curated list are \
+          checked.\n\
+          Why it lowers reliability: nobody disguises a word but to get it past a filter; it is \
+          the mark of pharmacy spam.\n\
+          Example: \"Cheap V1agra and C-I-A-L-I-S, no prescript1on needed.\"",
+    fires_on: &["Cheap V1agra and C-I-A-L-I-S, no prescript1on needed."],
+    quiet_on: &[
+        "Viagra (sildenafil) and Cialis need a prescription.",
+        "The SH3BP2 gene and the Go4Life campaign; vitamin B12 and COVID-19.",
+    ],
+};
+
+/// The words pharmacy spam disguises. Written for chaff from the drug and sales vocabulary of
+/// health spam (drug names of the kinds sold without prescription, and the words of the offer).
+const DISGUISED_WORDS: &[&str] = &[
+    "viagra",
+    "cialis",
+    "levitra",
+    "valium",
+    "xanax",
+    "ambien",
+    "soma",
+    "tramadol",
+    "vicodin",
+    "hydrocodone",
+    "oxycodone",
+    "oxycontin",
+    "phentermine",
+    "adipex",
+    "meridia",
+    "xenical",
+    "propecia",
+    "prozac",
+    "zoloft",
+    "ultram",
+    "codeine",
+    "percocet",
+    "lorazepam",
+    "ativan",
+    "diazepam",
+    "alprazolam",
+    "sildenafil",
+    "tadalafil",
+    "pharmacy",
+    "pharmaceutical",
+    "pills",
+    "pill",
+    "meds",
+    "medication",
+    "medications",
+    "prescription",
+    "prescriptions",
+    "discount",
+    "generic",
+    "cheap",
+    "penis",
+    "enlargement",
+    "erection",
+    "viagara",
+    "drugs",
+    "online",
+    "order",
+    "weight",
+    "diet",
+];
+
+/// SELL007: drug and sales words spelled to evade filters.
+pub(super) fn obfuscated_names() -> PatternRate {
+    PatternRate::builtin(
+        &OBFUSCATED_NAMES,
+        &[
+            // a word with a digit or symbol among its letters
+            r"(?-u:\b)[A-Za-z]*[A-Za-z][0-9@$|!][A-Za-z0-9@$|!]*[A-Za-z][A-Za-z0-9]*(?-u:\b)",
+            r"(?-u:\b)[0-9@$|][A-Za-z0-9@$|!]*[A-Za-z]{2}[A-Za-z0-9]*(?-u:\b)",
+            // letters spaced out: "V-I-A-G-R-A", "X a n a x"
+            r"(?-u:\b)[A-Za-z](?:[-._*][A-Za-z]){3,}(?-u:\b)|(?-u:\b)[A-Za-z](?: [A-Za-z]){3,}(?-u:\b)",
+        ]
+        .join("|"),
+    )
+    .with_filter(is_disguised)
+}
+
+/// Whether a token is one of [`DISGUISED_WORDS`] disguised: with its separators dropped and its
+/// look-alike digits and symbols read as letters (1 as i or l), it is the word, and it was not
+/// spelled plainly.
+fn is_disguised(token: &str) -> bool {
+    let letters: String = token
+        .chars()
+        .filter(|c| !matches!(c, '-' | '.' | '_' | '*' | ' '))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if letters.len() < 4
+        || letters.len() > 20
+        || (letters.chars().all(|c| c.is_ascii_alphabetic()) && letters.len() == token.len())
+    {
+        return false;
+    }
+    let read = |one: char| -> String {
+        letters
+            .chars()
+            .map(|c| match c {
+                '0' => 'o',
+                '1' | '|' | '!' => one,
+                '3' => 'e',
+                '4' | '@' => 'a',
+                '5' | '$' => 's',
+                '8' => 'b',
+                c => c,
+            })
+            .collect()
+    };
+    ['i', 'l']
+        .into_iter()
+        .any(|one| DISGUISED_WORDS.contains(&read(one).as_str()))
+}

@@ -208,6 +208,7 @@ pub fn registry() -> Registry {
         Box::new(commercial::phone_numbers().screened(s)),
         Box::new(AffiliateLinks::new()),
         Box::new(commercial::own_product(l)),
+        Box::new(commercial::obfuscated_names().screened(s)),
         Box::new(cure::cure_claims().screened(s)),
         Box::new(cure::detox_claims().screened(s)),
         Box::new(quality::costs(l)),
