@@ -1,6 +1,7 @@
 //! Commercial calls to action: the page is selling, not informing.
 
 use crate::lexicon::LexiconBuilder;
+use std::ops::Range;
 
 use super::{
     Family, Hit, Measurement, Pattern, PatternRate, PhraseRate, Polarity, Prefilter, Signal,
@@ -109,10 +110,10 @@ pub(super) fn sales_pricing() -> PatternRate {
     PatternRate::builtin(
         &SALES_PRICING,
         &[
-            // An offered price, with the word before it (checked by the filter) and a range's
-            // second price, so that a cost reported as a fact can be told apart.
+            // An offered price, with a range's second price, so that a cost reported as a fact
+            // can be told apart (the filter reads the word before it in the text).
             format!(
-                r"(?i:(?-u:\b)[a-z]+\s+)?(?i:(?:only|just|now|from|for as little as)\s+)?{PRICE}(?:\s?(?:to|-|–|and)\s?{PRICE})?(?i:\s?(?:off|(?:per|a|/)\s?(?:bottle|box|jar|pack|month|session|visit))(?-u:\b))?"
+                r"(?i:(?-u:\b)(?:only|just|now|from|for as little as)\s+)?{PRICE}(?:\s?(?:to|-|–|and)\s?{PRICE})?(?i:\s?(?:off|(?:per|a|/)\s?(?:bottle|box|jar|pack|month|session|visit))(?-u:\b))?"
             ),
             r"(?i:(?-u:\b)\d{1,2}\s?% off(?-u:\b))".to_owned(),
             r"(?i:(?-u:\b)save (?:up to )?(?:\d{1,2}\s?%|[$£€]\s?\d))".to_owned(),
@@ -127,15 +128,19 @@ pub(super) fn sales_pricing() -> PatternRate {
 
 /// Whether a matched price is offered, not reported: framed as an offer ("only", "from",
 /// "off", "per bottle", "a month"), not after a word that reports it as a fact, and not a range.
-fn is_offer(hit: &str) -> bool {
-    let lower = hit.to_ascii_lowercase();
+fn is_offer(text: &str, span: Range<usize>) -> bool {
+    let lower = text[span.clone()].to_ascii_lowercase();
     let Some(at) = lower.find(['$', '£', '€']) else {
         return true; // a percentage off, a saving or a code
     };
-    let before: Vec<&str> = lower[..at].split_whitespace().collect();
-    if before.first().is_some_and(|w| PRICE_AS_FACT.contains(w)) {
+    let word_before = text[..span.start].split_whitespace().next_back().map(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_ascii_lowercase()
+    });
+    if word_before.is_some_and(|w| PRICE_AS_FACT.contains(&w.as_str())) {
         return false;
     }
+    let before: Vec<&str> = lower[..at].split_whitespace().collect();
     let price_and_after = &lower[at..];
     let after_symbol = price_and_after
         .char_indices()
@@ -438,7 +443,8 @@ pub(super) fn obfuscated_names() -> PatternRate {
 /// Whether a token is one of [`DISGUISED_WORDS`] disguised: with its separators dropped and its
 /// look-alike digits and symbols read as letters (1 as i or l), it is the word, and it was not
 /// spelled plainly.
-fn is_disguised(token: &str) -> bool {
+fn is_disguised(text: &str, span: Range<usize>) -> bool {
+    let token = &text[span];
     let letters: String = token
         .chars()
         .filter(|c| !matches!(c, '-' | '.' | '_' | '*' | ' '))

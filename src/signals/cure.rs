@@ -1,5 +1,7 @@
 //! Cure claims: a remedy said to cure, reverse or flush out what medicine treats at best.
 
+use std::ops::Range;
+
 use super::{Family, PatternRate, Polarity, SignalSpec, PER_THOUSAND};
 
 const CURE_CLAIMS: SignalSpec = SignalSpec {
@@ -66,23 +68,22 @@ const REPORTED: &[&str] = &[
     "promises", "promised", "without",
 ];
 
-/// A pattern for `claim` that carries the five words before it, for [`not_reported`] to read;
-/// the evidence is the claim alone.
+/// A pattern for `claim` whose matches count only when made, not reported ([`not_reported`]).
 fn unreported(spec: &'static SignalSpec, claim: &str) -> PatternRate {
-    PatternRate::builtin(
-        spec,
-        &format!(r"(?i:(?P<before>(?:(?-u:\b)[a-z']+\s+){{0,5}})(?-u:\b)(?P<hit>{claim}))"),
-    )
-    .with_filter(not_reported)
+    PatternRate::builtin(spec, &format!(r"(?i:(?-u:\b)(?:{claim}))")).with_filter(not_reported)
 }
 
 /// Whether a matched claim is made, not reported: no reporting word among the five words before
-/// it (the first five of the match; no claim starts with such a word).
-fn not_reported(matched: &str) -> bool {
-    !matched
-        .split_whitespace()
-        .take(5)
-        .any(|w| REPORTED.contains(&w.to_ascii_lowercase().as_str()))
+/// it in its sentence.
+fn not_reported(text: &str, span: Range<usize>) -> bool {
+    let before = &text[..span.start];
+    let sentence = before
+        .rfind(['.', '!', '?', '\n'])
+        .map_or(before, |end| &before[end + 1..]);
+    !sentence.split_whitespace().rev().take(5).any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+        REPORTED.contains(&w.to_ascii_lowercase().as_str())
+    })
 }
 
 /// CURE001: cure claims.

@@ -153,8 +153,9 @@ pub(super) fn generation_artefacts() -> PatternRate {
         .join("|"),
     )
     // An outline line that speaks to the reader ("- Discuss it with your doctor") is advice.
-    .with_filter(|hit| {
-        !hit.split(|c: char| !c.is_alphanumeric())
+    .with_filter(|text, span| {
+        !text[span]
+            .split(|c: char| !c.is_alphanumeric())
             .any(|w| w.eq_ignore_ascii_case("your") || w.eq_ignore_ascii_case("you"))
     })
 }

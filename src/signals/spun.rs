@@ -232,10 +232,10 @@ pub(super) fn broken_agreement() -> PatternRate {
         // "an x-ray"). Lowercase only: "vitamin A intake" is not an article.
         r"(?-u:\b)(?P<hit>a (?:a[a-z]*|e[a-tv-z][a-z]*|i[a-z]+|o(?:[a-mo-z][a-z]*|n[abdf-z][a-z]*))|an [bcdfgjklmnpqrstvwz][a-z]*)(?-u:\b)",
     )
-    .with_filter(|matched| {
+    .with_filter(|text, span| {
         // "a" used as a letter or label ("type a or b", "a is the"): the next word is a
         // function word, not a noun phrase.
-        let next = matched.split(' ').nth(1).unwrap_or("");
+        let next = text[span].split(' ').nth(1).unwrap_or("");
         !FUNCTION_WORDS.contains(&next)
     })
 }
