@@ -110,10 +110,11 @@ pub(super) fn sales_pricing() -> PatternRate {
     PatternRate::builtin(
         &SALES_PRICING,
         &[
-            // An offered price, with a range's second price, so that a cost reported as a fact
-            // can be told apart (the filter reads the word before it in the text).
+            // A price, with a range's second price and what it is per, so that an offer can be
+            // told from a cost reported as a fact (the filter reads the words before it). The
+            // pattern starts at the currency sign, which its search skips to.
             format!(
-                r"(?i:(?-u:\b)(?:only|just|now|from|for as little as)\s+)?{PRICE}(?:\s?(?:to|-|–|and)\s?{PRICE})?(?i:\s?(?:off|(?:per|a|/)\s?(?:bottle|box|jar|pack|month|session|visit))(?-u:\b))?"
+                r"{PRICE}(?:\s?(?:to|-|–|and)\s?{PRICE})?(?i:\s?(?:off|(?:per|a|/)\s?(?:bottle|box|jar|pack|month|session|visit))(?-u:\b))?"
             ),
             r"(?i:(?-u:\b)\d{1,2}\s?% off(?-u:\b))".to_owned(),
             r"(?i:(?-u:\b)save (?:up to )?(?:\d{1,2}\s?%|[$£€]\s?\d))".to_owned(),
@@ -129,34 +130,42 @@ pub(super) fn sales_pricing() -> PatternRate {
 /// Whether a matched price is offered, not reported: framed as an offer ("only", "from",
 /// "off", "per bottle", "a month"), not after a word that reports it as a fact, and not a range.
 fn is_offer(text: &str, span: Range<usize>) -> bool {
-    let lower = text[span.clone()].to_ascii_lowercase();
-    let Some(at) = lower.find(['$', '£', '€']) else {
+    let matched = text[span.clone()].to_ascii_lowercase();
+    if !matched.starts_with(['$', '£', '€']) {
         return true; // a percentage off, a saving or a code
-    };
-    let word_before = text[..span.start].split_whitespace().next_back().map(|w| {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_ascii_lowercase()
-    });
-    if word_before.is_some_and(|w| PRICE_AS_FACT.contains(&w.as_str())) {
-        return false;
     }
-    let before: Vec<&str> = lower[..at].split_whitespace().collect();
-    let price_and_after = &lower[at..];
-    let after_symbol = price_and_after
+    let after_symbol = matched
         .char_indices()
         .nth(1)
-        .map_or("", |(i, _)| &price_and_after[i..]);
+        .map_or("", |(i, _)| &matched[i..]);
     if after_symbol.contains(['$', '£', '€']) {
         return false; // a range: "from $500 to $1,000"
     }
-    let offered_before = before
-        .iter()
-        .any(|w| ["only", "just", "now", "from", "little", "save"].contains(w));
+    // The last three words before the price, nearest first.
+    let before: Vec<String> = text[..span.start]
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let word = |i: usize| before.get(i).map_or("", String::as_str);
+    let reported = |w: &str| PRICE_AS_FACT.contains(&w);
+    if reported(word(0)) {
+        return false; // "costs $1,000", "about $100 a month"
+    }
+    let offered_before = match word(0) {
+        "only" | "just" | "now" | "from" => !reported(word(1)), // but "costs just $6"
+        "as" => word(1) == "little" && word(2) == "as",         // "for as little as $5"
+        _ => false,
+    };
     let offered_after = [
-        " off", "off", "bottle", "box", "jar", "pack", "month", "session", "visit",
+        "off", "bottle", "box", "jar", "pack", "month", "session", "visit",
     ]
     .iter()
-    .any(|w| price_and_after.trim_end().ends_with(w));
+    .any(|w| matched.trim_end().ends_with(w));
     offered_before || offered_after
 }
 
