@@ -83,44 +83,37 @@ for name, ratios, best in (("2 threads over 1 thread", [r[0] / r[1] for r in rou
 runs=50
 total=$(seconds bash -c "for i in \$(seq $runs); do $BIN score --format jsonl data/examples/pages/clinic-sales.txt; done")
 echo "start-up, built-in model to first document scored: $(echo "scale=1; 1000 * $total / $runs" | bc -l) ms per process"
-if python3 -c "import sklearn" 2>/dev/null; then
-  # Side by side: each round runs the Python scorer and chaff (full records, then id and
-  # reliability only) one after the other, so the host's drift over minutes touches both; the
-  # ratio is taken within each round, and the median of the rounds' ratios is reported.
+# Side by side with a Python scorer: each round runs it and chaff (full records, then id and
+# reliability only, as the Python scorers write) one after the other, so the host's drift over
+# minutes touches both; the ratio is taken within each round, and the median of the rounds'
+# ratios is reported, with the best of each side against the other's best beside it.
+side_by_side() { # NAME SCRIPT (which prints "NAME MB/s <figure>")
+  local name=$1 script=$2 other full some
   for _ in $(seq "$RUNS"); do
-    py=$(python3 scripts/tfidf_baseline.py "$DIR/docs.jsonl" /tmp/chaff-bench-tfidf.jsonl | cut -d' ' -f3)
+    other=$(python3 "$script" "$DIR/docs.jsonl" "/tmp/chaff-bench-$name.jsonl" | cut -d' ' -f3)
     full=$(mbps "$DIR/docs.jsonl" "$(once "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl")")
     some=$(mbps "$DIR/docs.jsonl" "$(once "$BIN" score --jsonl --format jsonl --fields id,reliability --threads 1 "$DIR/docs.jsonl")")
-    echo "$py $full $some"
-  done | python3 -c '
-import statistics, sys
+    echo "$other $full $some"
+  done | NAME=$name python3 -c '
+import os, statistics, sys
+name = os.environ["NAME"]
 rounds = [list(map(float, line.split())) for line in sys.stdin]
-py, full, some = (max(r[i] for r in rounds) for i in range(3))
-print(f"tfidf MB/s {py:.2f} (best of {len(rounds)} rounds)")
-for name, i, best in (("full explanations", 1, full), ("id and reliability, as the Python scorer writes", 2, some)):
+best = [max(r[i] for r in rounds) for i in range(3)]
+print(f"{name} MB/s median {statistics.median(r[0] for r in rounds):.2f}, best {best[0]:.2f} of {len(rounds)} rounds")
+for label, i in (("full explanations", 1), ("id and reliability only", 2)):
     ratios = sorted(r[i] / r[0] for r in rounds)
-    print(f"chaff MB/s {best:.1f} ({name}): {best / py:.1f}x best against best; "
-          f"per round {statistics.median(ratios):.1f}x median, {ratios[0]:.1f}x to {ratios[-1]:.1f}x")
+    print(f"chaff MB/s median {statistics.median(r[i] for r in rounds):.1f}, best {best[i]:.1f} ({label}): "
+          f"per round {statistics.median(ratios):.2f}x {name} median, {ratios[0]:.2f}x to {ratios[-1]:.2f}x; "
+          f"{best[i] / best[0]:.2f}x best against best")
 '
+}
+if python3 -c "import sklearn" 2>/dev/null; then
+  side_by_side tfidf scripts/tfidf_baseline.py
 else
-  echo "python3 with scikit-learn not found: comparison skipped"
+  echo "python3 with scikit-learn not found: TF-IDF comparison skipped"
 fi
 if python3 -c "import fasttext" 2>/dev/null; then
-  # fastText's prediction against chaff's, one thread each, in the same rounds (as above).
-  for _ in $(seq "$RUNS"); do
-    ft=$(python3 scripts/fasttext_baseline.py "$DIR/docs.jsonl" /tmp/chaff-bench-fasttext.jsonl | cut -d' ' -f3)
-    full=$(mbps "$DIR/docs.jsonl" "$(once "$BIN" score --jsonl --format jsonl --threads 1 "$DIR/docs.jsonl")")
-    some=$(mbps "$DIR/docs.jsonl" "$(once "$BIN" score --jsonl --format jsonl --fields id,reliability --threads 1 "$DIR/docs.jsonl")")
-    echo "$ft $full $some"
-  done | python3 -c '
-import statistics, sys
-rounds = [list(map(float, line.split())) for line in sys.stdin]
-print(f"fasttext MB/s median {statistics.median(r[0] for r in rounds):.2f} of {len(rounds)} rounds")
-for name, i in (("full explanations", 1), ("id and reliability, as fastText writes", 2)):
-    ratios = sorted(r[i] / r[0] for r in rounds)
-    print(f"chaff MB/s median {statistics.median(r[i] for r in rounds):.1f} ({name}): "
-          f"per round {statistics.median(ratios):.2f}x fastText median, {ratios[0]:.2f}x to {ratios[-1]:.2f}x")
-'
+  side_by_side fasttext scripts/fasttext_baseline.py
 else
   echo "python3 with fasttext not found: fastText comparison skipped"
 fi
