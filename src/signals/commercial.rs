@@ -142,15 +142,7 @@ fn is_offer(text: &str, span: Range<usize>) -> bool {
         return false; // a range: "from $500 to $1,000"
     }
     // The last three words before the price, nearest first.
-    let before: Vec<String> = text[..span.start]
-        .split_whitespace()
-        .rev()
-        .take(3)
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_ascii_lowercase()
-        })
-        .collect();
+    let before: Vec<String> = super::words_before(&text[..span.start]).take(3).collect();
     let word = |i: usize| before.get(i).map_or("", String::as_str);
     let reported = |w: &str| PRICE_AS_FACT.contains(&w);
     if reported(word(0)) {

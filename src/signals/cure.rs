@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{Family, PatternRate, Polarity, SignalSpec, PER_THOUSAND};
+use super::{words_before, Family, PatternRate, Polarity, SignalSpec, PER_THOUSAND};
 
 const CURE_CLAIMS: SignalSpec = SignalSpec {
     id: "CURE001",
@@ -80,10 +80,9 @@ fn not_reported(text: &str, span: Range<usize>) -> bool {
     let sentence = before
         .rfind(['.', '!', '?', '\n'])
         .map_or(before, |end| &before[end + 1..]);
-    !sentence.split_whitespace().rev().take(5).any(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
-        REPORTED.contains(&w.to_ascii_lowercase().as_str())
-    })
+    !words_before(sentence)
+        .take(5)
+        .any(|w| REPORTED.contains(&w.as_str()))
 }
 
 /// CURE001: cure claims.

@@ -535,6 +535,16 @@ impl Signal for PatternRate {
     }
 }
 
+/// The words of `text` from its end backwards, lowercased, with the punctuation around each
+/// stripped: what a filter reads before a match to tell a claim or a price that is made from one
+/// that is reported ("costs $5", "no evidence that it cures").
+pub(crate) fn words_before(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split_whitespace().rev().map(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_ascii_lowercase()
+    })
+}
+
 /// The matches of `pattern` in `text`, the same as [`Pattern::matches`] gives, when every match
 /// starts at one of `starts` (increasing) and none is empty: the pattern runs anchored at each
 /// start not inside the last match. Look-around sees the whole text, so `\b` at a start still looks
