@@ -114,6 +114,11 @@ impl Pipeline {
         self.measure(&doc).into_iter().map(|m| m.value).collect()
     }
 
+    /// The signals, in feature order.
+    pub fn signals(&self) -> &[Box<dyn Signal>] {
+        &self.signals
+    }
+
     /// The signal descriptions, in feature order.
     pub fn specs(&self) -> Vec<&'static SignalSpec> {
         self.signals.iter().map(|s| s.spec()).collect()

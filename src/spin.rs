@@ -4,7 +4,9 @@
 //! measures the spun-text signals.
 //!
 //! The thesaurus is Debian's `mythes-en-us` (`/usr/share/mythes/th_en_US_v2.dat`), the
-//! OpenOffice thesaurus that spinners of the free-software world use.
+//! OpenOffice thesaurus that spinners of the free-software world use. Like the spinners whose
+//! pages we studied, it takes numerals for words: MyThes lists "4" with "four" first, so "4.5 kg"
+//! can come out "four.5 kg" and a reference mark "17" "seventeen".
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -74,9 +76,10 @@ impl Thesaurus {
     }
 
     /// Replaces `rate` of the content words (non-stopwords) of `text` with a random synonym,
-    /// choosing among the words the thesaurus knows; keeps a capital first letter.
+    /// choosing among the words the thesaurus knows; keeps a capital first letter. A numeral
+    /// the thesaurus knows becomes its first synonym, the number in words.
     pub fn spin(&self, text: &str, rate: f64, rng: &mut impl Rng) -> String {
-        let words = letter_runs(text);
+        let words = word_runs(text);
         let content = words
             .iter()
             .filter(|r| {
@@ -103,7 +106,12 @@ impl Thesaurus {
         for range in chosen {
             let word = &text[range.clone()];
             let options = &self.synonyms[&word.to_lowercase()];
-            let Some(synonym) = options.choose(rng) else {
+            let chosen = if word.bytes().all(|b| b.is_ascii_digit()) {
+                options.first()
+            } else {
+                options.choose(rng)
+            };
+            let Some(synonym) = chosen else {
                 continue;
             };
             out.push_str(&text[last..range.start]);
@@ -121,12 +129,12 @@ impl Thesaurus {
     }
 }
 
-/// Byte ranges of the runs of ASCII letters in `text`.
-fn letter_runs(text: &str) -> Vec<std::ops::Range<usize>> {
+/// Byte ranges of the runs of ASCII letters or digits in `text`.
+fn word_runs(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut runs = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
-        match (c.is_ascii_alphabetic(), start) {
+        match (c.is_ascii_alphanumeric(), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 runs.push(s..i);

@@ -88,7 +88,9 @@ fn grouped_evaluation_holds_the_stated_figure() {
 }
 
 /// The curator's judgement of ../shared/pages (its README): 003, the trial registry entry, is
-/// the most reliable; the generated and sales pages are judged spam of their kind.
+/// the most reliable; the generated and sales pages are judged spam of their kind; 002, the spun
+/// copy, is among the two least reliable. (003 at or above 0.5 is not met: the model card says
+/// why.)
 #[test]
 fn the_five_real_pages_are_ranked_as_the_curator_judged_them() {
     let dir = Path::new("../shared/pages");
@@ -127,6 +129,14 @@ fn the_five_real_pages_are_ranked_as_the_curator_judged_them() {
         );
     }
     assert!(reports[2].reliability < 0.5, "002 is below 0.5");
+    let less_reliable_than_002 = reports
+        .iter()
+        .filter(|r| r.reliability < reports[2].reliability)
+        .count();
+    assert!(
+        less_reliable_than_002 <= 1,
+        "002 is among the two least reliable ({less_reliable_than_002} pages are below it)"
+    );
     assert_eq!(
         reports[2].spam_kind.map(|k| k.name()),
         Some("spun"),

@@ -33,9 +33,11 @@ fn spun_documents_are_caught_at_one_percent_false_positives() {
     let recall = shipped.recall_at_1pct_fpr();
     eprintln!("SPUN005 fires on {fires:.3} of originals; recall at 10/20/30%: {recall:?}");
     assert!(fires <= 0.01, "fires on {fires} of unspun documents");
-    // The goal of issue 2/4 is 0.95 at 20%; the README states 0.752, 0.961 and 0.991.
+    // The goal of issue 2/4 is 0.95 at 20%; the README states 0.721, 0.954 and 0.989 (0.752,
+    // 0.961 and 0.991 before the spinner took numerals for words too: the swaps of numerals,
+    // which SPUN003 sees and SPUN005 does not, share the spinning budget).
     assert!(recall[1] >= 0.95, "recall at 20% spinning is {}", recall[1]);
-    assert!(recall[0] >= 0.74, "recall at 10% spinning is {}", recall[0]);
+    assert!(recall[0] >= 0.70, "recall at 10% spinning is {}", recall[0]);
     assert!(recall[2] >= 0.98, "recall at 30% spinning is {}", recall[2]);
 }
 

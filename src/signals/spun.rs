@@ -88,36 +88,53 @@ const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|ele
 
 const NUMBERS_FOR_MARKS: SignalSpec = SignalSpec {
     id: "SPUN003",
-    version: 1,
+    version: 2,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "number-word-reference-mark",
-    message: "a number written as a word where a reference mark stood",
+    message: "a numeral a spinner wrote as a word: a reference mark, a decimal or a list number",
     unit: PER_THOUSAND,
-    doc: "What it detects: a number word glued to the end of a sentence and followed by a new \
-          sentence (\"... in adults.seventeen Further trials\"): a spinner rewrote the reference \
-          mark or footnote number that stood there as a word.\n\
-          Why it lowers reliability: the citation is gone and the copy was spun from a sourced \
-          original without anyone reading it.\n\
+    doc: "What it detects: numerals that a spinner took for words and replaced with number \
+          words, where no writer would spell them out: a number word glued to the end of a \
+          sentence and followed by a new sentence (\"... in adults.seventeen Further \
+          trials\", a reference mark), a number word inside a decimal (\"four.5 kilograms\", \
+          \"39.four C\"), or a number word numbering a list item (\"two. Persistent fever\").\n\
+          Why it lowers reliability: the copy was spun from an original without anyone reading \
+          it; where a reference mark stood, the citation is gone too.\n\
           Example: \"The drug lowered pain in adults.seventeen Further trials are planned.\"",
     fires_on: &[
         "The drug lowered pain in adults.seventeen Further trials are planned.",
         "Zinc shortens colds by a day,twelve Researchers are less sure about children.",
+        "If you have lost more than ten pounds (four.5 kilograms), talk to your doctor.",
+        "Call your doctor if your temperature is 103 F (39.four C) or higher.",
+        "1. Unexplained weight loss\n\ntwo. Persistent or high fever\n",
     ],
     quiet_on: &[
         "The drug lowered pain in adults.17 Further trials are planned.",
         "Twelve adults took part. Seventeen others were on a waiting list.",
         "Take one tablet a day. Two weeks later, see your doctor.",
+        "If you have lost more than 10 pounds (4.5 kilograms), talk to your doctor.",
+        "Step one. Wash your hands.\nOne of the two tablets is enough.",
+        "See www.cdc.gov/asthma or version 2.1 of the guideline (table 3.2).",
     ],
 };
 
-/// SPUN003: number words where reference marks stood.
+/// SPUN003: number words where numerals stood.
 pub(super) fn numbers_for_reference_marks() -> PatternRate {
     PatternRate::builtin(
         &NUMBERS_FOR_MARKS,
-        &format!(
-            r"(?-u:\b)[a-z]{{2,}}[.,;:](?P<hit>(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)(?-u:\b)\s+[A-Z]"
-        ),
+        &[
+            // A reference mark (the evidence is the number word only)...
+            format!(
+                r"(?-u:\b)[a-z]{{2,}}[.,;:](?P<hit>(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)(?-u:\b)\s+[A-Z]"
+            ),
+            // ...a decimal with a number word on either side of its point...
+            format!(r"[0-9][.,](?:{NUMBER_WORDS})(?-u:\b)"),
+            format!(r"(?-u:\b)(?:{NUMBER_WORDS})[.,][0-9]"),
+            // ...a list item numbered with a lowercase number word.
+            format!(r"(?m:^)[\t ]*(?:{NUMBER_WORDS})\.[\t ]+[A-Z]"),
+        ]
+        .join("|"),
     )
 }
 
