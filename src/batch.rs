@@ -69,8 +69,17 @@ pub struct JsonRecord {
     pub input: String,
     /// Which of the two it had.
     pub format: Format,
-    /// Every other field, passed through to the output.
+    /// Every other field, passed through to the output, in input order; a field named like
+    /// an output field is renamed (see [`renamed_field`]).
     pub extra: Map<String, Value>,
+    /// The input fields renamed because an output field has their name.
+    pub renamed: Vec<&'static str>,
+}
+
+/// The name an input field named like an output field (`reliability`, `verdict`, ...) is
+/// passed through under, so that neither value is lost.
+pub fn renamed_field(name: &str) -> String {
+    format!("input_{name}")
 }
 
 /// Why a JSON Lines record could not be scored, with its id when it had one.
@@ -94,7 +103,9 @@ pub fn parse_record(line: &str) -> Result<JsonRecord, RecordError> {
     let Value::Object(mut object) = value else {
         return Err(fail(None, "a record must be a JSON object".to_owned()));
     };
-    let id = match object.remove("id") {
+    // `shift_remove` keeps the other fields in input order (`remove` would swap the last
+    // field into the removed one's place).
+    let id = match object.shift_remove("id") {
         Some(Value::String(s)) => s,
         Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
         Some(other) => {
@@ -105,7 +116,7 @@ pub fn parse_record(line: &str) -> Result<JsonRecord, RecordError> {
         }
         None => return Err(fail(None, "missing `id`".to_owned())),
     };
-    let (input, format) = match (object.remove("text"), object.remove("html")) {
+    let (input, format) = match (object.shift_remove("text"), object.shift_remove("html")) {
         (Some(Value::String(text)), None) => (text, Format::Text),
         (None, Some(Value::String(html))) => (html, Format::Html),
         (Some(_), Some(_)) => {
@@ -128,11 +139,28 @@ pub fn parse_record(line: &str) -> Result<JsonRecord, RecordError> {
             "binary content (NUL characters): not scored".to_owned(),
         ));
     }
+    let renamed: Vec<&'static str> = Report::FIELDS
+        .iter()
+        .copied()
+        .filter(|name| object.contains_key(*name))
+        .collect();
+    if !renamed.is_empty() {
+        object = object
+            .into_iter()
+            .map(
+                |(name, value)| match Report::FIELDS.contains(&name.as_str()) {
+                    true => (renamed_field(&name), value),
+                    false => (name, value),
+                },
+            )
+            .collect();
+    }
     Ok(JsonRecord {
         id,
         input,
         format,
         extra: object,
+        renamed,
     })
 }
 
@@ -200,6 +228,10 @@ impl<R: BufRead> Lines<R> {
         self.line += 1;
         while matches!(self.buffer.last(), Some(b'\n' | b'\r')) {
             self.buffer.pop();
+        }
+        // A UTF-8 byte-order mark, which editors on Windows write, starts a file, not a record.
+        if self.line == 1 && self.buffer.starts_with(b"\xef\xbb\xbf") {
+            self.buffer.drain(..3);
         }
         // Validation first (vectorised); the replacing decoder only for invalid lines.
         if let Ok(valid) = std::str::from_utf8(&self.buffer) {
@@ -356,7 +388,7 @@ pub fn read_labeled(source: &Source) -> Result<Vec<(JsonRecord, Label)>, Error> 
         };
         match parse_record(text) {
             Err(e) => failure = Some(fail(e.reason)),
-            Ok(mut record) => match record.extra.remove("label") {
+            Ok(mut record) => match record.extra.shift_remove("label") {
                 Some(Value::String(word)) if source.labels.contains_key(&word) => {
                     examples.push((record, source.labels[&word]));
                 }
@@ -496,9 +528,23 @@ impl Outcome {
 
     /// Scores one JSON Lines record, or records why it cannot be scored.
     pub fn from_line(scorer: &Scorer, line_number: usize, line: &str) -> Self {
+        Self::from_line_noting(scorer, line_number, line, &|_| {})
+    }
+
+    /// [`Outcome::from_line`], telling `renamed` the input fields passed through under another
+    /// name because an output field has theirs.
+    pub fn from_line_noting(
+        scorer: &Scorer,
+        line_number: usize,
+        line: &str,
+        renamed: &dyn Fn(&'static str),
+    ) -> Self {
         match parse_record(line) {
             Ok(record) => Outcome::Scored {
-                report: Box::new(scorer.score_as(&record.input, record.format)),
+                report: {
+                    record.renamed.iter().for_each(|&name| renamed(name));
+                    Box::new(scorer.score_as(&record.input, record.format))
+                },
                 id: record.id,
                 extra: record.extra,
             },

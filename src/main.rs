@@ -54,8 +54,10 @@ enum Command {
         /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
         #[arg(long, value_delimiter = ',', value_parser = field_name)]
         fields: Option<Vec<String>>,
-        /// Threads to score on [default: all cores].
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        /// Threads to score on, 1 to 1024 [default: all cores].
+        // More threads than any machine has cores only costs memory: each holds a chunk's
+        // records and a stack.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
     },
     /// Explain one document's score: families, contributions and evidence in context.
@@ -382,40 +384,8 @@ fn score_on_pool(
         )
         .or_else(|e| unread_lines(e, None, &mut push, &warn))?;
     } else if options.jsonl {
-        // One file that cannot be opened or read to its end is an error record; the run goes
-        // on with the next.
         for entry in &entries {
-            let (path, file) = match entry {
-                Ok(path) => (path, std::fs::File::open(path).map_err(|e| e.to_string())),
-                Err((path, reason)) => (path, Err(reason.clone())),
-            };
-            let name = path.display().to_string();
-            let file = match file {
-                Ok(file) => file,
-                Err(error) => {
-                    if entry.is_ok() {
-                        warn(format!("{name}: {error}"));
-                    }
-                    push(Prepared::Outcome(Outcome::Failed {
-                        id: None,
-                        file: Some(name),
-                        line: None,
-                        error,
-                    }))?;
-                    continue;
-                }
-            };
-            let reader = io::BufReader::with_capacity(1 << 20, file);
-            run::score_jsonl_prepared(
-                scorer,
-                reader,
-                Some(&name),
-                &prepare,
-                &mut push,
-                &warn,
-                &progress,
-            )
-            .or_else(|e| unread_lines(e, Some(name), &mut push, &warn))?;
+            score_jsonl_file(scorer, entry, &prepare, &mut push, &warn, &progress)?;
         }
     } else if stdin {
         let mut bytes = Vec::new();
@@ -429,8 +399,26 @@ fn score_on_pool(
             false,
         )))?;
     } else {
+        // Pages, but a file named as JSON Lines (`.jsonl`, `.ndjson`) holds records, not one
+        // page: it is read as with --jsonl, in its place in the order.
+        let mut pages: Vec<PathEntry> = Vec::new();
+        for entry in entries {
+            if !entry.as_ref().is_ok_and(|path| is_jsonl_name(path)) {
+                pages.push(entry);
+                continue;
+            }
+            let mut emit = |outcome: Outcome| push(Prepared::Outcome(outcome));
+            run::score_files(
+                scorer,
+                std::mem::take(&mut pages),
+                &mut emit,
+                &warn,
+                &progress,
+            )?;
+            score_jsonl_file(scorer, &entry, &prepare, &mut push, &warn, &progress)?;
+        }
         let mut emit = |outcome: Outcome| push(Prepared::Outcome(outcome));
-        run::score_files(scorer, entries, &mut emit, &warn, &progress)?;
+        run::score_files(scorer, pages, &mut emit, &warn, &progress)?;
     }
     bar.finish_and_clear();
     // Fields trim JSON records only.
@@ -450,6 +438,40 @@ fn score_on_pool(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Scores the records of one JSON Lines file. A file that cannot be opened or read to its end
+/// is an error record; the run goes on with the next.
+fn score_jsonl_file(
+    scorer: &Scorer,
+    entry: &PathEntry,
+    prepare: &(dyn Fn(Outcome) -> Prepared + Sync),
+    push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
+    warn: &(dyn Fn(String) + Sync),
+    progress: &dyn Fn(u64),
+) -> Result<(), Error> {
+    let (path, file) = match entry {
+        Ok(path) => (path, std::fs::File::open(path).map_err(|e| e.to_string())),
+        Err((path, reason)) => (path, Err(reason.clone())),
+    };
+    let name = path.display().to_string();
+    let file = match file {
+        Ok(file) => file,
+        Err(error) => {
+            if entry.is_ok() {
+                warn(format!("{name}: {error}"));
+            }
+            return push(Prepared::Outcome(Outcome::Failed {
+                id: None,
+                file: Some(name),
+                line: None,
+                error,
+            }));
+        }
+    };
+    let reader = io::BufReader::with_capacity(1 << 20, file);
+    run::score_jsonl_prepared(scorer, reader, Some(&name), prepare, push, warn, progress)
+        .or_else(|e| unread_lines(e, Some(name), push, warn))
 }
 
 /// A JSON Lines input that failed part-way: the line that could not be read becomes an error

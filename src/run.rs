@@ -305,6 +305,18 @@ pub fn score_jsonl_prepared<E, P: Send>(
     progress: &dyn Fn(u64),
 ) -> Result<(), RunError<E>> {
     let origin = file.unwrap_or("stdin");
+    // Each output field an input field is renamed for is said once per input.
+    let said: Vec<std::sync::atomic::AtomicBool> =
+        Report::FIELDS.iter().map(|_| Default::default()).collect();
+    let renamed = |name: &'static str| {
+        let index = Report::FIELDS.iter().position(|&f| f == name);
+        if index.is_some_and(|i| !said[i].swap(true, std::sync::atomic::Ordering::Relaxed)) {
+            warn(format!(
+                "{origin}: input field `{name}` is an output field's name: passed through as `{}`",
+                crate::batch::renamed_field(name)
+            ));
+        }
+    };
     let mut lines = crate::batch::Lines::new(reader);
     // Reads the next chunk into `chunk` (emptied): at most CHUNK_RECORDS records or
     // CHUNK_BYTES bytes, and the read error that ended it early, if one did (the lines read
@@ -370,7 +382,8 @@ pub fn score_jsonl_prepared<E, P: Send>(
                         .with_max_len(1)
                         .map(|(line, range)| {
                             let text = &batch.text[range.clone()];
-                            let mut outcome = Outcome::from_line(scorer, *line, text);
+                            let mut outcome =
+                                Outcome::from_line_noting(scorer, *line, text, &renamed);
                             if let Outcome::Failed { file: f, .. } = &mut outcome {
                                 *f = file.map(str::to_owned);
                             }

@@ -544,6 +544,9 @@ fn a_model_for_other_signals_is_refused() {
 fn filter_and_thread_options_out_of_range_are_usage_errors() {
     for args in [
         &["--threads", "0"][..],
+        &["--threads", "5000"],
+        &["--threshold", "1.5"],
+        &["--threshold", "NaN"],
         &["--min-reliability", "1.5"],
         &["--max-reliability", "-0.1"],
         &["--min-reliability", "NaN"],
@@ -685,4 +688,71 @@ fn symlink_loops_are_walked_once_in_bounded_time() {
             assert_eq!(ids, expected, "{name}: {argument}");
         }
     }
+}
+
+#[test]
+fn a_json_lines_file_is_read_as_records_without_the_flag_in_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", b"A page of plain text.");
+    write(
+        dir.path(),
+        "b.jsonl",
+        b"{\"id\": \"r1\", \"text\": \"one\"}\n{\"id\": \"r2\", \"text\": \"two\"}\n",
+    );
+    write(
+        dir.path(),
+        "c.ndjson",
+        b"{\"id\": \"r3\", \"text\": \"three\"}\n",
+    );
+    write(dir.path(), "d.txt", b"Another page.");
+    let ids = |out: &[u8]| -> Vec<String> {
+        jsonl(out)
+            .iter()
+            .map(|r| {
+                let id = r["id"].as_str().unwrap();
+                Path::new(id)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    };
+    // A directory walk, and the files named one by one: records in their file's place.
+    let walked = stdout_of(chaff().args(["score"]).arg(dir.path()).assert().success());
+    assert_eq!(ids(&walked), ["a.txt", "r1", "r2", "r3", "d.txt"]);
+    let named = stdout_of(
+        chaff()
+            .arg("score")
+            .arg(dir.path().join("d.txt"))
+            .arg(dir.path().join("b.jsonl"))
+            .assert()
+            .success(),
+    );
+    assert_eq!(ids(&named), ["d.txt", "r1", "r2"]);
+}
+
+#[test]
+fn passed_through_fields_keep_their_order_numbers_and_values() {
+    // A byte-order mark before the first record; a big integer and a number spelled with a
+    // trailing zero; an input field named like an output field.
+    let input = "\u{feff}{\"id\": 1, \"zeta\": 123456789012345678901234567890, \"text\": \"A short page.\", \"alpha\": 1.50, \"reliability\": \"5 stars\", \"mid\": [true, null]}\n";
+    let assert = chaff()
+        .args(["score", "--jsonl", "-"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let out = String::from_utf8(stdout_of(assert)).unwrap();
+    assert!(
+        out.starts_with(
+            "{\"id\":\"1\",\"zeta\":123456789012345678901234567890,\"alpha\":1.50,\
+             \"input_reliability\":\"5 stars\",\"mid\":[true,null],\"reliability\":"
+        ),
+        "{out}"
+    );
+    assert!(
+        stderr.contains("`reliability`") && stderr.contains("`input_reliability`"),
+        "{stderr}"
+    );
 }
