@@ -193,6 +193,20 @@ pub struct Lines<R> {
     reader: R,
     buffer: Vec<u8>,
     line: usize,
+    /// Lines longer than this are not kept (see [`Line::oversized`]).
+    max_bytes: usize,
+}
+
+/// What [`Lines::next_line_onto`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// The 1-based line number.
+    pub number: usize,
+    /// Whether invalid UTF-8 was replaced.
+    pub lossy: bool,
+    /// The line's length in bytes when it is longer than the reader's limit: then nothing of
+    /// it was appended, and it was read past without being held in memory.
+    pub oversized: Option<u64>,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -202,7 +216,15 @@ impl<R: BufRead> Lines<R> {
             reader,
             buffer: Vec::new(),
             line: 0,
+            max_bytes: usize::MAX,
         }
+    }
+
+    /// Lines of at most `max_bytes` bytes (without their line ending); longer ones are read
+    /// past and reported by their length.
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes;
+        self
     }
 
     /// The number of lines read so far.
@@ -215,31 +237,86 @@ impl<R: BufRead> Lines<R> {
     pub fn next_line(&mut self) -> std::io::Result<Option<(usize, String, bool)>> {
         let mut text = String::new();
         let next = self.next_line_onto(&mut text)?;
-        Ok(next.map(|(line, lossy)| (line, text, lossy)))
+        Ok(next.map(|line| (line.number, text, line.lossy)))
     }
 
-    /// [`Lines::next_line`], with the text appended to `text`: its number and whether
-    /// anything was replaced.
-    pub fn next_line_onto(&mut self, text: &mut String) -> std::io::Result<Option<(usize, bool)>> {
+    /// [`Lines::next_line`], with the text appended to `text`.
+    pub fn next_line_onto(&mut self, text: &mut String) -> std::io::Result<Option<Line>> {
         self.buffer.clear();
-        if self.reader.read_until(b'\n', &mut self.buffer)? == 0 {
+        // Up to the line ending, keeping at most the limit and the ending's two bytes: a line
+        // of gigabytes is read through in the reader's buffer, never held whole.
+        let keep = self.max_bytes.saturating_add(2);
+        let mut total: u64 = 0;
+        let mut ended = false;
+        let mut ending = 0; // bytes of the line ending: "\n" or "\r\n"
+        let mut last = None; // the last byte read before this piece
+        while !ended {
+            let available = match self.reader.fill_buf() {
+                Ok(available) => available,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                break;
+            }
+            let used = match memchr::memchr(b'\n', available) {
+                Some(i) => {
+                    ended = true;
+                    let before = if i > 0 {
+                        available.get(i - 1).copied()
+                    } else {
+                        last
+                    };
+                    ending = 1 + usize::from(before == Some(b'\r'));
+                    i + 1
+                }
+                None => available.len(),
+            };
+            last = available[..used].last().copied();
+            let room = keep.saturating_sub(self.buffer.len());
+            self.buffer.extend_from_slice(&available[..used.min(room)]);
+            total += used as u64;
+            self.reader.consume(used);
+        }
+        if total == 0 {
             return Ok(None);
         }
         self.line += 1;
-        while matches!(self.buffer.last(), Some(b'\n' | b'\r')) {
-            self.buffer.pop();
+        if self.buffer.len() as u64 == total {
+            while matches!(self.buffer.last(), Some(b'\n' | b'\r')) {
+                self.buffer.pop();
+                total -= 1;
+            }
+        } else {
+            total -= ending as u64; // a line cut short: its ending was not kept
+        }
+        if total > self.max_bytes as u64 {
+            return Ok(Some(Line {
+                number: self.line,
+                lossy: false,
+                oversized: Some(total),
+            }));
         }
         // A UTF-8 byte-order mark, which editors on Windows write, starts a file, not a record.
         if self.line == 1 && self.buffer.starts_with(b"\xef\xbb\xbf") {
             self.buffer.drain(..3);
         }
         // Validation first (vectorised); the replacing decoder only for invalid lines.
-        if let Ok(valid) = std::str::from_utf8(&self.buffer) {
-            text.push_str(valid);
-            return Ok(Some((self.line, false)));
-        }
-        text.push_str(&String::from_utf8_lossy(&self.buffer));
-        Ok(Some((self.line, true)))
+        let lossy = match std::str::from_utf8(&self.buffer) {
+            Ok(valid) => {
+                text.push_str(valid);
+                false
+            }
+            Err(_) => {
+                text.push_str(&String::from_utf8_lossy(&self.buffer));
+                true
+            }
+        };
+        Ok(Some(Line {
+            number: self.line,
+            lossy,
+            oversized: None,
+        }))
     }
 }
 
@@ -643,6 +720,32 @@ fn write_scored(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines over the limit are reported by their exact length (without the line ending),
+    /// whichever way the reader's buffer cuts them, and the next line is read whole.
+    #[test]
+    fn lines_over_the_limit_are_measured_and_read_past() {
+        let input = "short\r\nmuch longer line\r\n12345\nlast line without ending";
+        for capacity in 1..=8 {
+            let reader = std::io::BufReader::with_capacity(capacity, input.as_bytes());
+            let mut lines = Lines::new(reader).with_max_bytes(5);
+            let mut seen = Vec::new();
+            let mut text = String::new();
+            while let Some(line) = lines.next_line_onto(&mut text).unwrap() {
+                seen.push((line.number, line.oversized, std::mem::take(&mut text)));
+            }
+            assert_eq!(
+                seen,
+                [
+                    (1, None, "short".to_owned()),
+                    (2, Some(16), String::new()),
+                    (3, None, "12345".to_owned()),
+                    (4, Some(24), String::new()),
+                ],
+                "buffer of {capacity} bytes"
+            );
+        }
+    }
 
     #[test]
     fn records_need_an_id_and_a_string_text_or_html() {

@@ -13,17 +13,70 @@ use chaff::run::{self, OutputFormat, Prepared, Selection, Sink};
 use chaff::training::{self, TrainConfig};
 use chaff::{Error, Pipeline, Report, Scorer};
 
+/// The exit codes, said in every command's help.
+const EXIT_STATUS: &str = "Exit status: 0 when every document was scored (or the command \
+    succeeded), 1 when some records are error records (the others were scored and written), 2 \
+    for a usage error, a model that cannot be used, or a failure that stopped the run. A closed \
+    output pipe (`chaff score ... | head`) ends the run with 0.";
+
 /// Scores scraped health web content for quality and SEO spam, and explains every score.
 #[derive(Parser)]
-#[command(name = "chaff", version, about)]
+#[command(
+    name = "chaff",
+    version,
+    about,
+    after_help = EXIT_STATUS
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to color terminal output: `auto` (stdout is a terminal and NO_COLOR is unset or
+    /// empty), `always`, `never`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Say nothing on stderr but errors: no warnings, no progress bar, no hints.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How the command talks to its user, decided once from the options and the environment.
+#[derive(Clone, Copy)]
+struct Ui {
+    color: bool,
+    quiet: bool,
+}
+
+impl Ui {
+    fn new(color: ColorChoice, quiet: bool) -> Self {
+        // NO_COLOR (no-color.org): set and not empty turns color off.
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => io::stdout().is_terminal() && !no_color,
+        };
+        Ui { color, quiet }
+    }
+
+    /// Says a warning on stderr, unless quiet.
+    fn warn(&self, message: String) {
+        if !self.quiet {
+            eprintln!("chaff: warning: {message}");
+        }
+    }
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Score documents: files, directories (recursively), or stdin.
+    #[command(after_help = EXIT_STATUS)]
     Score {
         /// Files or directories; `-` or nothing reads stdin.
         paths: Vec<PathBuf>,
@@ -59,8 +112,13 @@ enum Command {
         // records and a stack.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
+        /// The largest document or JSON Lines record scored, in bytes (`500K`, `64M`, `1G`): a
+        /// longer one is an error record, read past without being held in memory.
+        #[arg(long, value_parser = run::MaxBytes::parse, default_value = "64M")]
+        max_bytes: run::MaxBytes,
     },
     /// Explain one document's score: families, contributions and evidence in context.
+    #[command(after_help = EXIT_STATUS)]
     Explain {
         /// A file, or `-` for stdin.
         path: PathBuf,
@@ -69,6 +127,7 @@ enum Command {
         model: Option<PathBuf>,
     },
     /// List the signals, or document one (`chaff features SPUN001`).
+    #[command(after_help = EXIT_STATUS)]
     Features {
         /// A signal id.
         id: Option<String>,
@@ -76,6 +135,7 @@ enum Command {
     /// Train a model on labelled JSON Lines (`id`, `label` reliable/unreliable, `text`/`html`,
     /// optional `outlet`): L2 strength by grouped cross-validation, classes balanced by
     /// oversampling, sign constraints, Platt calibration.
+    #[command(after_help = EXIT_STATUS)]
     Train {
         #[command(flatten)]
         data: DataArgs,
@@ -87,6 +147,7 @@ enum Command {
     },
     /// Evaluate on labelled JSON Lines: with --folds, cross-validate the training procedure with
     /// folds grouped by --group-by; without, judge a model (--model or the built-in one).
+    #[command(after_help = EXIT_STATUS)]
     Eval {
         #[command(flatten)]
         data: DataArgs,
@@ -192,6 +253,7 @@ enum CliFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let ui = Ui::new(cli.color, cli.quiet);
     let result = match cli.command {
         Command::Score {
             paths,
@@ -204,6 +266,7 @@ fn main() -> ExitCode {
             max_reliability,
             fields,
             threads,
+            max_bytes,
         } => {
             if let (Some(min), Some(max)) = (min_reliability, max_reliability) {
                 if min > max {
@@ -231,10 +294,12 @@ fn main() -> ExitCode {
                 threshold,
                 selection,
                 threads: threads.map(usize::from),
+                max_bytes,
+                ui,
             };
             score(&paths, model.as_deref(), &options)
         }
-        Command::Explain { path, model } => explain(&path, model.as_deref()),
+        Command::Explain { path, model } => explain(&path, model.as_deref(), ui),
         Command::Features { id } => features(id.as_deref()),
         Command::Train {
             data,
@@ -304,6 +369,8 @@ struct ScoreOptions {
     threshold: Option<f64>,
     selection: Selection,
     threads: Option<usize>,
+    max_bytes: run::MaxBytes,
+    ui: Ui,
 }
 
 fn score(
@@ -341,8 +408,15 @@ fn score_on_pool(
     let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let spares = run::Spares::default();
     let mut sink = Sink::new(format, options.sort, &options.selection, out).reusing(&spares);
-    let warn = |message: String| eprintln!("chaff: warning: {message}");
+    let ui = options.ui;
+    let warn = |message: String| ui.warn(message);
     let stdin = reads_stdin(paths);
+    if stdin && io::stdin().is_terminal() && !ui.quiet {
+        eprintln!(
+            "chaff: reading a document from the terminal (end it with Ctrl-D); \
+             `chaff score FILE...` scores files"
+        );
+    }
     let entries: Vec<PathEntry> = if stdin {
         Vec::new()
     } else {
@@ -364,7 +438,7 @@ fn score_on_pool(
             warn(format!("{}: {reason}", path.display()));
         }
     }
-    let bar = progress_bar(if stdin {
+    let bar = progress_bar(if stdin || ui.quiet {
         None
     } else {
         Some(run::total_bytes(&entries))
@@ -381,23 +455,39 @@ fn score_on_pool(
             &mut push,
             &warn,
             &progress,
+            options.max_bytes,
         )
         .or_else(|e| unread_lines(e, None, &mut push, &warn))?;
     } else if options.jsonl {
         for entry in &entries {
-            score_jsonl_file(scorer, entry, &prepare, &mut push, &warn, &progress)?;
+            score_jsonl_file(
+                scorer, entry, &prepare, &mut push, &warn, &progress, options,
+            )?;
         }
     } else if stdin {
+        // Read through a limit: past it, the rest is counted, not kept.
+        let limit = options.max_bytes.get();
         let mut bytes = Vec::new();
-        io::stdin().read_to_end(&mut bytes).map_err(stdin_error)?;
-        push(Prepared::Outcome(run::score_bytes(
-            scorer,
-            "-".to_owned(),
-            &bytes,
-            None,
-            &warn,
-            false,
-        )))?;
+        let mut input = io::stdin().lock();
+        (&mut input)
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(stdin_error)?;
+        let outcome = if bytes.len() > limit {
+            let rest = io::copy(&mut input, &mut io::sink()).map_err(stdin_error)?;
+            Outcome::Failed {
+                id: Some("-".to_owned()),
+                file: None,
+                line: None,
+                error: format!(
+                    "{} bytes, more than --max-bytes ({limit}): not scored",
+                    bytes.len() as u64 + rest
+                ),
+            }
+        } else {
+            run::score_bytes(scorer, "-".to_owned(), &bytes, None, &warn, false)
+        };
+        push(Prepared::Outcome(outcome))?;
     } else {
         // Pages, but a file named as JSON Lines (`.jsonl`, `.ndjson`) holds records, not one
         // page: it is read as with --jsonl, in its place in the order.
@@ -414,11 +504,21 @@ fn score_on_pool(
                 &mut emit,
                 &warn,
                 &progress,
+                options.max_bytes,
             )?;
-            score_jsonl_file(scorer, &entry, &prepare, &mut push, &warn, &progress)?;
+            score_jsonl_file(
+                scorer, &entry, &prepare, &mut push, &warn, &progress, options,
+            )?;
         }
         let mut emit = |outcome: Outcome| push(Prepared::Outcome(outcome));
-        run::score_files(scorer, pages, &mut emit, &warn, &progress)?;
+        run::score_files(
+            scorer,
+            pages,
+            &mut emit,
+            &warn,
+            &progress,
+            options.max_bytes,
+        )?;
     }
     bar.finish_and_clear();
     // Fields trim JSON records only.
@@ -431,8 +531,9 @@ fn score_on_pool(
             ));
         }
     }
-    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let failed = sink.finish(Styling { color }).map_err(stdout_error)?;
+    let failed = sink
+        .finish(Styling { color: ui.color })
+        .map_err(stdout_error)?;
     Ok(if failed {
         ExitCode::from(1)
     } else {
@@ -449,6 +550,7 @@ fn score_jsonl_file(
     push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
     warn: &(dyn Fn(String) + Sync),
     progress: &dyn Fn(u64),
+    options: &ScoreOptions,
 ) -> Result<(), Error> {
     let (path, file) = match entry {
         Ok(path) => (path, std::fs::File::open(path).map_err(|e| e.to_string())),
@@ -470,8 +572,17 @@ fn score_jsonl_file(
         }
     };
     let reader = io::BufReader::with_capacity(1 << 20, file);
-    run::score_jsonl_prepared(scorer, reader, Some(&name), prepare, push, warn, progress)
-        .or_else(|e| unread_lines(e, Some(name), push, warn))
+    run::score_jsonl_prepared(
+        scorer,
+        reader,
+        Some(&name),
+        prepare,
+        push,
+        warn,
+        progress,
+        options.max_bytes,
+    )
+    .or_else(|e| unread_lines(e, Some(name), push, warn))
 }
 
 /// A JSON Lines input that failed part-way: the line that could not be read becomes an error
@@ -541,7 +652,7 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
     }
 }
 
-fn explain(path: &Path, model: Option<&Path>) -> Result<ExitCode, Error> {
+fn explain(path: &Path, model: Option<&Path>, ui: Ui) -> Result<ExitCode, Error> {
     let scorer = scorer(model)?;
     let (id, bytes) = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
@@ -555,11 +666,11 @@ fn explain(path: &Path, model: Option<&Path>) -> Result<ExitCode, Error> {
         (path.display().to_string(), bytes)
     };
     let file = (path.as_os_str() != "-").then_some(path);
-    let warn = |message: String| eprintln!("chaff: warning: {message}");
+    let warn = |message: String| ui.warn(message);
     match run::score_bytes(&scorer, id.clone(), &bytes, file, &warn, true) {
         Outcome::Scored { report, .. } => {
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let text = render::explain(&id, &report, &scorer.specs(), Styling { color });
+            let styling = Styling { color: ui.color };
+            let text = render::explain(&id, &report, &scorer.specs(), styling);
             io::stdout()
                 .lock()
                 .write_all(text.as_bytes())

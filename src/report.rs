@@ -18,6 +18,12 @@ pub const MIN_WORDS: usize = 50;
 /// (the signal's value still counts every occurrence).
 pub const MAX_EVIDENCE_PER_SIGNAL: usize = 50;
 
+/// Bytes of matched text an evidence record quotes: a match can be as long as the document (a
+/// run of digits ending in "%" is one reported quantity), and a record must not be. Longer
+/// matches are quoted up to here, on a character boundary, followed by "…"; `start` and `end`
+/// still give the whole span.
+pub const MAX_EVIDENCE_TEXT: usize = 300;
+
 /// The score of one document and its explanation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -264,7 +270,7 @@ pub struct Evidence {
     pub line: usize,
     /// 1-based column (in characters) of `start`.
     pub column: usize,
-    /// The matched text.
+    /// The matched text, quoted up to [`MAX_EVIDENCE_TEXT`] bytes (longer ones end in "…").
     pub text: String,
     /// A remark, such as the phrase a tortured phrase stands for.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -317,7 +323,7 @@ impl Report {
                     end: range.end,
                     line: 0,
                     column: 0,
-                    text: doc.text[hit.start..hit.end].to_owned(),
+                    text: quoted(&doc.text[hit.start..hit.end]),
                     note: hit.note,
                     context: if with_context {
                         context(doc, hit.start..hit.end)
@@ -412,6 +418,16 @@ impl Report {
     }
 }
 
+/// The text an evidence record quotes: all of a match up to [`MAX_EVIDENCE_TEXT`] bytes, or its
+/// beginning and "…".
+fn quoted(matched: &str) -> String {
+    if matched.len() <= MAX_EVIDENCE_TEXT {
+        return matched.to_owned();
+    }
+    let end = crate::source::floor_char_boundary(matched, MAX_EVIDENCE_TEXT);
+    format!("{}…", &matched[..end])
+}
+
 fn context(doc: &Document<'_>, hit: std::ops::Range<usize>) -> Context {
     let sentence = doc
         .sentences
@@ -446,6 +462,28 @@ fn context(doc: &Document<'_>, hit: std::ops::Range<usize>) -> Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A match as long as the document (a run of digits ending in "%") is quoted short, with
+    /// its whole span.
+    #[test]
+    fn long_matches_are_quoted_short_with_their_whole_span() {
+        let digits = "7".repeat(20_000);
+        let text = format!("Of the patients, {digits}% improved.");
+        let report = crate::Scorer::default().score(&text);
+        let long = report
+            .evidence
+            .iter()
+            .find(|e| e.end - e.start > MAX_EVIDENCE_TEXT)
+            .expect("the run of digits is evidence");
+        assert_eq!(&text[long.start..long.end], format!("{digits}%"));
+        assert!(long.text.len() <= MAX_EVIDENCE_TEXT + '…'.len_utf8());
+        assert!(long.text.ends_with('…'));
+        assert!(text[long.start..].starts_with(long.text.trim_end_matches('…')));
+        assert!(report
+            .evidence
+            .iter()
+            .all(|e| e.text.len() <= MAX_EVIDENCE_TEXT + 3));
+    }
 
     /// `Report::field` and `Report::FIELDS` give what serialising the whole report gives, field
     /// by field and in order, with the optional fields present and absent.

@@ -242,6 +242,71 @@ impl Selection {
     }
 }
 
+/// The largest document or record scored, in bytes: a longer one is an error record, read past
+/// without being held in memory (scoring holds a few times a document's size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxBytes(std::num::NonZeroUsize);
+
+impl MaxBytes {
+    /// The default limit: 64 MiB, far above any real page and a few hundred MB of memory to
+    /// score.
+    pub const DEFAULT: MaxBytes = MaxBytes(match std::num::NonZeroUsize::new(64 << 20) {
+        Some(n) => n,
+        None => unreachable!(),
+    });
+
+    /// A limit of `bytes` (at least 1).
+    pub fn new(bytes: std::num::NonZeroUsize) -> Self {
+        MaxBytes(bytes)
+    }
+
+    /// The limit in bytes.
+    pub fn get(self) -> usize {
+        self.0.get()
+    }
+
+    /// Parses `64M`, `500K`, `1G` (binary multiples) or a number of bytes.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+            Some((i, _)) => text.split_at(i),
+            None => (text, ""),
+        };
+        let scale: usize = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+            "" => 1,
+            "K" => 1 << 10,
+            "M" => 1 << 20,
+            "G" => 1 << 30,
+            _ => {
+                return Err(format!(
+                    "`{text}` is not a size: a number of bytes, or with K, M or G"
+                ))
+            }
+        };
+        digits
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_mul(scale))
+            .and_then(std::num::NonZeroUsize::new)
+            .map(MaxBytes)
+            .ok_or_else(|| format!("`{text}` is not a size of at least one byte"))
+    }
+}
+
+impl Default for MaxBytes {
+    fn default() -> Self {
+        MaxBytes::DEFAULT
+    }
+}
+
+/// The error of a document or record longer than the limit.
+fn too_long(bytes: u64, max_bytes: MaxBytes) -> String {
+    format!(
+        "{bytes} bytes, more than --max-bytes ({}): not scored",
+        max_bytes.get()
+    )
+}
+
 /// Records read together: their texts one after the other in one buffer, and each one's line
 /// number and place in it. One buffer a chunk, not a string a record: a record's text is freed
 /// by the thread that read it, not by the one that scored it (see [`Spares`] for why that
@@ -249,7 +314,18 @@ impl Selection {
 #[derive(Debug, Default)]
 struct Chunk {
     text: String,
-    records: Vec<(usize, std::ops::Range<usize>)>,
+    records: Vec<Record>,
+}
+
+/// One record of a chunk.
+#[derive(Debug)]
+struct Record {
+    /// Its 1-based line number.
+    line: usize,
+    /// Its text's place in the chunk's text.
+    text: std::ops::Range<usize>,
+    /// Its length, when it is longer than the limit (then it has no text).
+    oversized: Option<u64>,
 }
 
 impl Chunk {
@@ -280,6 +356,7 @@ pub fn score_jsonl<E>(
     emit: &mut dyn FnMut(Outcome) -> Result<(), E>,
     warn: &(dyn Fn(String) + Sync),
     progress: &dyn Fn(u64),
+    max_bytes: MaxBytes,
 ) -> Result<(), RunError<E>> {
     score_jsonl_prepared(
         scorer,
@@ -289,12 +366,16 @@ pub fn score_jsonl<E>(
         emit,
         warn,
         progress,
+        max_bytes,
     )
 }
 
 /// [`score_jsonl`], with each outcome passed through `prepare` on the scoring thread before it
 /// reaches `emit` (see [`preparer`]: rendering output there keeps the thread that writes
 /// from becoming the bottleneck).
+// The reader, what each outcome becomes and where it goes, and three ways the run is observed
+// or bounded: grouped in a struct they would only be renamed.
+#[allow(clippy::too_many_arguments)]
 pub fn score_jsonl_prepared<E, P: Send>(
     scorer: &Scorer,
     reader: impl BufRead,
@@ -303,6 +384,7 @@ pub fn score_jsonl_prepared<E, P: Send>(
     emit: &mut dyn FnMut(P) -> Result<(), E>,
     warn: &(dyn Fn(String) + Sync),
     progress: &dyn Fn(u64),
+    max_bytes: MaxBytes,
 ) -> Result<(), RunError<E>> {
     let origin = file.unwrap_or("stdin");
     // Each output field an input field is renamed for is said once per input.
@@ -317,7 +399,7 @@ pub fn score_jsonl_prepared<E, P: Send>(
             ));
         }
     };
-    let mut lines = crate::batch::Lines::new(reader);
+    let mut lines = crate::batch::Lines::new(reader).with_max_bytes(max_bytes.get());
     // Reads the next chunk into `chunk` (emptied): at most CHUNK_RECORDS records or
     // CHUNK_BYTES bytes, and the read error that ended it early, if one did (the lines read
     // before it are kept and scored).
@@ -327,7 +409,7 @@ pub fn score_jsonl_prepared<E, P: Send>(
         while unread.is_none() && chunk.records.len() < CHUNK_RECORDS && chunk.bytes() < CHUNK_BYTES
         {
             let start = chunk.text.len();
-            let (line, lossy) = match lines.next_line_onto(&mut chunk.text) {
+            let next = match lines.next_line_onto(&mut chunk.text) {
                 Ok(Some(next)) => next,
                 Ok(None) => break,
                 Err(source) => {
@@ -339,12 +421,17 @@ pub fn score_jsonl_prepared<E, P: Send>(
                     break;
                 }
             };
-            if lossy {
+            if next.lossy {
                 warn(format!(
-                    "{origin}, line {line}: invalid UTF-8 replaced with U+FFFD"
+                    "{origin}, line {}: invalid UTF-8 replaced with U+FFFD",
+                    next.number
                 ));
             }
-            chunk.records.push((line, start..chunk.text.len()));
+            chunk.records.push(Record {
+                line: next.number,
+                text: start..chunk.text.len(),
+                oversized: next.oversized,
+            });
         }
         chunk
     };
@@ -380,10 +467,21 @@ pub fn score_jsonl_prepared<E, P: Send>(
                         .records
                         .par_iter()
                         .with_max_len(1)
-                        .map(|(line, range)| {
-                            let text = &batch.text[range.clone()];
-                            let mut outcome =
-                                Outcome::from_line_noting(scorer, *line, text, &renamed);
+                        .map(|record| {
+                            let mut outcome = match record.oversized {
+                                Some(bytes) => Outcome::Failed {
+                                    id: None,
+                                    file: None,
+                                    line: Some(record.line),
+                                    error: too_long(bytes, max_bytes),
+                                },
+                                None => Outcome::from_line_noting(
+                                    scorer,
+                                    record.line,
+                                    &batch.text[record.text.clone()],
+                                    &renamed,
+                                ),
+                            };
                             if let Outcome::Failed { file: f, .. } = &mut outcome {
                                 *f = file.map(str::to_owned);
                             }
@@ -420,13 +518,14 @@ pub fn score_files<E>(
     emit: &mut dyn FnMut(Outcome) -> Result<(), E>,
     warn: &(dyn Fn(String) + Sync),
     progress: &dyn Fn(u64),
+    max_bytes: MaxBytes,
 ) -> Result<(), E> {
     for chunk in entries.chunks(CHUNK_RECORDS) {
         let outcomes: Vec<(Outcome, u64)> = chunk
             .par_iter()
             .with_max_len(1)
             .map(|entry| match entry {
-                Ok(path) => score_file(scorer, path, warn),
+                Ok(path) => score_file(scorer, path, warn, max_bytes),
                 Err((path, reason)) => (failed_file(path, reason.clone()), 0),
             })
             .collect();
@@ -438,9 +537,35 @@ pub fn score_files<E>(
     Ok(())
 }
 
-fn score_file(scorer: &Scorer, path: &Path, warn: &(dyn Fn(String) + Sync)) -> (Outcome, u64) {
+fn score_file(
+    scorer: &Scorer,
+    path: &Path,
+    warn: &(dyn Fn(String) + Sync),
+    max_bytes: MaxBytes,
+) -> (Outcome, u64) {
     let id = path.display().to_string();
-    match std::fs::read(path) {
+    // The size first: a file over the limit is not read at all. Read through a limit too, for
+    // a file that grows, or a device whose size the metadata does not give.
+    if let Ok(size) = std::fs::metadata(path).map(|m| m.len()) {
+        if size > max_bytes.get() as u64 {
+            return (failed_file(path, too_long(size, max_bytes)), size);
+        }
+    }
+    let read = std::fs::File::open(path).and_then(|file| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, max_bytes.get() as u64 + 1),
+            &mut bytes,
+        )?;
+        Ok(bytes)
+    });
+    if let Ok(bytes) = &read {
+        if bytes.len() > max_bytes.get() {
+            let size = bytes.len() as u64;
+            return (failed_file(path, too_long(size, max_bytes)), size);
+        }
+    }
+    match read {
         Ok(bytes) => {
             let size = bytes.len() as u64;
             (
@@ -659,6 +784,7 @@ mod tests {
             &mut emit,
             &|_| {},
             &|_| {},
+            MaxBytes::DEFAULT,
         )
         .unwrap();
         out
@@ -677,7 +803,15 @@ mod tests {
             ids.push(o.id().map(str::to_owned));
             Ok(())
         };
-        let result = score_jsonl(&scorer, failing, None, &mut emit, &|_| {}, &|_| {});
+        let result = score_jsonl(
+            &scorer,
+            failing,
+            None,
+            &mut emit,
+            &|_| {},
+            &|_| {},
+            MaxBytes::DEFAULT,
+        );
         match result {
             Err(RunError::Read { line, source }) => {
                 assert_eq!(line, CHUNK_RECORDS + 6);
@@ -798,6 +932,7 @@ mod tests {
                 &mut emit,
                 &|_| {},
                 &|_| {},
+                MaxBytes::DEFAULT,
             )
             .unwrap();
             let reused = !spares.lines.lock().unwrap().is_empty();

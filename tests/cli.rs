@@ -756,3 +756,115 @@ fn passed_through_fields_keep_their_order_numbers_and_values() {
         "{stderr}"
     );
 }
+
+#[test]
+fn records_and_files_over_max_bytes_are_error_records_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "word ".repeat(1000); // 5,000 bytes
+    let records = format!(
+        "{{\"id\": \"a\", \"text\": \"short\"}}\n{{\"id\": \"b\", \"text\": \"{long}\"}}\r\n{{\"id\": \"c\", \"text\": \"short too\"}}\n"
+    );
+    let path = write(dir.path(), "r.jsonl", records.as_bytes());
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--max-bytes", "1K"])
+            .arg(&path)
+            .assert()
+            .code(1),
+    );
+    let records = jsonl(&out);
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["id"], "a");
+    assert_eq!(records[1]["line"], 2);
+    let error = records[1]["error"].as_str().unwrap();
+    assert!(
+        error.contains("5023 bytes") && error.contains("--max-bytes"),
+        "{error}"
+    );
+    assert_eq!(records[2]["id"], "c");
+
+    let page = write(dir.path(), "p.txt", long.as_bytes());
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--max-bytes", "4K"])
+            .arg(&page)
+            .assert()
+            .code(1),
+    );
+    assert!(jsonl(&out)[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("5000 bytes"));
+    let out = stdout_of(
+        chaff()
+            .args(["score", "--max-bytes", "4096"])
+            .write_stdin(long.clone())
+            .assert()
+            .code(1),
+    );
+    assert!(jsonl(&out)[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("5000 bytes"));
+    // Within the limit, the same page is scored.
+    chaff()
+        .args(["score", "--max-bytes", "5000"])
+        .arg(&page)
+        .assert()
+        .success();
+    for bad in ["0", "lots", "12X", ""] {
+        chaff()
+            .args(["score", "--max-bytes", bad])
+            .arg(&page)
+            .assert()
+            .code(2);
+    }
+}
+
+#[test]
+fn quiet_silences_warnings_and_color_follows_the_option_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = write(dir.path(), "bad.txt", b"\xff a page with invalid UTF-8");
+    let stderr = |args: &[&str]| {
+        let output = chaff().args(args).arg(&page).assert().success();
+        String::from_utf8_lossy(&output.get_output().stderr).into_owned()
+    };
+    assert!(stderr(&["score"]).contains("invalid UTF-8"));
+    assert_eq!(stderr(&["score", "--quiet"]), "");
+    assert_eq!(stderr(&["-q", "score"]), "");
+
+    let table = |args: &[&str], no_color: Option<&str>| {
+        let mut cmd = Command::cargo_bin("chaff").unwrap();
+        cmd.env_remove("NO_COLOR");
+        if let Some(value) = no_color {
+            cmd.env("NO_COLOR", value);
+        }
+        let output = cmd
+            .args(["score", "--format", "table"])
+            .args(args)
+            .arg(&page)
+            .assert()
+            .success();
+        String::from_utf8_lossy(&output.get_output().stdout).contains('\u{1b}')
+    };
+    // Not a terminal: no color unless asked for; NO_COLOR is honoured only when not empty.
+    assert!(!table(&[], None));
+    assert!(table(&["--color", "always"], None));
+    assert!(!table(&["--color", "never"], None));
+    assert!(!table(&["--color", "auto"], Some("1")));
+    assert!(table(&["--color", "always"], Some("")));
+    chaff()
+        .args(["score", "--color", "sometimes"])
+        .arg(&page)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn every_command_states_its_exit_codes() {
+    for command in ["score", "explain", "features", "train", "eval"] {
+        let output = chaff().args([command, "--help"]).assert().success();
+        let help = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+        assert!(help.contains("Exit status: 0"), "{command}: {help}");
+    }
+}
