@@ -347,6 +347,44 @@ pub(super) fn own_product(lexicons: &mut LexiconBuilder) -> PhraseRate {
     )
 }
 
+const SHOP_TERMS: SignalSpec = SignalSpec {
+    id: "SELL008",
+    version: 1,
+    family: Family::Commercial,
+    polarity: Polarity::Concern,
+    name: "shop-terms",
+    message: "the terms of an online shop: where it sells medicines, how it ships, what it costs",
+    unit: PER_THOUSAND,
+    doc: "What it detects: the words of an online shop selling medicines: \"online pharmacy\", \
+          \"no prescription needed\", \"discreet packaging\", \"overnight shipping\", \"lowest \
+          prices\", \"generic pills\", \"pay less\", \"order online\". They are in a third of \
+          the health sales spam of the corpus and in under 1% of the documents of every reliable \
+          source.\n\
+          Why it lowers reliability: a page that sells the medicines it describes is an \
+          advertisement, and one that ships them without prescription is a risk in itself.\n\
+          Example: \"Lowest prices on generic pills, discreet packaging, no prescription \
+          needed.\"",
+    fires_on: &[
+        "Lowest prices on generic pills, discreet packaging, no prescription needed.",
+        "Our online pharmacy ships worldwide. Pay less for your medication and order online.",
+    ],
+    quiet_on: &[
+        "The pharmacist checks every prescription before the medicine is handed over.",
+        "Patients paid less for generic drugs after the patent expired, the study found.",
+        "Buying medicines from websites that do not ask for a prescription is risky.",
+    ],
+};
+
+/// SELL008: the terms of an online shop.
+pub(super) fn shop_terms(lexicons: &mut LexiconBuilder) -> PhraseRate {
+    PhraseRate::builtin(
+        &SHOP_TERMS,
+        include_str!("../../data/lexicons/shop_terms.tsv"),
+        1,
+        lexicons,
+    )
+}
+
 const OBFUSCATED_NAMES: SignalSpec = SignalSpec {
     id: "SELL007",
     version: 1,

@@ -214,6 +214,7 @@ pub fn registry() -> Registry {
         // Not in the screen either (measured: the screen's union automaton grew with their
         // classes and case-insensitive alternations, and every document paid for it).
         Box::new(commercial::obfuscated_names()),
+        Box::new(commercial::shop_terms(l)),
         Box::new(cure::cure_claims()),
         Box::new(cure::detox_claims()),
         Box::new(quality::costs(l)),
