@@ -526,6 +526,23 @@ pub fn read_examples(
         let name = source.name();
         let file = source.path.display().to_string();
         let mut records = read_labeled(source)?;
+        // A group field named and in no record is a typo: every document would be a group of
+        // its own, and folds would split what the field should have kept together. (The
+        // default, `outlet`, may be absent: then each record is its own group.)
+        let grouped = source.group_by == "id"
+            || source.group_by == Source::default_group()
+            || records
+                .iter()
+                .any(|(record, _)| record.extra.contains_key(&source.group_by));
+        if !grouped && !records.is_empty() {
+            let fields: Vec<&str> = records[0].0.extra.keys().map(String::as_str).collect();
+            return Err(Error::Training(format!(
+                "{file}: no record has the field `{}` to group by (its first record's fields: \
+                 id, {})",
+                source.group_by,
+                fields.join(", ")
+            )));
+        }
         if let Some(spinning) = &source.spin {
             records = spin_records(records, spinning)?;
         }

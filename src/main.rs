@@ -139,8 +139,9 @@ enum Command {
     Train {
         #[command(flatten)]
         data: DataArgs,
-        /// Where to write the model.
-        #[arg(long, default_value = "models/default.json")]
+        /// Where to write the model (required: the shipped model, `models/default.json`, is
+        /// overwritten only when named).
+        #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
         procedure: Procedure,

@@ -868,3 +868,31 @@ fn every_command_states_its_exit_codes() {
         assert!(help.contains("Exit status: 0"), "{command}: {help}");
     }
 }
+
+#[test]
+fn train_needs_out_and_a_group_field_that_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = examples().join("sources.json");
+    // Without --out, nothing is written (the shipped model is overwritten only when named).
+    chaff()
+        .args(["train", "--sources"])
+        .arg(&data)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--out"));
+    let records = write(
+        dir.path(),
+        "d.jsonl",
+        b"{\"id\": \"1\", \"label\": \"reliable\", \"outlet\": \"a\", \"text\": \"A calm page.\"}\n",
+    );
+    chaff()
+        .args(["train", "--data"])
+        .arg(&records)
+        .args(["--group-by", "outlett", "--out"])
+        .arg(dir.path().join("m.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no record has the field `outlett`",
+        ));
+}

@@ -46,7 +46,7 @@ fn the_shipped_model_reproduces_bit_for_bit() {
     assert!(
         model.to_json() == chaff::BUILTIN_MODEL,
         "retraining with the model card's recipe gives another model: run \
-         `cargo run --release -- train --sources {MANIFEST}` and commit models/default.json"
+         `cargo run --release -- train --sources {MANIFEST} --out models/default.json` and commit models/default.json"
     );
 }
 
