@@ -68,10 +68,87 @@ const REPORTED: &[&str] = &[
     "promises", "promised", "without",
 ];
 
-/// A pattern for `claim` whose matches count only when made, not reported ([`not_reported`]).
-fn unreported(spec: &'static SignalSpec, claim: &str) -> PatternRate {
-    PatternRate::builtin(spec, &format!(r"(?i:(?-u:\b)(?:{claim}))")).with_filter(not_reported)
+/// A pattern for `claim` whose matches count only when made, not reported ([`not_reported`]),
+/// run where one of `first_words` (the words its alternatives start with) stands in the text.
+fn unreported(spec: &'static SignalSpec, claim: &str, first_words: &[&str]) -> PatternRate {
+    PatternRate::builtin(spec, &format!(r"(?i:(?-u:\b)(?:{claim}))"))
+        .with_filter(not_reported)
+        .starting_at_words(first_words)
 }
+
+/// The words CURE001's alternatives start with.
+const CURE_FIRST_WORDS: &[&str] = &[
+    "cure",
+    "cures",
+    "cured",
+    "curing",
+    "reverse",
+    "reverses",
+    "reversed",
+    "reversing",
+    "heal",
+    "heals",
+    "healing",
+    "eliminate",
+    "eliminates",
+    "eliminating",
+    "eradicate",
+    "eradicates",
+    "banish",
+    "banishes",
+    "get",
+    "gets",
+    "beat",
+    "beats",
+    "defeat",
+    "defeats",
+    "wipe",
+    "wipes",
+    "melt",
+    "melts",
+    "natural",
+    "permanent",
+    "miracle",
+    "guaranteed",
+    "100",
+    "complete",
+    "total",
+    "secret",
+    "simple",
+    "amazing",
+];
+
+/// The words CURE002's alternatives start with.
+const DETOX_FIRST_WORDS: &[&str] = &[
+    "detox",
+    "detoxify",
+    "detoxifies",
+    "detoxifying",
+    "detoxes",
+    "detoxing",
+    "flush",
+    "flushes",
+    "flushing",
+    "cleanse",
+    "cleanses",
+    "cleansed",
+    "cleansing",
+    "purge",
+    "purges",
+    "purged",
+    "purging",
+    "draw",
+    "draws",
+    "pull",
+    "pulls",
+    "boost",
+    "boosts",
+    "boosting",
+    "supercharge",
+    "supercharges",
+    "strengthen",
+    "strengthens",
+];
 
 /// Whether a matched claim is made, not reported: no reporting word among the five words before
 /// it in its sentence.
@@ -98,6 +175,7 @@ pub(super) fn cure_claims() -> PatternRate {
             r"(?:natural|permanent|miracle|guaranteed|100% natural|complete|total|secret|simple|amazing) (?:cure|remedy|remedies|cures)(?-u:\b)|cure-all|cures all(?-u:\b)|cures? (?:it |them )?(?:naturally|permanently|for good|forever|overnight|in \d+ days)(?-u:\b)".to_owned(),
         ]
         .join("|"),
+        CURE_FIRST_WORDS,
     )
 }
 
@@ -106,5 +184,119 @@ pub(super) fn detox_claims() -> PatternRate {
     unreported(
         &DETOX_CLAIMS,
         r"detox(?:ify|ifies|ifying|es|ing)? (?:your|the) (?:body|liver|kidneys|colon|blood|system|organs)(?-u:\b)|(?:flush(?:es|ing)?|cleanse[sd]?|cleansing|purge[sd]?|purging|draws?|pulls?) (?:out )?(?:harmful |deadly |the |all |these )?toxins(?-u:\b)|(?:boosts?|boosting|supercharges?|strengthens?) your immune system(?-u:\b)",
+        DETOX_FIRST_WORDS,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::{registry, PatternRate, Signal};
+    use super::{cure_claims, detox_claims};
+    use crate::document::{Document, Format};
+
+    /// The hits of a claim signal run at its first words, and of the same signal scanning the
+    /// whole text.
+    fn both(signal: fn() -> PatternRate, text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+        static REGISTRY: std::sync::LazyLock<super::super::Registry> =
+            std::sync::LazyLock::new(registry);
+        let doc = Document::new(text, Format::Text, &REGISTRY.phrases);
+        let at_words = signal();
+        let mut everywhere = signal();
+        everywhere.starts = None;
+        let spans = |s: &PatternRate| -> Vec<(usize, usize)> {
+            s.measure(&doc)
+                .hits
+                .iter()
+                .map(|h| (h.start, h.end))
+                .collect()
+        };
+        (spans(&at_words), spans(&everywhere))
+    }
+
+    #[test]
+    fn claims_are_found_at_their_first_words() {
+        let text = "Doctors hate it: this Miracle cure will REVERSE your diabetes and cure-all \
+                    tea flushes out toxins. It cures it permanently, 100% natural remedy! There \
+                    is no evidence that it cures cancer. Boost your immune system.";
+        let (at_words, everywhere) = both(cure_claims, text);
+        assert_eq!(at_words.len(), 5, "{at_words:?}");
+        assert_eq!(at_words, everywhere);
+        let (at_words, everywhere) = both(detox_claims, text);
+        assert_eq!(at_words.len(), 2, "{at_words:?}");
+        assert_eq!(at_words, everywhere);
+    }
+
+    /// Text made of the patterns' first words and the words after them, in several cases, and
+    /// of the bytes that decide a word boundary.
+    fn text() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            " ",
+            ",",
+            ".",
+            "\n",
+            "-",
+            "_",
+            "x",
+            "no ",
+            "not ",
+            "claims ",
+            "cure",
+            "Cure",
+            "CURES",
+            "s",
+            "d",
+            " all",
+            "-all",
+            " it ",
+            "them ",
+            "naturally",
+            "permanently",
+            " your ",
+            "diabetes",
+            "cancer",
+            "arthritis",
+            "reverse",
+            "Reversing",
+            "heals",
+            "get rid of ",
+            "gets rid of ",
+            "melt away ",
+            "belly fat",
+            "miracle ",
+            "natural ",
+            "100% natural ",
+            "remedy",
+            "remedies",
+            "secret ",
+            "detox",
+            "ify",
+            " the body",
+            "flush",
+            "es",
+            " out ",
+            "toxins",
+            "harmful ",
+            "boost",
+            "Boosting",
+            " immune system",
+            "draws ",
+        ];
+        super::super::text_of_pieces(PIECES)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Running the claim patterns only at their first words finds what a scan of the whole
+        /// text finds.
+        #[test]
+        fn first_words_miss_no_claim(text in text()) {
+            let (at_words, everywhere) = both(cure_claims, &text);
+            prop_assert_eq!(at_words, everywhere, "{:?}", text);
+            let (at_words, everywhere) = both(detox_claims, &text);
+            prop_assert_eq!(at_words, everywhere, "{:?}", text);
+        }
+    }
 }

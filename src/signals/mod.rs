@@ -441,6 +441,9 @@ pub struct PatternRate {
     /// A cheap test of the text without which the pattern cannot match (see
     /// [`PatternRate::only_where`]).
     gate: fn(&str) -> bool,
+    /// The fingerprints of the words every match starts with, when they are known (see
+    /// [`PatternRate::starting_at_words`]).
+    starts: Option<rustc_hash::FxHashSet<u64>>,
 }
 
 impl fmt::Debug for PatternRate {
@@ -468,7 +471,22 @@ impl PatternRate {
             pattern: ScreenedPattern::new(spec.id, pattern.to_owned(), prefilter),
             filter: |_, _| true,
             gate: |_| true,
+            starts: None,
         }
+    }
+
+    /// Runs the pattern only where one of `words` (any case) stands as a word of the text, and
+    /// never where none does: every match of the pattern must start with one of them, at a
+    /// word boundary. A claim pattern whose alternatives begin with a few dozen verbs and
+    /// adjectives then costs a look-up a word instead of a scan of every byte.
+    pub(crate) fn starting_at_words(mut self, words: &[&str]) -> Self {
+        self.starts = Some(
+            words
+                .iter()
+                .map(|w| crate::fingerprint::of_word(w))
+                .collect(),
+        );
+        self
     }
 
     /// Runs the pattern only on documents whose text passes `gate`, a test much cheaper than
@@ -509,21 +527,37 @@ impl Signal for PatternRate {
         // span, and only when the pattern names the part to report.
         let hit_group = pattern.group_info().to_index(0.into(), "hit");
         let mut captures = None; // made on the first match that needs them
-        let hits: Vec<Hit> = pattern
-            .matches(&doc.text)
+        let spans: Vec<Span> = match &self.starts {
+            Some(words) => {
+                let starts: Vec<usize> = doc
+                    .tokens
+                    .iter()
+                    .zip(doc.fingerprints())
+                    .filter(|(_, print)| words.contains(print))
+                    .map(|(token, _)| token.start)
+                    .collect();
+                find_at(pattern, &doc.text, &starts)
+            }
+            None => pattern
+                .matches(&doc.text)
+                .iter()
+                .map(|m| m.span())
+                .collect(),
+        };
+        let hits: Vec<Hit> = spans
             .into_iter()
             .filter(|m| (self.filter)(&doc.text, m.range()))
             .filter_map(|m| {
                 let Some(group) = hit_group else {
-                    return Some((m.start(), m.end()));
+                    return Some((m.start, m.end));
                 };
-                let within = Input::new(&doc.text[..m.end()]).range(m.start()..);
+                let within = Input::new(&doc.text[..m.end]).range(m.start..);
                 let captures = captures.get_or_insert_with(|| pattern.create_captures());
                 pattern.search_captures(&within, captures);
                 if !captures.is_match() {
                     return None;
                 }
-                let part = captures.get_group(group).unwrap_or(m.span());
+                let part = captures.get_group(group).unwrap_or(m);
                 Some((part.start, part.end))
             })
             .map(|(start, end)| Hit {
