@@ -196,16 +196,19 @@ mod tests {
     use super::{cure_claims, detox_claims};
     use crate::document::{Document, Format};
 
+    /// Hits as (start, end).
+    type Spans = Vec<(usize, usize)>;
+
     /// The hits of a claim signal run at its first words, and of the same signal scanning the
     /// whole text.
-    fn both(signal: fn() -> PatternRate, text: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    fn both(signal: fn() -> PatternRate, text: &str) -> (Spans, Spans) {
         static REGISTRY: std::sync::LazyLock<super::super::Registry> =
             std::sync::LazyLock::new(registry);
         let doc = Document::new(text, Format::Text, &REGISTRY.phrases);
         let at_words = signal();
         let mut everywhere = signal();
         everywhere.starts = None;
-        let spans = |s: &PatternRate| -> Vec<(usize, usize)> {
+        let spans = |s: &PatternRate| -> Spans {
             s.measure(&doc)
                 .hits
                 .iter()
