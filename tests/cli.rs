@@ -896,3 +896,50 @@ fn train_needs_out_and_a_group_field_that_exists() {
             "no record has the field `outlett`",
         ));
 }
+
+/// JSON Lines input of any shape: records, broken records, blank lines, records with extra
+/// fields, long and short texts.
+fn any_jsonl() -> impl proptest::strategy::Strategy<Value = Vec<String>> {
+    use proptest::prelude::*;
+    let line = prop_oneof![
+        "[a-zA-Z .!$%0-9]{0,300}".prop_map(|t| format!("{{\"id\": \"x\", \"text\": \"{t}\"}}")),
+        "[a-zA-Z .]{0,50}"
+            .prop_map(|t| format!("{{\"id\": 7, \"html\": \"<p>{t}</p>\", \"n\": 1}}")),
+        Just("{\"id\": \"no text\"}".to_owned()),
+        Just("not json".to_owned()),
+        Just(String::new()),
+        any::<String>().prop_map(|t| serde_json::json!({"id": "any", "text": t}).to_string()),
+    ];
+    prop::collection::vec(line, 0..40)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Every input line yields one output line, in order, and the output is the same on 1, 2
+    /// and 4 threads.
+    #[test]
+    fn records_out_equal_records_in_on_any_number_of_threads(lines in any_jsonl()) {
+        let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let run = |threads: &str| {
+            let output = chaff()
+                .args(["score", "--jsonl", "--threads", threads, "-"])
+                .write_stdin(input.clone())
+                .output()
+                .expect("chaff runs");
+            proptest::prop_assert!(output.status.code() == Some(0) || output.status.code() == Some(1));
+            Ok(output.stdout)
+        };
+        let one = run("1")?;
+        let records = jsonl(&one);
+        proptest::prop_assert_eq!(records.len(), lines.len());
+        for (i, record) in records.iter().enumerate() {
+            // An error record names its line; a scored one comes from the line in its place.
+            if let Some(line) = record.get("line") {
+                proptest::prop_assert_eq!(line.as_u64(), Some(i as u64 + 1));
+            }
+        }
+        proptest::prop_assert_eq!(&run("2")?, &one);
+        proptest::prop_assert_eq!(&run("4")?, &one);
+    }
+}

@@ -2,6 +2,7 @@
 
 use std::sync::LazyLock;
 
+use chaff::model::HeadKind;
 use chaff::Scorer;
 use proptest::prelude::*;
 
@@ -15,6 +16,59 @@ fn check(input: &str, report: &chaff::Report) {
         assert!(input.is_char_boundary(e.start) && input.is_char_boundary(e.end));
         assert!(e.line >= 1 && e.column >= 1);
     }
+    // Each head's logit is exactly its intercept plus its features' contributions.
+    for (head, intercept, logit) in [
+        (HeadKind::Spam, report.spam_intercept, report.spam_logit),
+        (
+            HeadKind::Quality,
+            report.quality_intercept,
+            report.quality_logit,
+        ),
+    ] {
+        let sum: f64 = report
+            .contributions
+            .iter()
+            .filter(|c| c.head == head)
+            .map(|c| c.contribution)
+            .sum();
+        assert!(
+            (intercept + sum - logit).abs() <= 1e-9 * (1.0 + logit.abs()),
+            "{head:?}: {intercept} + {sum} != {logit}"
+        );
+    }
+}
+
+/// For plain text, an evidence record quotes the input at its span (up to the quoting limit).
+fn check_quotes(input: &str, report: &chaff::Report) {
+    for e in &report.evidence {
+        let at = &input[e.start..e.end];
+        let quoted = e.text.strip_suffix('…').filter(|_| at.len() > 300);
+        match quoted {
+            Some(prefix) => assert!(at.starts_with(prefix), "{e:?}"),
+            None => assert_eq!(at, e.text, "{e:?}"),
+        }
+    }
+}
+
+/// Text made of words and marks the signals look for, so that evidence is frequent.
+fn signal_words() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("miracle cure ".to_owned()),
+        Just("bosom malignancy ".to_owned()),
+        Just("Order now! ".to_owned()),
+        Just("only $49 ".to_owned()),
+        Just("12% of patients ".to_owned()),
+        Just("adults.seventeen Further ".to_owned()),
+        Just("four.5 kg ".to_owned()),
+        Just("online pharmacy ".to_owned()),
+        Just("It is important to note ".to_owned()),
+        Just("V1agra ".to_owned()),
+        Just("said Dr. Lee. ".to_owned()),
+        Just("\n".to_owned()),
+        Just("é ".to_owned()),
+        "[a-zA-Z .,!?%$0-9]{0,20}",
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
 }
 
 /// HTML-ish soup: tags, entities, scripts and text fragments in any order.
@@ -47,8 +101,17 @@ proptest! {
     #[test]
     fn any_text_scores(input in any::<String>()) {
         let scorer = &*SCORER;
-        check(&input, &scorer.score(&input));
+        let report = scorer.score(&input);
+        check(&input, &report);
+        check_quotes(&input, &report);
         check(&input, &scorer.score_html(&input));
+    }
+
+    #[test]
+    fn any_text_of_signal_words_scores(input in signal_words()) {
+        let report = SCORER.score(&input);
+        check(&input, &report);
+        check_quotes(&input, &report);
     }
 
     #[test]
