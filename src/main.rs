@@ -421,15 +421,31 @@ fn score_on_pool(
     let entries: Vec<PathEntry> = if stdin {
         Vec::new()
     } else {
-        // Directories are walked; with --jsonl only for JSON Lines files (`.jsonl`, `.ndjson`),
+        // Directories are walked for the documents they hold: text, HTML and JSON Lines files
+        // (images, PDFs and archives are not pages); with --jsonl only for JSON Lines files,
         // whose records a crawl dump shards across files. A file named as it is is read
         // whatever its name.
         let wanted: &dyn Fn(&Path) -> bool = if options.jsonl {
             &is_jsonl_name
         } else {
-            &|_| true
+            &is_document_name
         };
-        paths::expand_paths(paths, wanted)
+        let expanded = paths::expand_paths(paths, wanted);
+        if let Some(first) = expanded.links.first() {
+            warn(format!(
+                "skipped {} symbolic link{} in directory walks, not followed ({}{}); name a \
+                 link's target to score it",
+                expanded.links.len(),
+                if expanded.links.len() == 1 { "" } else { "s" },
+                first.display(),
+                if expanded.links.len() > 1 {
+                    ", ..."
+                } else {
+                    ""
+                }
+            ));
+        }
+        expanded.entries
     };
     // A path named on the command line that cannot be read is reported as an error record in
     // its place, like any other file that fails, and said on stderr (it may be a typo, and the
@@ -612,6 +628,18 @@ fn unread_lines(
 }
 
 /// Whether a file found in a directory holds JSON Lines, by its name.
+/// Whether a file found in a directory is a document to score, by its name: text, HTML or
+/// JSON Lines, or a name without an extension (a crawler's files often have none).
+fn is_document_name(path: &Path) -> bool {
+    const DOCUMENTS: &[&str] = &[
+        "txt", "text", "md", "markdown", "html", "htm", "xhtml", "shtml", "jsonl", "ndjson",
+    ];
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(extension) => DOCUMENTS.iter().any(|d| extension.eq_ignore_ascii_case(d)),
+        None => true,
+    }
+}
+
 fn is_jsonl_name(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())

@@ -13,6 +13,15 @@ use std::path::{Component, Path, PathBuf};
 /// A file to score, or a path that could not be read (its path and the reason).
 pub type PathEntry = Result<PathBuf, (PathBuf, String)>;
 
+/// The expansion of a command line's paths.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The files to score and the paths that failed, in order.
+    pub entries: Vec<PathEntry>,
+    /// The symbolic links met in directory walks and not followed, for the user to be told.
+    pub links: Vec<PathBuf>,
+}
+
 /// Expands the paths of a command line, in their order:
 /// - a file is itself, whatever its name;
 /// - a directory is walked for the files `wanted` accepts;
@@ -23,8 +32,11 @@ pub type PathEntry = Result<PathBuf, (PathBuf, String)>;
 /// A path that cannot be read, a pattern that is not valid or matches nothing, and an unreadable
 /// entry inside a directory are error entries in their place: one bad path never stops the
 /// others.
-pub fn expand_paths(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> Vec<PathEntry> {
-    let mut out = Vec::new();
+///
+/// Walks skip hidden files and directories (a name starting with "."), such as `.git`, below
+/// the path named, and do not follow symbolic links (they are listed in [`Expanded::links`]).
+pub fn expand_paths(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> Expanded {
+    let mut out = Expanded::default();
     for path in paths {
         if is_pattern(path) && !path.exists() {
             expand_pattern(path, wanted, &mut out);
@@ -40,11 +52,11 @@ fn is_pattern(path: &Path) -> bool {
 }
 
 /// A file as it is, a directory's wanted files.
-fn expand_path(path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Vec<PathEntry>) {
+fn expand_path(path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Expanded) {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => walk_files(walk(path), wanted, out),
-        Ok(_) => out.push(Ok(path.to_path_buf())),
-        Err(e) => out.push(Err((path.to_path_buf(), e.to_string()))),
+        Ok(_) => out.entries.push(Ok(path.to_path_buf())),
+        Err(e) => out.entries.push(Err((path.to_path_buf(), e.to_string()))),
     }
 }
 
@@ -57,16 +69,28 @@ fn walk(dir: &Path) -> walkdir::WalkDir {
 }
 
 /// The regular files of a walk that `wanted` accepts, and its errors in their place.
-fn walk_files(walk: walkdir::WalkDir, wanted: &dyn Fn(&Path) -> bool, out: &mut Vec<PathEntry>) {
-    for entry in walk {
+fn walk_files(walk: walkdir::WalkDir, wanted: &dyn Fn(&Path) -> bool, out: &mut Expanded) {
+    for entry in walk
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e))
+    {
         match entry {
             Ok(entry) if entry.file_type().is_file() && wanted(entry.path()) => {
-                out.push(Ok(entry.into_path()));
+                out.entries.push(Ok(entry.into_path()));
             }
+            Ok(entry) if entry.path_is_symlink() => out.links.push(entry.into_path()),
             Ok(_) => {}
-            Err(e) => out.push(Err(walk_error(e))),
+            Err(e) => out.entries.push(Err(walk_error(e))),
         }
     }
+}
+
+/// A file or directory whose name starts with ".": `.git`, `.cache`, an editor's swap file.
+fn is_hidden(entry: &walkdir::DirEntry) -> bool {
+    entry
+        .file_name()
+        .to_str()
+        .is_some_and(|name| name.starts_with('.'))
 }
 
 fn walk_error(e: walkdir::Error) -> (PathBuf, String) {
@@ -77,12 +101,12 @@ fn walk_error(e: walkdir::Error) -> (PathBuf, String) {
 /// Matches a glob pattern by walking the directory its leading literal components name, as deep
 /// as the pattern reaches (all the way only under `**`). `*` and `?` do not match `/`, as in
 /// `glob::glob`.
-fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Vec<PathEntry>) {
+fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Expanded) {
     let text = pattern_path.to_string_lossy();
     let pattern = match glob::Pattern::new(&text) {
         Ok(pattern) => pattern,
         Err(e) => {
-            out.push(Err((
+            out.entries.push(Err((
                 pattern_path.to_path_buf(),
                 format!("not a valid pattern: {e}"),
             )));
@@ -98,8 +122,8 @@ fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut
     // named without a leading "./", as a shell names them.
     let implicit = dir.as_os_str().is_empty();
     let walk_root = if implicit { Path::new(".") } else { &dir };
-    let no_match = |out: &mut Vec<PathEntry>| {
-        out.push(Err((
+    let no_match = |out: &mut Expanded| {
+        out.entries.push(Err((
             pattern_path.to_path_buf(),
             "no file matches this pattern".to_owned(),
         )));
@@ -111,13 +135,13 @@ fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut
     if let Some(depth) = depth {
         walker = walker.max_depth(depth);
     }
-    let before = out.len();
+    let before = out.entries.len();
     let mut entries = walker.into_iter();
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                out.push(Err(walk_error(e)));
+                out.entries.push(Err(walk_error(e)));
                 continue;
             }
         };
@@ -136,10 +160,10 @@ fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
             // A link that matches is named by the pattern, as a shell would name it; a link to a
             // directory is not followed.
-            out.push(Ok(path.to_path_buf()));
+            out.entries.push(Ok(path.to_path_buf()));
         }
     }
-    if out.len() == before {
+    if out.entries.len() == before {
         no_match(out);
     }
 }
@@ -187,6 +211,7 @@ mod tests {
 
     fn files(dir: &Path, pattern: &str) -> Vec<String> {
         expand_paths(&[dir.join(pattern)], &|_| true)
+            .entries
             .into_iter()
             .map(|entry| match entry {
                 Ok(path) => path.strip_prefix(dir).unwrap().display().to_string(),

@@ -73,7 +73,9 @@ fn scoring_allocates_a_few_vectors_not_one_block_per_word_or_tag() {
     let text = std::fs::read_to_string(pages.join("sober-referenced.txt")).unwrap();
     let words = text.split_whitespace().count();
     for (name, input, format, bound) in [
-        ("plain text", text.clone(), chaff::Format::Text, 60),
+        // 61 with 46 signals (SELL008 and the claim patterns run at their first words add one
+        // or two vectors where they match).
+        ("plain text", text.clone(), chaff::Format::Text, 64),
         (
             "HTML, a tag a word",
             tagged(&text),

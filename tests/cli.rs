@@ -194,25 +194,40 @@ fn directories_are_walked_and_bad_files_become_error_records() {
         "a.txt",
         b"Studies show this miracle works. Order today!",
     );
+    // A binary file named as text is an error record; one named as what it is (an
+    // executable, an image) is no document and is skipped, as are hidden files and folders.
+    write(dir.path(), "b.txt", b"\x7fELF\x00\x00\x01");
     write(dir.path(), "b.bin", b"\x7fELF\x00\x00\x01");
+    write(dir.path(), "photo.png", b"\x89PNG\r\n");
+    write(dir.path(), ".notes.txt", b"A hidden note.");
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        &dir.path().join(".git"),
+        "HEAD.txt",
+        b"ref: refs/heads/main",
+    );
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     write(
         &dir.path().join("sub"),
         "c.html",
         b"<html><body><p>A calm, sourced page [1].</p></body></html>",
     );
-    let out = stdout_of(
-        chaff()
-            .args(["score", "--format", "jsonl"])
-            .arg(dir.path())
-            .assert()
-            .code(1),
+    std::os::unix::fs::symlink(dir.path().join("a.txt"), dir.path().join("link.txt")).unwrap();
+    let assert = chaff()
+        .args(["score", "--format", "jsonl"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("skipped 1 symbolic link") && stderr.contains("link.txt"),
+        "{stderr}"
     );
-    let records = jsonl(&out);
-    assert_eq!(records.len(), 3);
+    let records = jsonl(&stdout_of(assert));
+    assert_eq!(records.len(), 3, "{records:?}");
     assert!(records[0]["id"].as_str().unwrap().ends_with("a.txt"));
     assert!(records[1]["error"].as_str().unwrap().contains("binary"));
-    assert!(records[1]["id"].as_str().unwrap().ends_with("b.bin"));
+    assert!(records[1]["id"].as_str().unwrap().ends_with("b.txt"));
     assert_eq!(records[2]["format"], "html");
 }
 

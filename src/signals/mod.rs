@@ -354,7 +354,7 @@ impl Signal for PhraseRate {
         if let Some(pattern) = &self.pattern {
             let phrases = hits.len();
             let found = match self.starts.and_then(|starts| starts(&doc.text)) {
-                Some(starts) => find_at(pattern, &doc.text, &starts),
+                Some(starts) => find_at(pattern, &doc.text, starts),
                 None => pattern
                     .matches(&doc.text)
                     .iter()
@@ -529,14 +529,13 @@ impl Signal for PatternRate {
         let mut captures = None; // made on the first match that needs them
         let spans: Vec<Span> = match &self.starts {
             Some(words) => {
-                let starts: Vec<usize> = doc
+                let starts = doc
                     .tokens
                     .iter()
                     .zip(doc.fingerprints())
                     .filter(|(_, print)| words.contains(print))
-                    .map(|(token, _)| token.start)
-                    .collect();
-                find_at(pattern, &doc.text, &starts)
+                    .map(|(token, _)| token.start);
+                find_at(pattern, &doc.text, starts)
             }
             None => pattern
                 .matches(&doc.text)
@@ -584,9 +583,13 @@ pub(crate) fn words_before(text: &str) -> impl Iterator<Item = String> + '_ {
 /// starts at one of `starts` (increasing) and none is empty: the pattern runs anchored at each
 /// start not inside the last match. Look-around sees the whole text, so `\b` at a start still looks
 /// at the byte before it.
-pub(crate) fn find_at(pattern: &Pattern, text: &str, starts: &[usize]) -> Vec<Span> {
+pub(crate) fn find_at(
+    pattern: &Pattern,
+    text: &str,
+    starts: impl IntoIterator<Item = usize>,
+) -> Vec<Span> {
     let mut found: Vec<Span> = Vec::new();
-    for &start in starts {
+    for start in starts {
         if found.last().is_some_and(|last| start < last.end) {
             continue;
         }

@@ -530,7 +530,7 @@ mod tests {
     fn at_number_starts(text: &str) -> Vec<Span> {
         let pattern = Pattern::new("QUAL002", BENEFITS_PATTERN, Prefilter::Off);
         match number_starts(text) {
-            Some(starts) => find_at(&pattern, text, &starts),
+            Some(starts) => find_at(&pattern, text, starts),
             None => everywhere(text),
         }
     }
