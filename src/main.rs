@@ -116,6 +116,14 @@ enum Command {
         /// longer one is an error record, read past without being held in memory.
         #[arg(long, value_parser = run::MaxBytes::parse, default_value = "64M")]
         max_bytes: run::MaxBytes,
+        /// Follow symbolic links in directory walks (a link back up the tree is an error record,
+        /// not an endless walk).
+        #[arg(long)]
+        follow: bool,
+        /// Leave files and folders out of directory walks: a glob matched against each name and
+        /// its path below the walked folder (`--exclude drafts --exclude '*.min.html'`).
+        #[arg(long, value_parser = exclude_pattern)]
+        exclude: Vec<glob::Pattern>,
     },
     /// Explain one document's score: families, contributions and evidence in context.
     #[command(after_help = EXIT_STATUS)]
@@ -268,6 +276,8 @@ fn main() -> ExitCode {
             fields,
             threads,
             max_bytes,
+            follow,
+            exclude,
         } => {
             if let (Some(min), Some(max)) = (min_reliability, max_reliability) {
                 if min > max {
@@ -297,6 +307,8 @@ fn main() -> ExitCode {
                 threads: threads.map(usize::from),
                 max_bytes,
                 ui,
+                follow,
+                exclude,
             };
             score(&paths, model.as_deref(), &options)
         }
@@ -372,6 +384,8 @@ struct ScoreOptions {
     threads: Option<usize>,
     max_bytes: run::MaxBytes,
     ui: Ui,
+    follow: bool,
+    exclude: Vec<glob::Pattern>,
 }
 
 fn score(
@@ -430,11 +444,16 @@ fn score_on_pool(
         } else {
             &is_document_name
         };
-        let expanded = paths::expand_paths(paths, wanted);
+        let walking = paths::WalkOptions {
+            wanted,
+            follow: options.follow,
+            exclude: options.exclude.clone(),
+        };
+        let expanded = paths::expand_paths(paths, &walking);
         if let Some(first) = expanded.links.first() {
             warn(format!(
                 "skipped {} symbolic link{} in directory walks, not followed ({}{}); name a \
-                 link's target to score it",
+                 link's target, or pass --follow, to score it",
                 expanded.links.len(),
                 if expanded.links.len() == 1 { "" } else { "s" },
                 first.display(),
@@ -644,6 +663,11 @@ fn is_jsonl_name(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// An `--exclude` glob.
+fn exclude_pattern(text: &str) -> Result<glob::Pattern, String> {
+    glob::Pattern::new(text).map_err(|e| format!("not a valid pattern: {e}"))
 }
 
 /// A reliability bound: a number from 0 to 1.

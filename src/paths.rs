@@ -13,6 +13,28 @@ use std::path::{Component, Path, PathBuf};
 /// A file to score, or a path that could not be read (its path and the reason).
 pub type PathEntry = Result<PathBuf, (PathBuf, String)>;
 
+/// How directories are walked.
+pub struct WalkOptions<'a> {
+    /// Which files of a walk to take, by their path.
+    pub wanted: &'a dyn Fn(&Path) -> bool,
+    /// Follow symbolic links in walks (a link back up the tree is then an error entry, not an
+    /// endless walk).
+    pub follow: bool,
+    /// Files and folders to leave out of walks: a pattern is matched against each entry's name
+    /// and its path below the walked directory (`drafts`, `*.min.html`, `2019/**`).
+    pub exclude: Vec<glob::Pattern>,
+}
+
+impl WalkOptions<'_> {
+    fn excluded(&self, entry: &walkdir::DirEntry, root: &Path) -> bool {
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let name = Path::new(entry.file_name());
+        self.exclude
+            .iter()
+            .any(|p| p.matches_path(name) || p.matches_path(relative))
+    }
+}
+
 /// The expansion of a command line's paths.
 #[derive(Debug, Default)]
 pub struct Expanded {
@@ -35,13 +57,13 @@ pub struct Expanded {
 ///
 /// Walks skip hidden files and directories (a name starting with "."), such as `.git`, below
 /// the path named, and do not follow symbolic links (they are listed in [`Expanded::links`]).
-pub fn expand_paths(paths: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> Expanded {
+pub fn expand_paths(paths: &[PathBuf], options: &WalkOptions<'_>) -> Expanded {
     let mut out = Expanded::default();
     for path in paths {
         if is_pattern(path) && !path.exists() {
-            expand_pattern(path, wanted, &mut out);
+            expand_pattern(path, options, &mut out);
         } else {
-            expand_path(path, wanted, &mut out);
+            expand_path(path, options, &mut out);
         }
     }
     out
@@ -52,30 +74,29 @@ fn is_pattern(path: &Path) -> bool {
 }
 
 /// A file as it is, a directory's wanted files.
-fn expand_path(path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Expanded) {
+fn expand_path(path: &Path, options: &WalkOptions<'_>, out: &mut Expanded) {
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => walk_files(walk(path), wanted, out),
+        Ok(meta) if meta.is_dir() => walk_files(path, options, out),
         Ok(_) => out.entries.push(Ok(path.to_path_buf())),
         Err(e) => out.entries.push(Err((path.to_path_buf(), e.to_string()))),
     }
 }
 
-/// The walk of a directory: name order, symbolic links below it not followed (one given as
-/// `dir` itself is: the user named it).
-fn walk(dir: &Path) -> walkdir::WalkDir {
+/// The walk of a directory: name order, symbolic links below it not followed unless asked for
+/// (one given as `dir` itself is: the user named it).
+fn walk(dir: &Path, follow: bool) -> walkdir::WalkDir {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
-        .follow_links(false)
+        .follow_links(follow)
 }
 
 /// The regular files of a walk that `wanted` accepts, and its errors in their place.
-fn walk_files(walk: walkdir::WalkDir, wanted: &dyn Fn(&Path) -> bool, out: &mut Expanded) {
-    for entry in walk
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e))
-    {
+fn walk_files(dir: &Path, options: &WalkOptions<'_>, out: &mut Expanded) {
+    let kept =
+        |e: &walkdir::DirEntry| e.depth() == 0 || !(is_hidden(e) || options.excluded(e, dir));
+    for entry in walk(dir, options.follow).into_iter().filter_entry(kept) {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && wanted(entry.path()) => {
+            Ok(entry) if entry.file_type().is_file() && (options.wanted)(entry.path()) => {
                 out.entries.push(Ok(entry.into_path()));
             }
             Ok(entry) if entry.path_is_symlink() => out.links.push(entry.into_path()),
@@ -101,7 +122,7 @@ fn walk_error(e: walkdir::Error) -> (PathBuf, String) {
 /// Matches a glob pattern by walking the directory its leading literal components name, as deep
 /// as the pattern reaches (all the way only under `**`). `*` and `?` do not match `/`, as in
 /// `glob::glob`.
-fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut Expanded) {
+fn expand_pattern(pattern_path: &Path, options: &WalkOptions<'_>, out: &mut Expanded) {
     let text = pattern_path.to_string_lossy();
     let pattern = match glob::Pattern::new(&text) {
         Ok(pattern) => pattern,
@@ -113,7 +134,7 @@ fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut
             return;
         }
     };
-    let options = glob::MatchOptions {
+    let matching = glob::MatchOptions {
         require_literal_separator: true,
         ..glob::MatchOptions::new()
     };
@@ -131,7 +152,7 @@ fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut
     if !walk_root.is_dir() {
         return no_match(out);
     }
-    let mut walker = walk(walk_root).min_depth(1);
+    let mut walker = walk(walk_root, options.follow).min_depth(1);
     if let Some(depth) = depth {
         walker = walker.max_depth(depth);
     }
@@ -149,13 +170,13 @@ fn expand_pattern(pattern_path: &Path, wanted: &dyn Fn(&Path) -> bool, out: &mut
             Ok(relative) if implicit => relative,
             _ => entry.path(),
         };
-        if !pattern.matches_path_with(path, options) {
+        if !pattern.matches_path_with(path, matching) {
             continue;
         }
         let kind = entry.file_type();
         if kind.is_dir() {
             // A matched directory is walked whole, once: the pattern's walk does not go into it.
-            walk_files(walk(path), wanted, out);
+            walk_files(path, options, out);
             entries.skip_current_dir();
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
             // A link that matches is named by the pattern, as a shell would name it; a link to a
@@ -210,7 +231,12 @@ mod tests {
     }
 
     fn files(dir: &Path, pattern: &str) -> Vec<String> {
-        expand_paths(&[dir.join(pattern)], &|_| true)
+        let options = WalkOptions {
+            wanted: &|_| true,
+            follow: false,
+            exclude: Vec::new(),
+        };
+        expand_paths(&[dir.join(pattern)], &options)
             .entries
             .into_iter()
             .map(|entry| match entry {

@@ -958,3 +958,46 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&run("4")?, &one);
     }
 }
+
+#[test]
+fn walks_leave_out_excluded_names_and_follow_links_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", b"A page.");
+    write(dir.path(), "b.min.html", b"<p>Minified.</p>");
+    std::fs::create_dir(dir.path().join("drafts")).unwrap();
+    write(&dir.path().join("drafts"), "c.txt", b"A draft.");
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(elsewhere.path(), "d.txt", b"A page linked in.");
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("linked")).unwrap();
+    let names = |args: &[&str]| -> Vec<String> {
+        let out = stdout_of(
+            chaff()
+                .arg("score")
+                .args(args)
+                .arg(dir.path())
+                .assert()
+                .success(),
+        );
+        jsonl(&out)
+            .iter()
+            .map(|r| {
+                let id = Path::new(r["id"].as_str().unwrap());
+                id.strip_prefix(dir.path()).unwrap().display().to_string()
+            })
+            .collect()
+    };
+    assert_eq!(names(&[]), ["a.txt", "b.min.html", "drafts/c.txt"]);
+    assert_eq!(
+        names(&["--exclude", "drafts", "--exclude", "*.min.html"]),
+        ["a.txt"]
+    );
+    assert_eq!(
+        names(&["--follow"]),
+        ["a.txt", "b.min.html", "drafts/c.txt", "linked/d.txt"]
+    );
+    chaff()
+        .args(["score", "--exclude", "[bad"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+}
