@@ -929,7 +929,7 @@ fn any_jsonl() -> impl proptest::strategy::Strategy<Value = Vec<String>> {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
 
     /// Every input line yields one output line, in order, and the output is the same on 1, 2
     /// and 4 threads.

@@ -290,7 +290,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #![proptest_config(ProptestConfig::with_cases(300))]
 
         /// Running the claim patterns only at their first words finds what a scan of the whole
         /// text finds.
