@@ -139,6 +139,10 @@ enum Command {
     Features {
         /// A signal id.
         id: Option<String>,
+        /// Print JSON: an array of every signal's description, or the one signal's, with its
+        /// documentation and examples.
+        #[arg(long)]
+        json: bool,
     },
     /// Train a model on labelled JSON Lines (`id`, `label` reliable/unreliable, `text`/`html`,
     /// optional `outlet`): L2 strength by grouped cross-validation, classes balanced by
@@ -313,7 +317,7 @@ fn main() -> ExitCode {
             score(&paths, model.as_deref(), &options)
         }
         Command::Explain { path, model } => explain(&path, model.as_deref(), ui),
-        Command::Features { id } => features(id.as_deref()),
+        Command::Features { id, json } => features(id.as_deref(), json),
         Command::Train {
             data,
             out,
@@ -737,7 +741,7 @@ fn explain(path: &Path, model: Option<&Path>, ui: Ui) -> Result<ExitCode, Error>
     }
 }
 
-fn features(id: Option<&str>) -> Result<ExitCode, Error> {
+fn features(id: Option<&str>, json: bool) -> Result<ExitCode, Error> {
     let specs = Pipeline::default().specs();
     let one = match id {
         Some(id) => match specs.iter().find(|s| s.id.eq_ignore_ascii_case(id)) {
@@ -749,9 +753,14 @@ fn features(id: Option<&str>) -> Result<ExitCode, Error> {
         },
         None => None,
     };
+    let text = match (json, one) {
+        (false, _) => render::features(&specs, one),
+        (true, Some(spec)) => serde_json::to_string_pretty(spec).unwrap_or_default() + "\n",
+        (true, None) => serde_json::to_string_pretty(&specs).unwrap_or_default() + "\n",
+    };
     io::stdout()
         .lock()
-        .write_all(render::features(&specs, one).as_bytes())
+        .write_all(text.as_bytes())
         .map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -463,6 +463,30 @@ fn features_lists_and_documents_every_signal() {
         .stdout(predicates::str::contains("What it detects"))
         .stdout(predicates::str::contains("Stays quiet on"));
     chaff().args(["features", "NOPE999"]).assert().code(2);
+    // As JSON: every signal, with what the text list shows, in feature order.
+    let out = stdout_of(chaff().args(["features", "--json"]).assert().success());
+    let specs: Value = serde_json::from_slice(&out).expect("features --json is JSON");
+    let specs = specs.as_array().expect("an array");
+    let ids: Vec<&str> = specs.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let listed: Vec<&str> = list
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(ids, listed);
+    assert!(specs
+        .iter()
+        .all(|s| s["fires_on"].as_array().is_some_and(|a| !a.is_empty())));
+    let out = stdout_of(
+        chaff()
+            .args(["features", "SELL008", "--json"])
+            .assert()
+            .success(),
+    );
+    let one: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        (one["id"].as_str(), one["family"].as_str()),
+        (Some("SELL008"), Some("commercial"))
+    );
 }
 
 #[test]

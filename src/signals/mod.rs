@@ -93,7 +93,7 @@ pub enum Polarity {
 }
 
 /// Everything that describes a signal, written once.
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct SignalSpec {
     /// Stable opaque id (`SPUN001`); never reused for another meaning.
     pub id: &'static str,
