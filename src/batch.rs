@@ -139,20 +139,17 @@ pub fn parse_record(line: &str) -> Result<JsonRecord, RecordError> {
             "binary content (NUL characters): not scored".to_owned(),
         ));
     }
-    let renamed: Vec<&'static str> = Report::FIELDS
-        .iter()
-        .copied()
-        .filter(|name| object.contains_key(*name))
-        .collect();
+    // A record's own fields are few: they are looked up among the output fields, not the
+    // other way round, and the map is rebuilt only when one collides.
+    let output_field = |name: &str| Report::FIELDS.iter().copied().find(|&f| f == name);
+    let renamed: Vec<&'static str> = object.keys().filter_map(|k| output_field(k)).collect();
     if !renamed.is_empty() {
         object = object
             .into_iter()
-            .map(
-                |(name, value)| match Report::FIELDS.contains(&name.as_str()) {
-                    true => (renamed_field(&name), value),
-                    false => (name, value),
-                },
-            )
+            .map(|(name, value)| match output_field(&name) {
+                Some(_) => (renamed_field(&name), value),
+                None => (name, value),
+            })
             .collect();
     }
     Ok(JsonRecord {

@@ -505,28 +505,16 @@ fn score_on_pool(
             )?;
         }
     } else if stdin {
-        // Read through a limit: past it, the rest is counted, not kept.
-        let limit = options.max_bytes.get();
-        let mut bytes = Vec::new();
-        let mut input = io::stdin().lock();
-        (&mut input)
-            .take(limit as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(stdin_error)?;
-        let outcome = if bytes.len() > limit {
-            let rest = io::copy(&mut input, &mut io::sink()).map_err(stdin_error)?;
-            Outcome::Failed {
-                id: Some("-".to_owned()),
-                file: None,
-                line: None,
-                error: format!(
-                    "{} bytes, more than --max-bytes ({limit}): not scored",
-                    bytes.len() as u64 + rest
-                ),
-            }
-        } else {
-            run::score_bytes(scorer, "-".to_owned(), &bytes, None, &warn, false)
-        };
+        let outcome =
+            match run::read_within(io::stdin().lock(), options.max_bytes).map_err(stdin_error)? {
+                Ok(bytes) => run::score_bytes(scorer, "-".to_owned(), &bytes, None, &warn, false),
+                Err(size) => Outcome::Failed {
+                    id: Some("-".to_owned()),
+                    file: None,
+                    line: None,
+                    error: run::too_long(size, options.max_bytes),
+                },
+            };
         push(Prepared::Outcome(outcome))?;
     } else {
         // Pages, but a file named as JSON Lines (`.jsonl`, `.ndjson`) holds records, not one

@@ -300,7 +300,7 @@ impl Default for MaxBytes {
 }
 
 /// The error of a document or record longer than the limit.
-fn too_long(bytes: u64, max_bytes: MaxBytes) -> String {
+pub fn too_long(bytes: u64, max_bytes: MaxBytes) -> String {
     format!(
         "{bytes} bytes, more than --max-bytes ({}): not scored",
         max_bytes.get()
@@ -551,30 +551,35 @@ fn score_file(
             return (failed_file(path, too_long(size, max_bytes)), size);
         }
     }
-    let read = std::fs::File::open(path).and_then(|file| {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(file, max_bytes.get() as u64 + 1),
-            &mut bytes,
-        )?;
-        Ok(bytes)
-    });
-    if let Ok(bytes) = &read {
-        if bytes.len() > max_bytes.get() {
-            let size = bytes.len() as u64;
-            return (failed_file(path, too_long(size, max_bytes)), size);
-        }
-    }
-    match read {
-        Ok(bytes) => {
+    match std::fs::File::open(path).and_then(|file| read_within(file, max_bytes)) {
+        Ok(Ok(bytes)) => {
             let size = bytes.len() as u64;
             (
                 score_bytes(scorer, id, &bytes, Some(path), warn, false),
                 size,
             )
         }
+        Ok(Err(size)) => (failed_file(path, too_long(size, max_bytes)), size),
         Err(e) => (failed_file(path, e.to_string()), 0),
     }
+}
+
+/// The bytes of a document (a file, stdin) when they are at most the limit; otherwise its
+/// length, read through without being kept.
+pub fn read_within(
+    mut reader: impl std::io::Read,
+    max_bytes: MaxBytes,
+) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(max_bytes.get() as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() <= max_bytes.get() {
+        return Ok(Ok(bytes));
+    }
+    let rest = std::io::copy(&mut reader, &mut std::io::sink())?;
+    Ok(Err(bytes.len() as u64 + rest))
 }
 
 /// Scores the bytes of one document (a file or stdin); with `explain`, each piece of evidence

@@ -527,7 +527,9 @@ impl Signal for PatternRate {
         // span, and only when the pattern names the part to report.
         let hit_group = pattern.group_info().to_index(0.into(), "hit");
         let mut captures = None; // made on the first match that needs them
-        let spans: Vec<Span> = match &self.starts {
+                                 // The matches, as spans, without copying them into a second vector.
+        let (mut at_starts, mut scanned);
+        let spans: &mut dyn Iterator<Item = Span> = match &self.starts {
             Some(words) => {
                 let starts = doc
                     .tokens
@@ -535,16 +537,15 @@ impl Signal for PatternRate {
                     .zip(doc.fingerprints())
                     .filter(|(_, print)| words.contains(print))
                     .map(|(token, _)| token.start);
-                find_at(pattern, &doc.text, starts)
+                at_starts = find_at(pattern, &doc.text, starts).into_iter();
+                &mut at_starts
             }
-            None => pattern
-                .matches(&doc.text)
-                .iter()
-                .map(|m| m.span())
-                .collect(),
+            None => {
+                scanned = pattern.matches(&doc.text).into_iter().map(|m| m.span());
+                &mut scanned
+            }
         };
         let hits: Vec<Hit> = spans
-            .into_iter()
             .filter(|m| (self.filter)(&doc.text, m.range()))
             .filter_map(|m| {
                 let Some(group) = hit_group else {
