@@ -124,6 +124,18 @@ enum Command {
         /// its path below the walked folder (`--exclude drafts --exclude '*.min.html'`).
         #[arg(long, value_parser = exclude_pattern)]
         exclude: Vec<glob::Pattern>,
+        /// Take only these types of file in directory walks: `text` (.txt, .md, no
+        /// extension), `html` (.html, .htm), `jsonl` (.jsonl, .ndjson); repeat or separate
+        /// with commas [default: all three; with --jsonl, jsonl].
+        #[arg(long = "type", short = 't', value_delimiter = ',', value_parser = file_type)]
+        types: Vec<paths::FileType>,
+        /// Do not honour ignore files in directory walks (.gitignore inside a git repository,
+        /// .ignore and .chaffignore anywhere, as ripgrep reads them).
+        #[arg(long)]
+        no_ignore: bool,
+        /// Walk hidden files and folders too (names starting with "."); `.git` never.
+        #[arg(long)]
+        hidden: bool,
     },
     /// Explain one document's score: families, contributions and evidence in context.
     #[command(after_help = EXIT_STATUS)]
@@ -282,6 +294,9 @@ fn main() -> ExitCode {
             max_bytes,
             follow,
             exclude,
+            types,
+            no_ignore,
+            hidden,
         } => {
             if let (Some(min), Some(max)) = (min_reliability, max_reliability) {
                 if min > max {
@@ -311,8 +326,17 @@ fn main() -> ExitCode {
                 threads: threads.map(usize::from),
                 max_bytes,
                 ui,
-                follow,
-                exclude,
+                walking: paths::WalkOptions {
+                    types: match (types.is_empty(), jsonl) {
+                        (false, _) => types,
+                        (true, true) => vec![paths::FileType::Jsonl],
+                        (true, false) => paths::FileType::ALL.to_vec(),
+                    },
+                    follow,
+                    exclude,
+                    ignore_files: !no_ignore,
+                    hidden,
+                },
             };
             score(&paths, model.as_deref(), &options)
         }
@@ -388,8 +412,9 @@ struct ScoreOptions {
     threads: Option<usize>,
     max_bytes: run::MaxBytes,
     ui: Ui,
-    follow: bool,
-    exclude: Vec<glob::Pattern>,
+    /// How directories are walked (the types taken: with --jsonl, JSON Lines files unless
+    /// --type says otherwise).
+    walking: paths::WalkOptions,
 }
 
 fn score(
@@ -443,17 +468,10 @@ fn score_on_pool(
         // (images, PDFs and archives are not pages); with --jsonl only for JSON Lines files,
         // whose records a crawl dump shards across files. A file named as it is is read
         // whatever its name.
-        let wanted: &dyn Fn(&Path) -> bool = if options.jsonl {
-            &is_jsonl_name
-        } else {
-            &is_document_name
-        };
-        let walking = paths::WalkOptions {
-            wanted,
-            follow: options.follow,
-            exclude: options.exclude.clone(),
-        };
-        let expanded = paths::expand_paths(paths, &walking);
+        let expanded = paths::expand_paths(paths, &options.walking);
+        for error in &expanded.ignore_file_errors {
+            warn(format!("ignore file: {error}"));
+        }
         if let Some(first) = expanded.links.first() {
             warn(format!(
                 "skipped {} symbolic link{} in directory walks, not followed ({}{}); name a \
@@ -638,23 +656,20 @@ fn unread_lines(
     }
 }
 
-/// Whether a file found in a directory holds JSON Lines, by its name.
-/// Whether a file found in a directory is a document to score, by its name: text, HTML or
-/// JSON Lines, or a name without an extension (a crawler's files often have none).
-fn is_document_name(path: &Path) -> bool {
-    const DOCUMENTS: &[&str] = &[
-        "txt", "text", "md", "markdown", "html", "htm", "xhtml", "shtml", "jsonl", "ndjson",
-    ];
-    match path.extension().and_then(|e| e.to_str()) {
-        Some(extension) => DOCUMENTS.iter().any(|d| extension.eq_ignore_ascii_case(d)),
-        None => true,
-    }
+/// Whether a file holds JSON Lines records, by its name.
+fn is_jsonl_name(path: &Path) -> bool {
+    paths::FileType::of(path) == Some(paths::FileType::Jsonl)
 }
 
-fn is_jsonl_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+/// A `--type` name.
+fn file_type(text: &str) -> Result<paths::FileType, String> {
+    paths::FileType::ALL
+        .into_iter()
+        .find(|t| t.name() == text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = paths::FileType::ALL.iter().map(|t| t.name()).collect();
+            format!("no type {text:?}; types are {}", names.join(", "))
+        })
 }
 
 /// An `--exclude` glob.

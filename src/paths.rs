@@ -1,37 +1,104 @@
 //! The files a command line names: paths, directories and glob patterns, expanded to the files
 //! to score, in order.
 //!
-//! Every walk, of a directory or of a glob pattern's directory, goes through [`walk`]: entries in
-//! name order, and symbolic links never followed below the path the user named. A link back up
-//! the tree (`loop/self -> ../loop`) would otherwise be walked without end: the `glob` crate's
-//! own `**` follows links, and on such a folder it grew past 18 GB without yielding a file. Not
-//! following them visits each file of the tree once, in memory bounded by the number of files
-//! and the depth of the tree.
+//! Directories are walked as ripgrep walks them (its `ignore` crate): entries in name order,
+//! hidden files and folders skipped, ignore files honoured (`.gitignore` inside a git
+//! repository, `.ignore` and `.chaffignore` anywhere), and symbolic links not followed below the
+//! path the user named unless asked. A link back up the tree (`loop/self -> ../loop`) would
+//! otherwise be walked without end: the `glob` crate's own `**` follows links, and on such a
+//! folder it grew past 18 GB without yielding a file. Followed links are checked for loops.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// A file to score, or a path that could not be read (its path and the reason).
 pub type PathEntry = Result<PathBuf, (PathBuf, String)>;
 
+/// The kinds of document file a walk takes, by file name: what `--type` selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    /// Plain text and Markdown (`.txt`, `.text`, `.md`, `.markdown`), and names without an
+    /// extension (a crawler's files often have none).
+    Text,
+    /// HTML (`.html`, `.htm`, `.xhtml`, `.shtml`).
+    Html,
+    /// JSON Lines records (`.jsonl`, `.ndjson`).
+    Jsonl,
+}
+
+impl FileType {
+    /// Every type, in the order `--type` lists them.
+    pub const ALL: [FileType; 3] = [FileType::Text, FileType::Html, FileType::Jsonl];
+
+    /// The name `--type` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileType::Text => "text",
+            FileType::Html => "html",
+            FileType::Jsonl => "jsonl",
+        }
+    }
+
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileType::Text => &["txt", "text", "md", "markdown"],
+            FileType::Html => &["html", "htm", "xhtml", "shtml"],
+            FileType::Jsonl => &["jsonl", "ndjson"],
+        }
+    }
+
+    /// The type of a file by its name; `None` for a file that is no document (an image, a PDF,
+    /// an archive, an executable, a dotfile such as `.gitignore`).
+    pub fn of(path: &Path) -> Option<FileType> {
+        let Some(extension) = path.extension().and_then(|e| e.to_str()) else {
+            let dotfile = path
+                .file_name()
+                .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
+            return (!dotfile).then_some(FileType::Text);
+        };
+        FileType::ALL.into_iter().find(|t| {
+            t.extensions()
+                .iter()
+                .any(|e| extension.eq_ignore_ascii_case(e))
+        })
+    }
+}
+
 /// How directories are walked.
-pub struct WalkOptions<'a> {
-    /// Which files of a walk to take, by their path.
-    pub wanted: &'a dyn Fn(&Path) -> bool,
+#[derive(Clone, Debug)]
+pub struct WalkOptions {
+    /// The types of file a walk takes (a file named on the command line is read whatever its
+    /// name).
+    pub types: Vec<FileType>,
     /// Follow symbolic links in walks (a link back up the tree is then an error entry, not an
     /// endless walk).
     pub follow: bool,
     /// Files and folders to leave out of walks: a pattern is matched against each entry's name
     /// and its path below the walked directory (`drafts`, `*.min.html`, `2019/**`).
     pub exclude: Vec<glob::Pattern>,
+    /// Honour ignore files, as ripgrep does: `.gitignore` (and git's exclude files) inside a
+    /// git repository, `.ignore` and `.chaffignore` anywhere, each for the folder it is in and
+    /// below.
+    pub ignore_files: bool,
+    /// Walk hidden files and folders too (a name starting with "."), but never `.git`.
+    pub hidden: bool,
 }
 
-impl WalkOptions<'_> {
-    fn excluded(&self, entry: &walkdir::DirEntry, root: &Path) -> bool {
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let name = Path::new(entry.file_name());
-        self.exclude
-            .iter()
-            .any(|p| p.matches_path(name) || p.matches_path(relative))
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            types: FileType::ALL.to_vec(),
+            follow: false,
+            exclude: Vec::new(),
+            ignore_files: true,
+            hidden: false,
+        }
+    }
+}
+
+impl WalkOptions {
+    fn wanted(&self, path: &Path) -> bool {
+        FileType::of(path).is_some_and(|t| self.types.contains(&t))
     }
 }
 
@@ -42,6 +109,9 @@ pub struct Expanded {
     pub entries: Vec<PathEntry>,
     /// The symbolic links met in directory walks and not followed, for the user to be told.
     pub links: Vec<PathBuf>,
+    /// Ignore files that could not be read or hold a line that is not a valid pattern: the
+    /// walk went on without them (or without the line), and the user is told.
+    pub ignore_file_errors: Vec<String>,
 }
 
 /// Expands the paths of a command line, in their order:
@@ -57,7 +127,7 @@ pub struct Expanded {
 ///
 /// Walks skip hidden files and directories (a name starting with "."), such as `.git`, below
 /// the path named, and do not follow symbolic links (they are listed in [`Expanded::links`]).
-pub fn expand_paths(paths: &[PathBuf], options: &WalkOptions<'_>) -> Expanded {
+pub fn expand_paths(paths: &[PathBuf], options: &WalkOptions) -> Expanded {
     let mut out = Expanded::default();
     for path in paths {
         if is_pattern(path) && !path.exists() {
@@ -74,7 +144,7 @@ fn is_pattern(path: &Path) -> bool {
 }
 
 /// A file as it is, a directory's wanted files.
-fn expand_path(path: &Path, options: &WalkOptions<'_>, out: &mut Expanded) {
+fn expand_path(path: &Path, options: &WalkOptions, out: &mut Expanded) {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => walk_files(path, options, out),
         Ok(_) => out.entries.push(Ok(path.to_path_buf())),
@@ -90,39 +160,88 @@ fn walk(dir: &Path, follow: bool) -> walkdir::WalkDir {
         .follow_links(follow)
 }
 
-/// The regular files of a walk that `wanted` accepts, and its errors in their place.
-fn walk_files(dir: &Path, options: &WalkOptions<'_>, out: &mut Expanded) {
-    let kept =
-        |e: &walkdir::DirEntry| e.depth() == 0 || !(is_hidden(e) || options.excluded(e, dir));
-    for entry in walk(dir, options.follow).into_iter().filter_entry(kept) {
+/// The wanted files of a directory's walk, and its errors in their place.
+fn walk_files(dir: &Path, options: &WalkOptions, out: &mut Expanded) {
+    let root = dir.to_path_buf();
+    let exclude = Arc::new(options.exclude.clone());
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .standard_filters(options.ignore_files)
+        .hidden(!options.hidden)
+        .require_git(true)
+        .follow_links(options.follow)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
+            entry.depth() == 0 || !(entry.file_name() == ".git" || excluded(&exclude, entry, &root))
+        });
+    if options.ignore_files {
+        builder.add_custom_ignore_filename(".chaffignore");
+    }
+    for entry in builder.build() {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && (options.wanted)(entry.path()) => {
-                out.entries.push(Ok(entry.into_path()));
+            Ok(entry) => {
+                if let Some(error) = entry.error() {
+                    out.ignore_file_errors.push(error.to_string());
+                }
+                let kind = entry.file_type();
+                if kind.is_some_and(|k| k.is_file()) && options.wanted(entry.path()) {
+                    out.entries.push(Ok(entry.into_path()));
+                } else if entry.path_is_symlink() && !options.follow {
+                    out.links.push(entry.into_path());
+                }
             }
-            Ok(entry) if entry.path_is_symlink() => out.links.push(entry.into_path()),
-            Ok(_) => {}
+            Err(e) if is_ignore_file_error(&e) => out.ignore_file_errors.push(e.to_string()),
             Err(e) => out.entries.push(Err(walk_error(e))),
         }
     }
 }
 
-/// A file or directory whose name starts with ".": `.git`, `.cache`, an editor's swap file.
-fn is_hidden(entry: &walkdir::DirEntry) -> bool {
-    entry
-        .file_name()
-        .to_str()
-        .is_some_and(|name| name.starts_with('.'))
+/// Whether an entry is left out by an `--exclude` pattern, by its name or its path below the
+/// walked directory.
+fn excluded(exclude: &[glob::Pattern], entry: &ignore::DirEntry, root: &Path) -> bool {
+    let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+    let name = Path::new(entry.file_name());
+    exclude
+        .iter()
+        .any(|p| p.matches_path(name) || p.matches_path(relative))
 }
 
-fn walk_error(e: walkdir::Error) -> (PathBuf, String) {
-    let at = e.path().map_or_else(PathBuf::new, Path::to_path_buf);
+/// An error of an ignore file (a line that is not a valid glob, an unreadable file), not of a
+/// document: the walk goes on and it is a warning, not an error record.
+fn is_ignore_file_error(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Partial(_)
+        | ignore::Error::WithLineNumber { .. }
+        | ignore::Error::Glob { .. }
+        | ignore::Error::UnrecognizedFileType(_)
+        | ignore::Error::InvalidDefinition => true,
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            is_ignore_file_error(err)
+        }
+        ignore::Error::Loop { .. } | ignore::Error::Io(_) => false,
+    }
+}
+
+/// The path an error of a walk is about, and the reason.
+fn walk_error(e: ignore::Error) -> (PathBuf, String) {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::Loop { child, .. } => Some(child),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            _ => None,
+        }
+    }
+    let at = path_of(&e).map_or_else(PathBuf::new, Path::to_path_buf);
     (at, e.to_string())
 }
 
 /// Matches a glob pattern by walking the directory its leading literal components name, as deep
 /// as the pattern reaches (all the way only under `**`). `*` and `?` do not match `/`, as in
 /// `glob::glob`.
-fn expand_pattern(pattern_path: &Path, options: &WalkOptions<'_>, out: &mut Expanded) {
+fn expand_pattern(pattern_path: &Path, options: &WalkOptions, out: &mut Expanded) {
     let text = pattern_path.to_string_lossy();
     let pattern = match glob::Pattern::new(&text) {
         Ok(pattern) => pattern,
@@ -162,7 +281,8 @@ fn expand_pattern(pattern_path: &Path, options: &WalkOptions<'_>, out: &mut Expa
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                out.entries.push(Err(walk_error(e)));
+                let at = e.path().map_or_else(PathBuf::new, Path::to_path_buf);
+                out.entries.push(Err((at, e.to_string())));
                 continue;
             }
         };
@@ -222,6 +342,19 @@ mod tests {
     }
 
     #[test]
+    fn file_types_come_from_the_name() {
+        let of = |name: &str| FileType::of(Path::new(name));
+        assert_eq!(of("page.TXT"), Some(FileType::Text));
+        assert_eq!(of("crawl/0001"), Some(FileType::Text));
+        assert_eq!(of("index.htm"), Some(FileType::Html));
+        assert_eq!(of("dump.ndjson"), Some(FileType::Jsonl));
+        assert_eq!(of("photo.png"), None);
+        assert_eq!(of("report.pdf"), None);
+        assert_eq!(of(".gitignore"), None);
+        assert_eq!(of("dir/.chaffignore"), None);
+    }
+
+    #[test]
     fn a_pattern_is_walked_from_its_literal_directory_as_deep_as_it_reaches() {
         assert_eq!(root("pages/*.txt"), ("pages".into(), Some(1)));
         assert_eq!(root("/srv/crawl/*/p?.html"), ("/srv/crawl".into(), Some(2)));
@@ -231,11 +364,7 @@ mod tests {
     }
 
     fn files(dir: &Path, pattern: &str) -> Vec<String> {
-        let options = WalkOptions {
-            wanted: &|_| true,
-            follow: false,
-            exclude: Vec::new(),
-        };
+        let options = WalkOptions::default();
         expand_paths(&[dir.join(pattern)], &options)
             .entries
             .into_iter()

@@ -983,6 +983,102 @@ proptest::proptest! {
     }
 }
 
+/// ripgrep's conventions for what a walk takes: ignore files (`.gitignore` inside a git
+/// repository, `.ignore` and `.chaffignore` anywhere), `--no-ignore`, `--hidden`, `--type`.
+#[test]
+fn walks_honour_ignore_files_types_and_hidden_as_ripgrep_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in [
+        "a.txt",
+        "b.html",
+        "c.jsonl",
+        "built.txt",
+        "old.html",
+        "skip.txt",
+        ".hid.txt",
+    ] {
+        let body: &[u8] = if name.ends_with(".jsonl") {
+            br#"{"id": "r1", "text": "A record."}"#
+        } else {
+            b"A page."
+        };
+        write(root, name, body);
+    }
+    std::fs::create_dir(root.join("cache")).unwrap();
+    write(&root.join("cache"), "d.txt", b"A cached page.");
+    // .gitignore counts only inside a git repository (ripgrep's rule): not yet.
+    write(root, ".gitignore", b"built.txt\n");
+    write(root, ".ignore", b"cache/\n");
+    write(root, ".chaffignore", b"old.html\n{a,b\n");
+    let names = |args: &[&str]| -> (Vec<String>, String) {
+        let assert = chaff()
+            .args(["score", "--format", "jsonl"])
+            .args(args)
+            .arg(root)
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let ids = jsonl(&stdout_of(assert))
+            .iter()
+            .map(|r| {
+                let id = r["id"].as_str().unwrap();
+                Path::new(id)
+                    .strip_prefix(root)
+                    .map_or(id.to_owned(), |p| p.display().to_string())
+            })
+            .collect();
+        (ids, stderr)
+    };
+    let (ids, stderr) = names(&[]);
+    assert_eq!(ids, ["a.txt", "b.html", "built.txt", "r1", "skip.txt"]);
+    // The line that is not a valid glob is said, and the rest of the file still applies.
+    assert!(
+        stderr.contains("ignore file") && stderr.contains("{a,b"),
+        "{stderr}"
+    );
+    let git = std::process::Command::new("git")
+        .args(["init", "--quiet"])
+        .current_dir(root)
+        .status();
+    if git.is_ok_and(|s| s.success()) {
+        assert_eq!(names(&[]).0, ["a.txt", "b.html", "r1", "skip.txt"]);
+    }
+    assert_eq!(
+        names(&["--no-ignore"]).0,
+        [
+            "a.txt",
+            "b.html",
+            "built.txt",
+            "r1",
+            "cache/d.txt",
+            "old.html",
+            "skip.txt"
+        ]
+    );
+    assert_eq!(
+        names(&["--no-ignore", "--hidden"]).0,
+        [
+            ".hid.txt",
+            "a.txt",
+            "b.html",
+            "built.txt",
+            "r1",
+            "cache/d.txt",
+            "old.html",
+            "skip.txt"
+        ]
+    );
+    assert_eq!(names(&["--type", "html,jsonl"]).0, ["b.html", "r1"]);
+    assert_eq!(names(&["-t", "text", "--exclude", "skip.txt"]).0, ["a.txt"]);
+    chaff()
+        .args(["score", "--type", "pdf"])
+        .arg(root)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("types are text, html, jsonl"));
+}
+
 #[test]
 fn walks_leave_out_excluded_names_and_follow_links_when_asked() {
     let dir = tempfile::tempdir().unwrap();
