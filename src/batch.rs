@@ -185,6 +185,34 @@ pub fn for_each_line(
     Ok(())
 }
 
+/// The first record of a JSON Lines reader whose `id` is `id`, with its line number; lines
+/// longer than `max_bytes` and lines that are not records are passed over (they are no record
+/// with that id).
+pub fn find_record(
+    reader: impl BufRead,
+    id: &str,
+    max_bytes: usize,
+) -> std::io::Result<Option<(usize, JsonRecord)>> {
+    let mut lines = Lines::new(reader).with_max_bytes(max_bytes);
+    let mut text = String::new();
+    while let Some(line) = {
+        text.clear();
+        lines.next_line_onto(&mut text)?
+    } {
+        // Most lines are not the one: a line that holds the id nowhere, even escaped (a
+        // backslash), is passed over without being parsed.
+        if !text.contains(id) && !text.contains('\\') {
+            continue;
+        }
+        if let Ok(record) = parse_record(&text) {
+            if record.id == id {
+                return Ok(Some((line.number, record)));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// The lines of a JSON Lines reader, one at a time.
 pub struct Lines<R> {
     reader: R,
@@ -617,6 +645,21 @@ impl Outcome {
         }
     }
 
+    /// Scores a parsed JSON Lines record; with `explain`, each piece of evidence carries its
+    /// sentence.
+    pub fn from_record(scorer: &Scorer, record: JsonRecord, explain: bool) -> Self {
+        let report = if explain {
+            scorer.explain(&record.input, record.format)
+        } else {
+            scorer.score_as(&record.input, record.format)
+        };
+        Outcome::Scored {
+            id: record.id,
+            report: Box::new(report),
+            extra: record.extra,
+        }
+    }
+
     /// Scores one JSON Lines record, or records why it cannot be scored.
     pub fn from_line(scorer: &Scorer, line_number: usize, line: &str) -> Self {
         Self::from_line_noting(scorer, line_number, line, &|_| {})
@@ -631,14 +674,10 @@ impl Outcome {
         renamed: &dyn Fn(&'static str),
     ) -> Self {
         match parse_record(line) {
-            Ok(record) => Outcome::Scored {
-                report: {
-                    record.renamed.iter().for_each(|&name| renamed(name));
-                    Box::new(scorer.score_as(&record.input, record.format))
-                },
-                id: record.id,
-                extra: record.extra,
-            },
+            Ok(record) => {
+                record.renamed.iter().for_each(|&name| renamed(name));
+                Self::from_record(scorer, record, false)
+            }
             Err(e) => Outcome::Failed {
                 id: e.id,
                 file: None,

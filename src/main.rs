@@ -1,6 +1,6 @@
 //! The `chaff` command: a thin layer of argument parsing and I/O over the library.
 
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -142,9 +142,19 @@ enum Command {
     Explain {
         /// A file, or `-` for stdin.
         path: PathBuf,
+        /// Explain the record with this `id` of a JSON Lines file (or of stdin).
+        #[arg(long)]
+        id: Option<String>,
+        /// Print the explanation as JSON: the record `score` writes, each piece of evidence with
+        /// its sentence (`context`).
+        #[arg(long)]
+        json: bool,
         /// A model file to use instead of the built-in one.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// The largest document or JSON Lines record read, in bytes (`500K`, `64M`, `1G`).
+        #[arg(long, value_parser = run::MaxBytes::parse, default_value = "64M")]
+        max_bytes: run::MaxBytes,
     },
     /// List the signals, or document one (`chaff features SPUN001`).
     #[command(after_help = EXIT_STATUS)]
@@ -190,6 +200,9 @@ enum Command {
         /// model's threshold].
         #[arg(long, allow_negative_numbers = true)]
         threshold: Option<f64>,
+        /// Print the figures as one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         procedure: Procedure,
     },
@@ -340,7 +353,21 @@ fn main() -> ExitCode {
             };
             score(&paths, model.as_deref(), &options)
         }
-        Command::Explain { path, model } => explain(&path, model.as_deref(), ui),
+        Command::Explain {
+            path,
+            id,
+            json,
+            model,
+            max_bytes,
+        } => {
+            let what = ExplainOptions {
+                id,
+                json,
+                max_bytes,
+                ui,
+            };
+            explain(&path, model.as_deref(), &what)
+        }
         Command::Features { id, json } => features(id.as_deref(), json),
         Command::Train {
             data,
@@ -353,13 +380,17 @@ fn main() -> ExitCode {
             folds,
             leave_one_source_out,
             threshold,
+            json,
             procedure,
         } => eval(
             &data,
             model.as_deref(),
-            folds,
-            leave_one_source_out,
-            threshold,
+            EvalKind {
+                folds,
+                leave_one_source_out,
+                threshold,
+                json,
+            },
             &procedure,
         ),
     };
@@ -712,36 +743,94 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
     }
 }
 
-fn explain(path: &Path, model: Option<&Path>, ui: Ui) -> Result<ExitCode, Error> {
+/// What `chaff explain` explains and how it says it.
+struct ExplainOptions {
+    /// The record of a JSON Lines input to explain.
+    id: Option<String>,
+    json: bool,
+    max_bytes: run::MaxBytes,
+    ui: Ui,
+}
+
+fn explain(path: &Path, model: Option<&Path>, options: &ExplainOptions) -> Result<ExitCode, Error> {
     let scorer = scorer(model)?;
-    let (id, bytes) = if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin().read_to_end(&mut bytes).map_err(stdin_error)?;
-        ("-".to_owned(), bytes)
+    let stdin = path.as_os_str() == "-";
+    let origin = if stdin {
+        "stdin".to_owned()
     } else {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        (path.display().to_string(), bytes)
+        path.display().to_string()
     };
-    let file = (path.as_os_str() != "-").then_some(path);
-    let warn = |message: String| ui.warn(message);
-    match run::score_bytes(&scorer, id.clone(), &bytes, file, &warn, true) {
-        Outcome::Scored { report, .. } => {
-            let styling = Styling { color: ui.color };
-            let text = render::explain(&id, &report, &scorer.specs(), styling);
-            io::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(stdout_error)?;
-            Ok(ExitCode::SUCCESS)
+    let io_error = |source: io::Error| Error::Io {
+        path: PathBuf::from(&origin),
+        source,
+    };
+    let open = || -> Result<Box<dyn io::BufRead>, Error> {
+        Ok(if stdin {
+            Box::new(io::stdin().lock())
+        } else {
+            Box::new(io::BufReader::new(
+                std::fs::File::open(path).map_err(io_error)?,
+            ))
+        })
+    };
+    let outcome = match &options.id {
+        Some(id) => {
+            let found =
+                batch::find_record(open()?, id, options.max_bytes.get()).map_err(io_error)?;
+            let Some((_, record)) = found else {
+                eprintln!("chaff: error: {origin}: no JSON Lines record has the id {id:?}");
+                return Ok(ExitCode::from(2));
+            };
+            Outcome::from_record(&scorer, record, true)
         }
-        Outcome::Failed { error, .. } => {
-            eprintln!("chaff: {id}: {error}");
-            Ok(ExitCode::from(1))
+        None if !stdin && is_jsonl_name(path) => {
+            eprintln!(
+                "chaff: error: {origin} holds JSON Lines records: name the one to explain with \
+                 --id (`chaff explain {origin} --id ID`)"
+            );
+            return Ok(ExitCode::from(2));
         }
-    }
+        None => match run::read_within(open()?, options.max_bytes).map_err(io_error)? {
+            Ok(bytes) => {
+                let warn = |message: String| options.ui.warn(message);
+                let file = (!stdin).then_some(path);
+                let id = if stdin {
+                    "-".to_owned()
+                } else {
+                    origin.clone()
+                };
+                run::score_bytes(&scorer, id, &bytes, file, &warn, true)
+            }
+            Err(size) => Outcome::Failed {
+                id: Some(origin.clone()),
+                file: None,
+                line: None,
+                error: run::too_long(size, options.max_bytes),
+            },
+        },
+    };
+    let text = match &outcome {
+        Outcome::Scored { .. } if options.json => {
+            serde_json::to_string_pretty(&outcome.to_json()).unwrap_or_default() + "\n"
+        }
+        Outcome::Scored { id, report, .. } => render::explain(
+            id,
+            report,
+            &scorer.specs(),
+            Styling {
+                color: options.ui.color,
+            },
+        ),
+        Outcome::Failed { id, error, .. } => {
+            eprintln!("chaff: {}: {error}", id.as_deref().unwrap_or(&origin));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(stdout_error)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn features(id: Option<&str>, json: bool) -> Result<ExitCode, Error> {
@@ -804,14 +893,26 @@ fn train(data: &DataArgs, out: &Path, procedure: &Procedure) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
-fn eval(
-    data: &DataArgs,
-    model: Option<&Path>,
+/// How `chaff eval` evaluates, and how it reports.
+struct EvalKind {
     folds: Option<usize>,
     leave_one_source_out: bool,
     threshold: Option<f64>,
+    json: bool,
+}
+
+fn eval(
+    data: &DataArgs,
+    model: Option<&Path>,
+    kind: EvalKind,
     procedure: &Procedure,
 ) -> Result<ExitCode, Error> {
+    let EvalKind {
+        folds,
+        leave_one_source_out,
+        threshold,
+        json,
+    } = kind;
     let pipeline = Pipeline::default();
     let sources = data.sources(&procedure.group_by)?;
     let examples = batch::read_examples(&pipeline, &sources)?;
@@ -859,7 +960,13 @@ fn eval(
             (predictions, format!("{origin}, as trained"))
         }
     };
-    let text = render::evaluation(&heading, &specs, &examples, &predictions, threshold);
+    let evaluation =
+        chaff::metrics::Evaluation::of(heading, &specs, &examples, &predictions, threshold);
+    let text = if json {
+        serde_json::to_string_pretty(&evaluation).unwrap_or_default() + "\n"
+    } else {
+        render::evaluation(&evaluation)
+    };
     io::stdout()
         .lock()
         .write_all(text.as_bytes())

@@ -329,122 +329,74 @@ pub fn features(specs: &[&SignalSpec], one: Option<&SignalSpec>) -> String {
 
 /// The evaluation report: ranking, probability and threshold figures, the confusion matrix, the
 /// calibration table and how often each signal fires per label.
-pub fn evaluation(
-    heading: &str,
-    specs: &[&SignalSpec],
-    examples: &[crate::training::Labelled],
-    predictions: &[crate::training::Prediction],
-    threshold: Option<f64>,
-) -> String {
-    use crate::metrics::{
-        average_precision, brier, calibration, expected_calibration_error, firing, roc_auc,
-    };
-    use crate::training::Label;
-    let scored: Vec<(f64, bool)> = predictions
-        .iter()
-        .zip(examples)
-        .map(|(p, e)| (p.reliability, e.label == Label::Reliable))
-        .collect();
-    let flagged: Vec<(f64, bool)> = scored.iter().map(|&(p, l)| (1.0 - p, l)).collect();
+pub fn evaluation(e: &crate::metrics::Evaluation) -> String {
     let figure =
         |x: Option<f64>| x.map_or("n/a (one label only)".to_owned(), |x| format!("{x:.3}"));
-    let reliable = scored.iter().filter(|s| s.1).count();
     let mut out = String::new();
-    let _ = writeln!(out, "{heading}");
+    let _ = writeln!(out, "{}", e.heading);
     let _ = writeln!(
         out,
         "documents       {} ({} reliable, {} unreliable or spam)",
-        scored.len(),
-        reliable,
-        scored.len() - reliable
+        e.documents,
+        e.reliable,
+        e.documents - e.reliable
     );
-    let _ = writeln!(out, "ROC-AUC         {}", figure(roc_auc(&scored)));
-    // Each head on its own data: the spam head on every document (spam against the rest), the
-    // quality head on the documents that teach it (reliable against unreliable, spam left out).
-    let spam_scored: Vec<(f64, bool)> = predictions
-        .iter()
-        .zip(examples)
-        .map(|(p, e)| (1.0 - p.spam, e.label != Label::Spam))
-        .collect();
-    let quality_scored: Vec<(f64, bool)> = predictions
-        .iter()
-        .zip(examples)
-        .filter(|(_, e)| e.label != Label::Spam && e.teaches_quality)
-        .map(|(p, e)| (p.quality, e.label == Label::Reliable))
-        .collect();
-    for (head, data, scored) in [
-        ("spam head", "spam against the rest", &spam_scored),
+    let _ = writeln!(out, "ROC-AUC         {}", figure(e.roc_auc));
+    for (head, data, figures) in [
+        ("spam head", "spam against the rest", &e.spam_head),
         (
             "quality head",
             "the documents that teach it",
-            &quality_scored,
+            &e.quality_head,
         ),
     ] {
-        if !scored.is_empty() {
+        if let Some(h) = figures {
             let _ = writeln!(
                 out,
                 "{head:<15} ROC-AUC {}, ECE (10 bins) {:.4} ({data}, {} documents)",
-                figure(roc_auc(scored)),
-                expected_calibration_error(scored, 10),
-                scored.len()
+                figure(h.roc_auc),
+                h.ece,
+                h.documents
             );
         }
     }
     let _ = writeln!(
         out,
         "PR-AUC          {} (finding unreliable; base rate {:.3})",
-        figure(average_precision(&flagged, false)),
-        (scored.len() - reliable) as f64 / scored.len().max(1) as f64
+        figure(e.pr_auc),
+        e.base_rate
     );
-    let _ = writeln!(out, "Brier score     {:.4}", brier(&scored));
-    let _ = writeln!(
-        out,
-        "ECE (10 bins)   {:.4}",
-        expected_calibration_error(&scored, 10)
-    );
-    let mut confusion = crate::metrics::Confusion::default();
-    for (p, e) in predictions.iter().zip(examples) {
-        confusion = confusion.add(!p.flagged(threshold), e.label == Label::Reliable);
-    }
-    let described = match threshold {
+    let _ = writeln!(out, "Brier score     {:.4}", e.brier);
+    let _ = writeln!(out, "ECE (10 bins)   {:.4}", e.ece);
+    let described = match e.threshold {
         Some(t) => format!("threshold {t}"),
         None => "each model's own threshold".to_owned(),
     };
     let _ = writeln!(
         out,
         "accuracy        {:.3} ({described}); balanced accuracy {:.3}",
-        confusion.accuracy(),
-        confusion.balanced_accuracy()
+        e.accuracy, e.balanced_accuracy
     );
+    let c = &e.confusion;
     let _ = writeln!(
         out,
         "\nconfusion matrix      called reliable  called unreliable\n\
          labelled reliable     {:>15}  {:>17}\n\
          labelled unreliable   {:>15}  {:>17}",
-        confusion.true_reliable,
-        confusion.false_unreliable,
-        confusion.false_reliable,
-        confusion.true_unreliable,
+        c.true_reliable, c.false_unreliable, c.false_reliable, c.true_unreliable,
     );
-    let _ = writeln!(out, "\n{}", sources(examples, predictions, threshold));
+    let _ = writeln!(out, "\n{}", sources(&e.sources));
     let _ = writeln!(out, "\ncalibration   predicted  observed  documents");
-    for bin in calibration(&scored, 10) {
-        if bin.count > 0 {
-            let _ = writeln!(
-                out,
-                "{:.1}-{:.1}       {:>9.3}  {:>8.3}  {:>9}",
-                bin.from, bin.to, bin.predicted, bin.observed, bin.count
-            );
-        }
+    for bin in e.calibration.iter().filter(|b| b.count > 0) {
+        let _ = writeln!(
+            out,
+            "{:.1}-{:.1}       {:>9.3}  {:>8.3}  {:>9}",
+            bin.from, bin.to, bin.predicted, bin.observed, bin.count
+        );
     }
-    let ids: Vec<&'static str> = specs.iter().map(|s| s.id).collect();
-    let features: Vec<(Vec<f64>, bool)> = examples
-        .iter()
-        .map(|e| (e.features.clone(), e.label == Label::Reliable))
-        .collect();
     let share = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{:.1}%", 100.0 * x));
     let _ = writeln!(out, "\nsignal    fires on reliable  fires on the rest");
-    for f in firing(&ids, &features) {
+    for f in &e.firing {
         let _ = writeln!(
             out,
             "{}  {:>17}  {:>19}",
@@ -458,72 +410,24 @@ pub fn evaluation(
 
 /// Per source and label: documents, ROC-AUC against every reliable document (of every source),
 /// the share judged spam, the share flagged, and the verdicts given.
-fn sources(
-    examples: &[crate::training::Labelled],
-    predictions: &[crate::training::Prediction],
-    threshold: Option<f64>,
-) -> String {
-    use crate::training::Label;
+fn sources(figures: &[crate::metrics::SourceFigures]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "source / label                   documents  ROC-AUC vs reliable  judged spam  flagged  \
          verdicts"
     );
-    let reliable: Vec<f64> = examples
-        .iter()
-        .zip(predictions)
-        .filter(|(e, _)| e.label == Label::Reliable)
-        .map(|(_, p)| p.reliability)
-        .collect();
-    let mut keys: Vec<(&str, Label)> = examples
-        .iter()
-        .map(|e| (e.source.as_str(), e.label))
-        .collect();
-    keys.sort_by_key(|&(s, l)| (s, l as u8));
-    keys.dedup();
-    for (source, label) in keys {
-        let these: Vec<&crate::training::Prediction> = examples
-            .iter()
-            .zip(predictions)
-            .filter(|(e, _)| e.source == source && e.label == label)
-            .map(|(_, p)| p)
-            .collect();
-        let n = these.len() as f64;
-        let auc = match label {
-            Label::Reliable => "-".to_owned(),
-            _ => {
-                let mut scored: Vec<(f64, bool)> = reliable.iter().map(|&r| (r, true)).collect();
-                scored.extend(these.iter().map(|p| (p.reliability, false)));
-                crate::metrics::roc_auc(&scored).map_or("-".to_owned(), |a| format!("{a:.3}"))
-            }
-        };
-        let share = |keep: &dyn Fn(&&crate::training::Prediction) -> bool| {
-            these.iter().filter(|p| keep(p)).count() as f64 / n
-        };
-        let (spam, flagged) = (
-            share(&|p| p.judged_spam()),
-            share(&|p| p.flagged(threshold)),
-        );
-        let mut words: Vec<(&str, usize)> = Vec::new();
-        for p in &these {
-            let word = p.verdict(threshold);
-            match words.iter_mut().find(|w| w.0 == word) {
-                Some(w) => w.1 += 1,
-                None => words.push((word, 1)),
-            }
-        }
-        let order = ["reliable", "mixed", "low quality", "spam"];
-        words.sort_by_key(|w| order.iter().position(|o| *o == w.0));
-        let words: Vec<String> = words.iter().map(|(w, c)| format!("{w} {c}")).collect();
+    for f in figures {
+        let words: Vec<String> = f.verdicts.iter().map(|(w, c)| format!("{w} {c}")).collect();
         let _ = writeln!(
             out,
             "{:<32} {:>9}  {:>19}  {:>10.1}%  {:>6.1}%  {}",
-            format!("{source} / {}", label.name()),
-            these.len(),
-            auc,
-            100.0 * spam,
-            100.0 * flagged,
+            format!("{} / {}", f.source, f.label),
+            f.documents,
+            f.roc_auc_vs_reliable
+                .map_or("-".to_owned(), |a| format!("{a:.3}")),
+            100.0 * f.judged_spam,
+            100.0 * f.flagged,
             words.join(", ")
         );
     }

@@ -275,19 +275,26 @@ pub struct Evidence {
     /// A remark, such as the phrase a tortured phrase stands for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The sentence around the match, for people (not serialised; filled by
-    /// [`crate::Scorer::explain`] only).
-    #[serde(skip)]
+    /// The sentence around the match, filled by [`crate::Scorer::explain`] only (and written
+    /// only then: `score` records stay small).
+    #[serde(skip_serializing_if = "Context::is_empty")]
     pub context: Context,
 }
 
 /// The sentence around a piece of evidence, with the match located in it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Context {
     /// The sentence, whitespace collapsed.
     pub sentence: String,
-    /// Byte range of the match in `sentence`.
+    /// Byte range of the match in `sentence` (`{"start", "end"}`).
     pub highlight: std::ops::Range<usize>,
+}
+
+impl Context {
+    /// No sentence: evidence scored without context.
+    pub fn is_empty(&self) -> bool {
+        self.sentence.is_empty()
+    }
 }
 
 impl Report {

@@ -408,6 +408,84 @@ fn explain_ranks_the_sales_page_below_the_sober_page() {
     assert!(!sales.contains('\u{1b}'), "no colour when NO_COLOR is set");
 }
 
+/// `explain --id` finds a record of a JSON Lines file or of stdin; `--json` prints the record
+/// `score` writes, with each piece of evidence's sentence.
+#[test]
+fn explain_takes_a_json_lines_record_by_id_and_prints_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = write(
+        dir.path(),
+        "crawl.jsonl",
+        concat!(
+            r#"{"id": "calm", "text": "The trial found a small benefit [1]."}"#,
+            "\n",
+            "not a record\n",
+            r#"{"id": 7, "text": "Order now! Book a free consultation at our clinic.", "site": "x"}"#,
+            "\n"
+        )
+        .as_bytes(),
+    );
+    let text = String::from_utf8(stdout_of(
+        chaff()
+            .arg("explain")
+            .arg(&records)
+            .args(["--id", "7"])
+            .assert()
+            .success(),
+    ))
+    .unwrap();
+    assert!(
+        text.starts_with("7\n") && text.contains("SELL001"),
+        "{text}"
+    );
+    let json: Value = serde_json::from_slice(&stdout_of(
+        chaff()
+            .arg("explain")
+            .arg(&records)
+            .args(["--id", "7", "--json"])
+            .assert()
+            .success(),
+    ))
+    .unwrap();
+    assert_eq!(json["id"], "7");
+    assert_eq!(json["site"], "x", "passed-through fields are kept");
+    let input = "Order now! Book a free consultation at our clinic.";
+    let evidence = json["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty());
+    for e in evidence {
+        let sentence = e["context"]["sentence"].as_str().unwrap();
+        let highlight = &e["context"]["highlight"];
+        let (start, end) = (
+            highlight["start"].as_u64().unwrap() as usize,
+            highlight["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&sentence[start..end], &input[span_of(e)], "{e}");
+    }
+    // From stdin too; an id no record has, and a JSON Lines file without --id, are usage
+    // errors that say what to do.
+    chaff()
+        .args(["explain", "-", "--id", "calm"])
+        .write_stdin(std::fs::read(&records).unwrap())
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with("calm\n"));
+    chaff()
+        .arg("explain")
+        .arg(&records)
+        .args(["--id", "8"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no JSON Lines record has the id \"8\"",
+        ));
+    chaff()
+        .arg("explain")
+        .arg(&records)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--id"));
+}
+
 #[test]
 fn table_puts_the_least_reliable_first() {
     let out = stdout_of(
@@ -538,6 +616,33 @@ fn train_then_eval_and_score_with_the_trained_model() {
         text.contains("spam / spam"),
         "a row per source and label\n{text}"
     );
+    // The same figures as JSON: one object that parses, the ROC-AUC the text printed.
+    let json: Value = serde_json::from_slice(&stdout_of(
+        chaff()
+            .args(["eval", "--json", "--sources"])
+            .arg(&data)
+            .arg("--model")
+            .arg(&model)
+            .assert()
+            .success(),
+    ))
+    .expect("eval --json prints JSON");
+    assert_eq!(
+        format!("{:.3}", json["roc_auc"].as_f64().unwrap()),
+        format!("{auc:.3}")
+    );
+    let rows = json["sources"].as_array().unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r["source"] == "spam" && r["label"] == "spam"),
+        "{json}"
+    );
+    let counted: u64 = rows
+        .iter()
+        .flat_map(|r| r["verdicts"].as_object().unwrap().values())
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, json["documents"].as_u64().unwrap());
     chaff()
         .args(["score", "--model"])
         .arg(&model)
