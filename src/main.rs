@@ -166,6 +166,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell's completion script (`chaff completions bash > /etc/bash_completion.d/chaff`).
+    #[command(after_help = EXIT_STATUS)]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or with --out write one per command into a folder
+    /// (`chaff man --out /usr/local/share/man/man1`).
+    #[command(after_help = EXIT_STATUS)]
+    Man {
+        /// A folder to write chaff.1, chaff-score.1, ... into.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Train a model on labelled JSON Lines (`id`, `label` reliable/unreliable, `text`/`html`,
     /// optional `outlet`): L2 strength by grouped cross-validation, classes balanced by
     /// oversampling, sign constraints, Platt calibration.
@@ -369,6 +383,16 @@ fn main() -> ExitCode {
             explain(&path, model.as_deref(), &what)
         }
         Command::Features { id, json } => features(id.as_deref(), json),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "chaff", &mut out);
+            io::stdout()
+                .lock()
+                .write_all(&out)
+                .map_err(stdout_error)
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::Man { out } => manual(out.as_deref()),
         Command::Train {
             data,
             out,
@@ -830,6 +854,24 @@ fn explain(path: &Path, model: Option<&Path>, options: &ExplainOptions) -> Resul
         .lock()
         .write_all(text.as_bytes())
         .map_err(stdout_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The manual pages, made from the same definitions as `--help`.
+fn manual(out: Option<&Path>) -> Result<ExitCode, Error> {
+    match out {
+        Some(dir) => clap_mangen::generate_to(Cli::command(), dir).map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })?,
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(stdout_error)?;
+            io::stdout().lock().write_all(&page).map_err(stdout_error)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1006,7 +1006,15 @@ fn quiet_silences_warnings_and_color_follows_the_option_and_no_color() {
 
 #[test]
 fn every_command_states_its_exit_codes() {
-    for command in ["score", "explain", "features", "train", "eval"] {
+    for command in [
+        "score",
+        "explain",
+        "features",
+        "train",
+        "eval",
+        "completions",
+        "man",
+    ] {
         let output = chaff().args([command, "--help"]).assert().success();
         let help = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
         assert!(help.contains("Exit status: 0"), "{command}: {help}");
@@ -1225,4 +1233,56 @@ fn walks_leave_out_excluded_names_and_follow_links_when_asked() {
         .arg(dir.path())
         .assert()
         .code(2);
+}
+
+/// Shell completions and manual pages come from the same clap definitions as `--help`: a new
+/// option appears in them without anyone writing it twice.
+#[test]
+fn completions_and_manual_pages_are_generated_from_the_options() {
+    let bash = String::from_utf8(stdout_of(
+        chaff().args(["completions", "bash"]).assert().success(),
+    ))
+    .unwrap();
+    assert!(
+        bash.contains("--max-bytes") && bash.contains("--no-ignore"),
+        "{bash}"
+    );
+    // The script is valid bash, where bash is installed.
+    let dir = tempfile::tempdir().unwrap();
+    let script = write(dir.path(), "chaff.bash", bash.as_bytes());
+    if let Ok(status) = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+    {
+        assert!(status.success(), "bash -n rejects the completion script");
+    }
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let out = stdout_of(chaff().args(["completions", shell]).assert().success());
+        assert!(String::from_utf8_lossy(&out).contains("explain"), "{shell}");
+    }
+    chaff().args(["completions", "tcsh"]).assert().code(2);
+    let page = String::from_utf8(stdout_of(chaff().arg("man").assert().success())).unwrap();
+    assert!(
+        page.contains(".TH chaff 1") && page.contains("score"),
+        "{page}"
+    );
+    chaff()
+        .args(["man", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let score = std::fs::read_to_string(dir.path().join("chaff-score.1")).unwrap();
+    assert!(
+        score.contains(".TH chaff-score 1") && score.contains("max\\-bytes"),
+        "{score}"
+    );
+    for page in [
+        "chaff.1",
+        "chaff-explain.1",
+        "chaff-eval.1",
+        "chaff-train.1",
+    ] {
+        assert!(dir.path().join(page).exists(), "{page}");
+    }
 }
