@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::document::Format;
 use crate::error::Error;
 use crate::report::Report;
-use crate::source::{decode_lossy, looks_binary, OffsetMap};
+use crate::source::{decode_in, decode_lossy, looks_binary, OffsetMap};
 use crate::training::{Label, Labelled};
 use crate::Scorer;
 
@@ -25,25 +25,40 @@ pub struct Loaded {
     pub text: String,
     /// Plain text or HTML.
     pub format: Format,
-    /// From `text` back to the raw bytes (identity unless decoding was lossy).
+    /// From `text` back to the raw bytes (identity for valid UTF-8).
     pub raw_map: OffsetMap,
-    /// True when invalid UTF-8 was replaced.
+    /// True when bytes not valid in `encoding` were replaced.
     pub lossy: bool,
+    /// The encoding the bytes were read in: UTF-8 but for a byte-order mark that says UTF-16,
+    /// or an HTML page that is not valid UTF-8 and declares another in a `<meta>` tag.
+    pub encoding: &'static encoding_rs::Encoding,
 }
 
 /// Decodes raw bytes into a document, or says why it cannot be scored. The format comes from
 /// the file extension when there is one that tells, else from the content.
 pub fn load_bytes(bytes: &[u8], path: Option<&Path>) -> Result<Loaded, String> {
-    if looks_binary(bytes) {
-        return Err("binary content (NUL bytes): not scored".to_owned());
-    }
-    let decoded = decode_lossy(bytes);
+    // A UTF-16 page holds NUL bytes: its byte-order mark is looked at before they are.
+    let utf16 = encoding_rs::Encoding::for_bom(bytes).filter(|&(e, _)| e != encoding_rs::UTF_8);
+    let decoded = match utf16 {
+        Some((encoding, bom)) => decode_in(bytes, bom, encoding),
+        None if looks_binary(bytes) => {
+            return Err("binary content (NUL bytes): not scored".to_owned());
+        }
+        // A page in another encoding that says so (`<meta charset="windows-1252">`) is read in
+        // it. Only when it is not valid UTF-8: scrapers often re-encode a page to UTF-8 and
+        // leave its old declaration, which then would garble it.
+        None => match crate::html::declared_charset(bytes) {
+            Some(encoding) if std::str::from_utf8(bytes).is_err() => decode_in(bytes, 0, encoding),
+            _ => decode_lossy(bytes),
+        },
+    };
     let format = format_of(path, &decoded.text);
     Ok(Loaded {
         text: decoded.text,
         format,
         raw_map: decoded.map,
         lossy: decoded.lossy,
+        encoding: decoded.encoding,
     })
 }
 
@@ -840,6 +855,45 @@ mod tests {
         assert!(loaded.lossy);
         assert_eq!(loaded.text, "caf\u{FFFD} au lait");
         assert_eq!(loaded.format, Format::Text);
+    }
+
+    #[test]
+    fn pages_are_read_in_the_encoding_they_declare_or_their_byte_order_mark_says() {
+        // windows-1252: é is E9, the em dash 97, the right quote 92.
+        let page: &[u8] = b"<html><head><meta http-equiv=\"Content-Type\" \
+            content=\"text/html; charset=ISO-8859-1\"></head><body><p>Caf\xe9 \x97 it\x92s \
+            bosom malignancy.</p></body></html>";
+        let loaded = load_bytes(page, Some(Path::new("a.html"))).unwrap();
+        assert!(!loaded.lossy);
+        assert_eq!(loaded.encoding, encoding_rs::WINDOWS_1252);
+        assert!(loaded.text.contains("Café — it’s bosom malignancy."));
+        // Every decoded character leads back to its byte.
+        let at = loaded.text.find("it’s").unwrap();
+        let raw = loaded.raw_map.map_range(at..at + "it’s".len());
+        assert_eq!(&page[raw], b"it\x92s");
+        let at = loaded.text.find("bosom").unwrap();
+        let raw = loaded.raw_map.map_range(at..at + 5);
+        assert_eq!(&page[raw], b"bosom");
+        // A declaration that valid UTF-8 contradicts is a scraper's leftover: UTF-8 wins.
+        let reencoded = "<meta charset=\"windows-1252\"><p>Café</p>".as_bytes();
+        let loaded = load_bytes(reencoded, None).unwrap();
+        assert_eq!(loaded.encoding, encoding_rs::UTF_8);
+        assert!(loaded.text.contains("Café"));
+        // UTF-16 with a byte-order mark is text, not binary for its NUL bytes.
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("Order now!".encode_utf16().flat_map(u16::to_le_bytes));
+        let loaded = load_bytes(&utf16, Some(Path::new("a.txt"))).unwrap();
+        assert_eq!(loaded.text, "Order now!");
+        assert_eq!(&utf16[loaded.raw_map.map_range(6..9)], b"n\0o\0w\0");
+        // Malformed bytes in the declared encoding are replaced, and said.
+        let sjis = b"<meta charset=shift_jis><p>\x82\xa0 \x82</p>";
+        let loaded = load_bytes(sjis, None).unwrap();
+        assert_eq!(loaded.encoding, encoding_rs::SHIFT_JIS);
+        assert!(
+            loaded.lossy && loaded.text.contains('あ'),
+            "{}",
+            loaded.text
+        );
     }
 
     #[test]

@@ -109,6 +109,46 @@ pub fn looks_like_html(text: &str) -> bool {
     .any(|tag| head.contains(tag))
 }
 
+/// The character encoding an HTML page declares in a `<meta>` tag of its first 1,024 bytes, where
+/// browsers' prescan looks: `<meta charset="windows-1252">` or `<meta http-equiv="Content-Type"
+/// content="text/html; charset=iso-8859-1">`. A label encoding_rs does not know is no
+/// declaration; a declared UTF-16 means UTF-8, as in the HTML standard (the page's bytes were
+/// read as ASCII to find the tag).
+pub fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = bytes[..bytes.len().min(1024)].to_ascii_lowercase();
+    let mut rest = &head[..];
+    while let Some(at) = memchr::memmem::find(rest, b"<meta") {
+        let tag = &rest[at..];
+        let tag = &tag[..memchr::memchr(b'>', tag).unwrap_or(tag.len())];
+        rest = &rest[at + tag.len().max(5)..];
+        let Some(at) = memchr::memmem::find(tag, b"charset") else {
+            continue;
+        };
+        let value = tag[at + 7..].trim_ascii_start();
+        let Some(value) = value.strip_prefix(b"=") else {
+            continue;
+        };
+        let value = value.trim_ascii_start();
+        let value = value
+            .strip_prefix(b"\"")
+            .or(value.strip_prefix(b"'"))
+            .unwrap_or(value);
+        let end = value
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(b)))
+            .unwrap_or(value.len());
+        let encoding = encoding_rs::Encoding::for_label(&value[..end])?;
+        return Some(
+            if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+                encoding_rs::UTF_8
+            } else {
+                encoding
+            },
+        );
+    }
+    None
+}
+
 /// Extracts the readable text of an HTML page.
 pub fn extract(html: &str) -> Extracted {
     let mut out = Builder::default();
@@ -405,6 +445,28 @@ fn floor(s: &str, i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn meta_charset_is_found_as_browsers_prescan_finds_it() {
+        let enc = |head: &str| declared_charset(head.as_bytes()).map(|e| e.name());
+        assert_eq!(enc("<META CHARSET=\"Windows-1252\">"), Some("windows-1252"));
+        assert_eq!(enc("<meta charset='latin1'/>"), Some("windows-1252"));
+        assert_eq!(
+            enc(r#"<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">"#),
+            Some("KOI8-R")
+        );
+        assert_eq!(
+            enc("<meta name=viewport><meta charset=utf-16le>"),
+            Some("UTF-8")
+        );
+        assert_eq!(enc("<meta charset=\"no-such-encoding\">"), None);
+        assert_eq!(enc("<p>charset=koi8-r</p>"), None);
+        // Only the first 1,024 bytes are looked at.
+        assert_eq!(
+            enc(&format!("{}<meta charset=koi8-r>", " ".repeat(1024))),
+            None
+        );
+    }
 
     fn source_of<'a>(html: &'a str, x: &Extracted, needle: &str) -> &'a str {
         let start = x.text.find(needle).expect("needle in text");

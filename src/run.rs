@@ -595,7 +595,10 @@ pub fn score_bytes(
     match load_bytes(bytes, path) {
         Ok(loaded) => {
             if loaded.lossy {
-                warn(format!("{id}: invalid UTF-8 replaced with U+FFFD"));
+                warn(format!(
+                    "{id}: invalid {} replaced with U+FFFD",
+                    loaded.encoding.name()
+                ));
             }
             Outcome::from_loaded(scorer, id, &loaded, explain)
         }

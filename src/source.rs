@@ -110,10 +110,49 @@ impl OffsetMap {
 pub struct Decoded {
     /// The decoded text.
     pub text: String,
-    /// From `text` back to the raw bytes (identity unless decoding was lossy).
+    /// From `text` back to the raw bytes (identity for valid UTF-8).
     pub map: OffsetMap,
-    /// True when some bytes were not valid UTF-8 and were replaced by U+FFFD.
+    /// True when some bytes were not valid in `encoding` and were replaced by U+FFFD.
     pub lossy: bool,
+    /// The encoding the bytes were read in.
+    pub encoding: &'static encoding_rs::Encoding,
+}
+
+/// Decodes bytes in `encoding` (a byte-order mark's, or the one an HTML page declares), from
+/// `start` (past a byte-order mark), mapping every decoded character back to the bytes it came
+/// from; malformed sequences become U+FFFD.
+pub fn decode_in(bytes: &[u8], start: usize, encoding: &'static encoding_rs::Encoding) -> Decoded {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut map = OffsetMap::default();
+    let mut lossy = false;
+    // The decoder is fed one byte at a time, so that each character it writes is known to come
+    // from the bytes fed since the previous one (a multi-byte sequence, or a single byte). Only
+    // pages that are not UTF-8 come here; the cost is a few nanoseconds per byte.
+    let mut pending = start;
+    let mut feed = |input: &[u8], end: usize, last: bool, text: &mut String| {
+        // Through a small buffer: `decode_to_string` zero-fills the string's spare capacity on
+        // every call, which byte by byte is quadratic (a 3 MB page took 15 s).
+        let mut out = [0u8; 32];
+        let (_, _, written, replaced) = decoder.decode_to_utf8(input, &mut out, last);
+        lossy |= replaced;
+        if written > 0 {
+            let before = text.len();
+            text.push_str(std::str::from_utf8(&out[..written]).unwrap_or("\u{FFFD}"));
+            map.push(before, text.len() - before, pending..end);
+            pending = end;
+        }
+    };
+    for i in start..bytes.len() {
+        feed(&bytes[i..=i], i + 1, false, &mut text);
+    }
+    feed(&[], bytes.len(), true, &mut text);
+    Decoded {
+        text,
+        map,
+        lossy,
+        encoding,
+    }
 }
 
 /// Decodes bytes as UTF-8, replacing invalid sequences with U+FFFD and remembering where they were.
@@ -123,6 +162,7 @@ pub fn decode_lossy(bytes: &[u8]) -> Decoded {
             text: text.to_owned(),
             map: OffsetMap::identity(),
             lossy: false,
+            encoding: encoding_rs::UTF_8,
         };
     }
     let mut text = String::with_capacity(bytes.len() + 16);
@@ -144,6 +184,7 @@ pub fn decode_lossy(bytes: &[u8]) -> Decoded {
         text,
         map,
         lossy: true,
+        encoding: encoding_rs::UTF_8,
     }
 }
 
