@@ -413,6 +413,59 @@ impl Report {
         }
     }
 
+    /// Checks the promises a report makes about `input`, the text it was scored from: every
+    /// evidence span lies inside it on character boundaries, with a line and column; the
+    /// probabilities are probabilities; each head's logit is exactly its intercept plus its
+    /// features' contributions. The property tests and the fuzz targets hold every report to
+    /// them; `Err` says which one failed.
+    pub fn verify(&self, input: &str) -> Result<(), String> {
+        for (name, p) in [
+            ("reliability", self.reliability),
+            ("spam", self.spam),
+            ("quality", self.quality),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("{name} {p} is not a probability"));
+            }
+        }
+        for e in &self.evidence {
+            let inside = e.start <= e.end && e.end <= input.len();
+            if !inside || !input.is_char_boundary(e.start) || !input.is_char_boundary(e.end) {
+                return Err(format!(
+                    "evidence {}..{} of {} is not a span of the input",
+                    e.start, e.end, e.signal
+                ));
+            }
+            if e.line == 0 || e.column == 0 {
+                return Err(format!(
+                    "evidence of {} at line {} column {}",
+                    e.signal, e.line, e.column
+                ));
+            }
+        }
+        for (head, intercept, logit) in [
+            (HeadKind::Spam, self.spam_intercept, self.spam_logit),
+            (
+                HeadKind::Quality,
+                self.quality_intercept,
+                self.quality_logit,
+            ),
+        ] {
+            let sum: f64 = self
+                .contributions
+                .iter()
+                .filter(|c| c.head == head)
+                .map(|c| c.contribution)
+                .sum();
+            if (intercept + sum - logit).abs() > 1e-9 * (1.0 + logit.abs()) {
+                return Err(format!(
+                    "{head:?} head: {intercept} + {sum} != logit {logit}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The contributions sorted by how much they pull reliability down, most first: a spam
     /// contribution pulls it down when positive, a quality contribution when negative.
     pub fn reasons(&self) -> Vec<&Contribution> {
@@ -469,6 +522,30 @@ fn context(doc: &Document<'_>, hit: std::ops::Range<usize>) -> Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verify_holds_reports_to_their_promises() {
+        let input = "Order now! Our miracle cure heals bosom malignancy, only $49.";
+        let report = crate::Scorer::default().score(input);
+        assert_eq!(report.verify(input), Ok(()));
+        assert!(!report.evidence.is_empty());
+        let mut outside = report.clone();
+        outside.evidence[0].end = input.len() + 1;
+        assert!(outside.verify(input).unwrap_err().contains("not a span"));
+        // A span that splits a character.
+        let mut split = report.clone();
+        split.evidence.truncate(1);
+        (split.evidence[0].start, split.evidence[0].end) = (1, 2);
+        assert!(split.verify("éa").unwrap_err().contains("not a span"));
+        (split.evidence[0].start, split.evidence[0].end) = (2, 3);
+        assert_eq!(split.verify("éa"), Ok(()));
+        let mut off = report.clone();
+        off.contributions[0].contribution += 0.5;
+        assert!(off.verify(input).unwrap_err().contains("logit"));
+        let mut improbable = report;
+        improbable.spam = f64::NAN;
+        assert!(improbable.verify(input).unwrap_err().contains("spam"));
+    }
 
     /// A match as long as the document (a run of digits ending in "%") is quoted short, with
     /// its whole span.

@@ -2,7 +2,6 @@
 
 use std::sync::LazyLock;
 
-use chaff::model::HeadKind;
 use chaff::Scorer;
 use proptest::prelude::*;
 
@@ -10,31 +9,8 @@ use proptest::prelude::*;
 static SCORER: LazyLock<Scorer> = LazyLock::new(Scorer::default);
 
 fn check(input: &str, report: &chaff::Report) {
-    assert!((0.0..=1.0).contains(&report.reliability));
-    for e in &report.evidence {
-        assert!(e.start <= e.end && e.end <= input.len(), "{e:?}");
-        assert!(input.is_char_boundary(e.start) && input.is_char_boundary(e.end));
-        assert!(e.line >= 1 && e.column >= 1);
-    }
-    // Each head's logit is exactly its intercept plus its features' contributions.
-    for (head, intercept, logit) in [
-        (HeadKind::Spam, report.spam_intercept, report.spam_logit),
-        (
-            HeadKind::Quality,
-            report.quality_intercept,
-            report.quality_logit,
-        ),
-    ] {
-        let sum: f64 = report
-            .contributions
-            .iter()
-            .filter(|c| c.head == head)
-            .map(|c| c.contribution)
-            .sum();
-        assert!(
-            (intercept + sum - logit).abs() <= 1e-9 * (1.0 + logit.abs()),
-            "{head:?}: {intercept} + {sum} != {logit}"
-        );
+    if let Err(broken) = report.verify(input) {
+        panic!("{broken}");
     }
 }
 

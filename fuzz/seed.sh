@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Seeds each fuzz target's corpus with the project's own example documents and model (written
+# for chaff; no corpus text), so that campaigns start from real pages, records and models.
+set -euo pipefail
+cd "$(dirname "$0")"
+for target in score_text score_html load_bytes; do
+  mkdir -p "corpus/$target"
+  cp ../data/examples/pages/* "corpus/$target/"
+done
+mkdir -p corpus/jsonl_records corpus/load_model
+cp ../data/examples/*.jsonl corpus/jsonl_records/
+cp ../models/default.json corpus/load_model/

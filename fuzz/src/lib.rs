@@ -1,0 +1,52 @@
+//! What the fuzz targets share: turning a small fuzz input into a large document.
+//!
+//! A campaign whose inputs stayed under 3 KB missed a stack overflow that one HTML tag with a
+//! few thousand attributes caused. libFuzzer grows inputs slowly, so the targets read theirs as
+//! a recipe: a piece repeated many times, then the next. A 40-byte input can be a 200 KB page.
+
+/// The document a fuzz input stands for. The input is a sequence of `piece 0xFF hi lo`: each
+/// piece is written `hi * 256 + lo` times (once when the count bytes are missing), and what
+/// follows the last 0xFF is written once. 0xFF never occurs in UTF-8, so a piece of text never
+/// holds it. The document stops growing at 256 KB.
+pub fn grow(data: &[u8]) -> Vec<u8> {
+    const LIMIT: usize = 256 << 10;
+    let mut out = Vec::new();
+    let mut rest = data;
+    while let Some(at) = rest.iter().position(|&b| b == 0xFF) {
+        let piece = &rest[..at];
+        let count = match rest.get(at + 1..at + 3) {
+            Some(&[hi, lo]) => usize::from(hi) << 8 | usize::from(lo),
+            _ => 1,
+        };
+        for _ in 0..count {
+            if out.len() + piece.len() > LIMIT || piece.is_empty() {
+                break;
+            }
+            out.extend_from_slice(piece);
+        }
+        rest = &rest[(at + 3).min(rest.len())..];
+    }
+    out.extend_from_slice(&rest[..rest.len().min(LIMIT.saturating_sub(out.len()))]);
+    out
+}
+
+/// A scorer shared by every run of a target, as a crawler shares one.
+pub fn scorer() -> &'static chaff::Scorer {
+    static SCORER: std::sync::OnceLock<chaff::Scorer> = std::sync::OnceLock::new();
+    SCORER.get_or_init(chaff::Scorer::default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grow;
+
+    #[test]
+    fn a_small_input_grows_into_a_large_document() {
+        assert_eq!(grow(b"plain"), b"plain");
+        assert_eq!(grow(b"ab\xff\x00\x03cd"), b"abababcd");
+        let page = grow(b"<p>\xff\x00\x01<b a=\"1\" \xff\x30\x00>");
+        assert!(page.len() > 100_000 && page.starts_with(b"<p><b a=\"1\" "));
+        assert!(grow(b"x\xff\xff\xffy\xff\xff\xff").len() <= 256 << 10);
+        assert_eq!(grow(b"tail\xff"), b"tail");
+    }
+}
