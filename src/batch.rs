@@ -36,19 +36,22 @@ pub struct Loaded {
 
 /// Decodes raw bytes into a document, or says why it cannot be scored. The format comes from
 /// the file extension when there is one that tells, else from the content.
-pub fn load_bytes(bytes: &[u8], path: Option<&Path>) -> Result<Loaded, String> {
+pub fn load_bytes(bytes: Vec<u8>, path: Option<&Path>) -> Result<Loaded, String> {
     // A UTF-16 page holds NUL bytes: its byte-order mark is looked at before they are.
-    let utf16 = encoding_rs::Encoding::for_bom(bytes).filter(|&(e, _)| e != encoding_rs::UTF_8);
+    let utf16 = encoding_rs::Encoding::for_bom(&bytes).filter(|&(e, _)| e != encoding_rs::UTF_8);
     let decoded = match utf16 {
-        Some((encoding, bom)) => decode_in(bytes, bom, encoding),
-        None if looks_binary(bytes) => {
+        Some((encoding, bom)) => decode_in(&bytes, bom, encoding),
+        None if looks_binary(&bytes) => {
             return Err("binary content (NUL bytes): not scored".to_owned());
         }
         // A page in another encoding that says so (`<meta charset="windows-1252">`) is read in
         // it. Only when it is not valid UTF-8: scrapers often re-encode a page to UTF-8 and
         // leave its old declaration, which then would garble it.
-        None => match crate::html::declared_charset(bytes) {
-            Some(encoding) if std::str::from_utf8(bytes).is_err() => decode_in(bytes, 0, encoding),
+        None => match crate::html::declared_charset(&bytes) {
+            Some(encoding) if std::str::from_utf8(&bytes).is_err() => {
+                decode_in(&bytes, 0, encoding)
+            }
+            // Valid UTF-8 (nearly every page) becomes the document's text without a copy.
             _ => decode_lossy(bytes),
         },
     };
@@ -850,8 +853,8 @@ mod tests {
 
     #[test]
     fn files_with_nul_bytes_are_refused_and_bad_utf8_is_replaced() {
-        assert!(load_bytes(b"\x00\x01binary", None).is_err());
-        let loaded = load_bytes(b"caf\xe9 au lait", Some(Path::new("a.txt"))).unwrap();
+        assert!(load_bytes(b"\x00\x01binary".to_vec(), None).is_err());
+        let loaded = load_bytes(b"caf\xe9 au lait".to_vec(), Some(Path::new("a.txt"))).unwrap();
         assert!(loaded.lossy);
         assert_eq!(loaded.text, "caf\u{FFFD} au lait");
         assert_eq!(loaded.format, Format::Text);
@@ -863,7 +866,7 @@ mod tests {
         let page: &[u8] = b"<html><head><meta http-equiv=\"Content-Type\" \
             content=\"text/html; charset=ISO-8859-1\"></head><body><p>Caf\xe9 \x97 it\x92s \
             bosom malignancy.</p></body></html>";
-        let loaded = load_bytes(page, Some(Path::new("a.html"))).unwrap();
+        let loaded = load_bytes(page.to_vec(), Some(Path::new("a.html"))).unwrap();
         assert!(!loaded.lossy);
         assert_eq!(loaded.encoding, encoding_rs::WINDOWS_1252);
         assert!(loaded.text.contains("Café — it’s bosom malignancy."));
@@ -876,18 +879,18 @@ mod tests {
         assert_eq!(&page[raw], b"bosom");
         // A declaration that valid UTF-8 contradicts is a scraper's leftover: UTF-8 wins.
         let reencoded = "<meta charset=\"windows-1252\"><p>Café</p>".as_bytes();
-        let loaded = load_bytes(reencoded, None).unwrap();
+        let loaded = load_bytes(reencoded.to_vec(), None).unwrap();
         assert_eq!(loaded.encoding, encoding_rs::UTF_8);
         assert!(loaded.text.contains("Café"));
         // UTF-16 with a byte-order mark is text, not binary for its NUL bytes.
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend("Order now!".encode_utf16().flat_map(u16::to_le_bytes));
-        let loaded = load_bytes(&utf16, Some(Path::new("a.txt"))).unwrap();
+        let loaded = load_bytes(utf16.clone(), Some(Path::new("a.txt"))).unwrap();
         assert_eq!(loaded.text, "Order now!");
         assert_eq!(&utf16[loaded.raw_map.map_range(6..9)], b"n\0o\0w\0");
         // Malformed bytes in the declared encoding are replaced, and said.
         let sjis = b"<meta charset=shift_jis><p>\x82\xa0 \x82</p>";
-        let loaded = load_bytes(sjis, None).unwrap();
+        let loaded = load_bytes(sjis.to_vec(), None).unwrap();
         assert_eq!(loaded.encoding, encoding_rs::SHIFT_JIS);
         assert!(
             loaded.lossy && loaded.text.contains('あ'),
@@ -900,15 +903,19 @@ mod tests {
     fn format_follows_extension_then_content() {
         let html = b"<p>hello</p>";
         assert_eq!(
-            load_bytes(html, Some(Path::new("a.txt"))).unwrap().format,
+            load_bytes(html.to_vec(), Some(Path::new("a.txt")))
+                .unwrap()
+                .format,
             Format::Text
         );
         assert_eq!(
-            load_bytes(html, Some(Path::new("a.dat"))).unwrap().format,
+            load_bytes(html.to_vec(), Some(Path::new("a.dat")))
+                .unwrap()
+                .format,
             Format::Html
         );
         assert_eq!(
-            load_bytes(b"hello", Some(Path::new("a.htm")))
+            load_bytes(b"hello".to_vec(), Some(Path::new("a.htm")))
                 .unwrap()
                 .format,
             Format::Html

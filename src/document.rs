@@ -89,13 +89,21 @@ const ASCII_WORD: [bool; 128] = {
     table
 };
 
-/// [`word_spans`], collected. Stretches of ASCII text are read 64 bytes at a time into a bit mask
-/// of word bytes, and words start and end where the mask changes: a table lookup a byte and a
-/// few instructions a word, with no branch on each byte's class (a character-by-character loop
-/// mispredicts at every word boundary). Other characters are decoded one by one.
+/// [`word_spans`], collected.
 fn spans_of_words(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::with_capacity(text.len() / 5);
+    for_each_word(text, |span| spans.push(span));
+    spans
+}
+
+/// Calls `each` with the byte range of every word of `text`, in order. Stretches of ASCII text
+/// are read 64 bytes at a time into a bit mask of word bytes, and words start and end where the
+/// mask changes: a table lookup a byte and a few instructions a word, with no branch on each
+/// byte's class (a character-by-character loop mispredicts at every word boundary). Other
+/// characters are decoded one by one.
+fn for_each_word(text: &str, mut each: impl FnMut(Range<usize>)) {
     let bytes = text.as_bytes();
-    let mut spans = Vec::with_capacity(bytes.len() / 5);
+    let spans = &mut each;
     // Where the word being read started, if the text so far ends inside a word.
     let mut open: Option<usize> = None;
     let mut at = 0;
@@ -107,7 +115,7 @@ fn spans_of_words(text: &str) -> Vec<Range<usize>> {
             if c.is_alphanumeric() {
                 open.get_or_insert(at);
             } else if let Some(start) = open.take() {
-                spans.push(start..at);
+                spans(start..at);
             }
             at += c.len_utf8();
             continue;
@@ -134,15 +142,14 @@ fn spans_of_words(text: &str) -> Vec<Range<usize>> {
             if mask & (1 << k) != 0 {
                 open = Some(at + k);
             } else if let Some(start) = open.take() {
-                spans.push(start..at + k);
+                spans(start..at + k);
             }
         }
         at += n;
     }
     if let Some(start) = open {
-        spans.push(start..bytes.len());
+        spans(start..bytes.len());
     }
-    spans
 }
 
 impl<'a> Document<'a> {
@@ -165,10 +172,11 @@ impl<'a> Document<'a> {
             }
         };
         let sentences = split_sentences(&text);
-        let spans = spans_of_words(&text);
-        let mut tokens = Vec::with_capacity(spans.len());
+        // Tokens straight from the word scan: a list of spans first would double the memory a
+        // long document takes at its peak.
+        let mut tokens = Vec::new();
         let mut sentence = 0;
-        for span in spans {
+        for_each_word(&text, |span| {
             while sentence + 1 < sentences.len() && sentences[sentence].end <= span.start {
                 sentence += 1;
             }
@@ -177,7 +185,7 @@ impl<'a> Document<'a> {
                 end: span.end,
                 sentence,
             });
-        }
+        });
         let Encoded {
             codes,
             fingerprints,

@@ -580,7 +580,7 @@ fn score_on_pool(
     } else if stdin {
         let outcome =
             match run::read_within(io::stdin().lock(), options.max_bytes).map_err(stdin_error)? {
-                Ok(bytes) => run::score_bytes(scorer, "-".to_owned(), &bytes, None, &warn, false),
+                Ok(bytes) => run::score_bytes(scorer, "-".to_owned(), bytes, None, &warn, false),
                 Err(size) => Outcome::Failed {
                     id: Some("-".to_owned()),
                     file: None,
@@ -823,7 +823,7 @@ fn explain(path: &Path, model: Option<&Path>, options: &ExplainOptions) -> Resul
                 } else {
                     origin.clone()
                 };
-                run::score_bytes(&scorer, id, &bytes, file, &warn, true)
+                run::score_bytes(&scorer, id, bytes, file, &warn, true)
             }
             Err(size) => Outcome::Failed {
                 id: Some(origin.clone()),

@@ -555,7 +555,7 @@ fn score_file(
         Ok(Ok(bytes)) => {
             let size = bytes.len() as u64;
             (
-                score_bytes(scorer, id, &bytes, Some(path), warn, false),
+                score_bytes(scorer, id, bytes, Some(path), warn, false),
                 size,
             )
         }
@@ -587,7 +587,7 @@ pub fn read_within(
 pub fn score_bytes(
     scorer: &Scorer,
     id: String,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     path: Option<&Path>,
     warn: &(dyn Fn(String) + Sync),
     explain: bool,

@@ -156,15 +156,19 @@ pub fn decode_in(bytes: &[u8], start: usize, encoding: &'static encoding_rs::Enc
 }
 
 /// Decodes bytes as UTF-8, replacing invalid sequences with U+FFFD and remembering where they were.
-pub fn decode_lossy(bytes: &[u8]) -> Decoded {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: text.to_owned(),
-            map: OffsetMap::identity(),
-            lossy: false,
-            encoding: encoding_rs::UTF_8,
-        };
-    }
+/// Valid UTF-8 becomes the text without a copy.
+pub fn decode_lossy(bytes: Vec<u8>) -> Decoded {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => {
+            return Decoded {
+                text,
+                map: OffsetMap::identity(),
+                lossy: false,
+                encoding: encoding_rs::UTF_8,
+            }
+        }
+        Err(e) => e.into_bytes(),
+    };
     let mut text = String::with_capacity(bytes.len() + 16);
     let mut map = OffsetMap::default();
     let mut raw = 0;
@@ -260,7 +264,7 @@ mod tests {
 
     #[test]
     fn valid_utf8_is_identity() {
-        let decoded = decode_lossy("héllo".as_bytes());
+        let decoded = decode_lossy("héllo".as_bytes().to_vec());
         assert!(!decoded.lossy);
         assert!(decoded.map.is_identity());
         assert_eq!(decoded.text, "héllo");
@@ -269,7 +273,7 @@ mod tests {
     #[test]
     fn lossy_decoding_maps_back_to_raw_bytes() {
         let raw = b"ab\xffcd";
-        let decoded = decode_lossy(raw);
+        let decoded = decode_lossy(raw.to_vec());
         assert!(decoded.lossy);
         assert_eq!(decoded.text, "ab\u{FFFD}cd");
         // "cd" sits at 5..7 in the text and at 3..5 in the raw bytes.

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let bytes = chaff_fuzz::grow(data);
-    if let Ok(loaded) = chaff::batch::load_bytes(&bytes, None) {
+    if let Ok(loaded) = chaff::batch::load_bytes(bytes.clone(), None) {
         let outcome =
             chaff::batch::Outcome::from_loaded(chaff_fuzz::scorer(), "fuzz".into(), &loaded, false);
         if let chaff::batch::Outcome::Scored { report, .. } = outcome {
