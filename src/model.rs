@@ -114,6 +114,17 @@ impl Head {
                 "every number of the {name} head must be finite and every scale positive"
             ));
         }
+        // The largest logit any document could reach: a transformed value is at most
+        // ln(1 + f64::MAX), about 710. Finite numbers can still overflow on the way to it.
+        let bound = (0..n).fold(self.intercept.abs(), |sum, i| {
+            sum + self.weights[i].abs() * (710.0 + self.mean[i].abs()) / self.scale[i]
+        });
+        if !bound.is_finite() {
+            return Err(format!(
+                "the {name} head's weights and scales can give a non-finite logit (weights \
+                 too large for their scales)"
+            ));
+        }
         if !(0.0..=1.0).contains(&self.training.threshold) {
             return Err(format!(
                 "the {name} head's threshold {} is not a probability",
@@ -256,9 +267,19 @@ impl Model {
         }
         let ids: Vec<&str> = specs.iter().map(|s| s.id).collect();
         if model.features != ids {
+            let at =
+                (0..).find(|&i| model.features.get(i).map(String::as_str) != ids.get(i).copied());
+            let name =
+                |names: Option<&str>| names.map_or("nothing".to_owned(), |n| format!("{n:?}"));
+            let at = at.unwrap_or(0);
             return Err(fail(format!(
-                "its features {:?} do not match this build's signals {ids:?}; retrain it with `chaff train`",
-                model.features
+                "its feature {} is {}, where this build's signals have {} ({} features against \
+                 {}); retrain it with `chaff train`",
+                at + 1,
+                name(model.features.get(at).map(String::as_str)),
+                name(ids.get(at).copied()),
+                model.features.len(),
+                ids.len()
             )));
         }
         let expected = schema_hash(specs.iter().copied());
@@ -423,7 +444,10 @@ mod tests {
         let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
         json["features"][0] = "SPUN999".into();
         let err = Model::from_json(&json.to_string(), "old.json", &specs()).unwrap_err();
-        assert!(err.to_string().contains("do not match"), "{err}");
+        assert!(
+            err.to_string().contains("its feature 1 is \"SPUN999\""),
+            "{err}"
+        );
 
         let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
         json["schema_hash"] = "0000000000000000".into();

@@ -669,19 +669,63 @@ fn training_data_errors_name_the_file_and_line() {
         .stderr(predicates::str::contains("bad.jsonl, line 2"));
 }
 
+/// A model file that cannot be used is refused with exit 2 and a message naming what is wrong:
+/// other signals (the first differing name), an out-of-range threshold, weights that overflow.
 #[test]
-fn a_model_for_other_signals_is_refused() {
+fn a_model_that_cannot_be_used_is_refused_by_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
-    let mut model: Value = serde_json::from_str(chaff::BUILTIN_MODEL).unwrap();
-    model["features"].as_array_mut().unwrap().pop();
-    let path = write(dir.path(), "old.json", model.to_string().as_bytes());
-    chaff()
-        .args(["score", "--model"])
-        .arg(&path)
-        .arg(examples().join("pages/clinic-sales.txt"))
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("do not match"));
+    let builtin: Value = serde_json::from_str(chaff::BUILTIN_MODEL).unwrap();
+    let ids: Vec<String> = builtin["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect();
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(Edit, String)> = vec![
+        (
+            Box::new(|m| {
+                m["features"].as_array_mut().unwrap().pop();
+            }),
+            format!(
+                "its feature {} is nothing, where this build's signals have {:?}",
+                ids.len(),
+                ids[ids.len() - 1]
+            ),
+        ),
+        (
+            Box::new(|m| m["features"].as_array_mut().unwrap().swap(2, 3)),
+            format!(
+                "its feature 3 is {:?}, where this build's signals have {:?}",
+                ids[3], ids[2]
+            ),
+        ),
+        (
+            Box::new(|m| m["quality"]["training"]["threshold"] = serde_json::json!(1.5)),
+            "the quality head's threshold 1.5 is not a probability".to_owned(),
+        ),
+        (
+            Box::new(|m| m["spam"]["weights"][0] = serde_json::json!(1e306)),
+            "the spam head's weights and scales can give a non-finite logit".to_owned(),
+        ),
+        (
+            Box::new(|m| m["spam"]["scale"][1] = serde_json::json!(-1.0)),
+            "every scale positive".to_owned(),
+        ),
+    ];
+    for (edit, message) in cases {
+        let mut model = builtin.clone();
+        edit(&mut model);
+        let path = write(dir.path(), "model.json", model.to_string().as_bytes());
+        chaff()
+            .args(["score", "--model"])
+            .arg(&path)
+            .arg(examples().join("pages/clinic-sales.txt"))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicates::str::contains(message));
+    }
 }
 
 #[test]
