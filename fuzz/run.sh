@@ -21,7 +21,7 @@ for target in score_text score_html jsonl_records load_model load_bytes; do
     echo "fuzz: $target failed" >&2
     exit 1
   fi
-  echo "$target: $(grep -E '^#[0-9]+ +DONE' "$log" | tail -1)"
+  echo "$target: $(grep -E 'DONE' "$log" | tail -1)"
   grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$log" | sed "s/^/$target: /"
   rm -f "$log"
 done
