@@ -36,6 +36,22 @@ pub fn scorer() -> &'static chaff::Scorer {
     SCORER.get_or_init(chaff::Scorer::default)
 }
 
+/// The score_text and score_html targets: the document an input grows into, scored as `format`
+/// (every other input through `explain`, which also finds each piece of evidence's sentence),
+/// must give a report that keeps its promises (`Report::verify`).
+pub fn score_and_verify(data: &[u8], format: chaff::Format) {
+    let bytes = grow(data);
+    let text = String::from_utf8_lossy(&bytes);
+    let report = if data.len() % 2 == 0 {
+        scorer().score_as(&text, format)
+    } else {
+        scorer().explain(&text, format)
+    };
+    if let Err(broken) = report.verify(&text) {
+        panic!("{broken}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::grow;
