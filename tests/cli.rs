@@ -1137,6 +1137,14 @@ proptest::proptest! {
         }
         proptest::prop_assert_eq!(&run("2")?, &one);
         proptest::prop_assert_eq!(&run("4")?, &one);
+        // The JSON array format parses too, with the same records.
+        let array = chaff()
+            .args(["score", "--jsonl", "--format", "json", "-"])
+            .write_stdin(input.clone())
+            .output()
+            .expect("chaff runs");
+        let array: Vec<Value> = serde_json::from_slice(&array.stdout).expect("a JSON array");
+        proptest::prop_assert_eq!(array, records);
     }
 }
 
