@@ -22,15 +22,49 @@ pub enum Format {
     Html,
 }
 
-/// A word of the clean text.
+/// The longest clean text a document holds, in bytes: the largest offset a [`Token`] can hold.
+pub const MAX_TEXT: usize = u32::MAX as usize;
+
+/// A word of the clean text. Offsets are 32-bit: a long document holds tens of millions of
+/// tokens, and 12 bytes each instead of 24 is most of its memory (documents are cut at 4 GiB,
+/// see [`MAX_TEXT`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
-    /// Byte range in the clean text.
-    pub start: usize,
+    start: u32,
+    end: u32,
+    sentence: u32,
+}
+
+impl Token {
+    /// A token over `start..end` of the clean text, in sentence `sentence`.
+    pub fn new(start: usize, end: usize, sentence: usize) -> Self {
+        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        Token {
+            start: narrow(start),
+            end: narrow(end),
+            sentence: narrow(sentence),
+        }
+    }
+
+    /// Start of the byte range in the clean text.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
     /// End of the byte range in the clean text.
-    pub end: usize,
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// The byte range in the clean text.
+    pub fn range(&self) -> Range<usize> {
+        self.start()..self.end()
+    }
+
     /// Index of the sentence the token belongs to.
-    pub sentence: usize,
+    pub fn sentence(&self) -> usize {
+        self.sentence as usize
+    }
 }
 
 /// A document ready for signals.
@@ -171,6 +205,17 @@ impl<'a> Document<'a> {
                 (Cow::Owned(std::mem::take(&mut extracted.text)), extracted)
             }
         };
+        // Token offsets are 32-bit: a text beyond 4 GiB is scored on its first 4 GiB.
+        let text = match text {
+            Cow::Borrowed(t) if t.len() > MAX_TEXT => {
+                Cow::Borrowed(&t[..crate::source::floor_char_boundary(t, MAX_TEXT)])
+            }
+            Cow::Owned(mut t) if t.len() > MAX_TEXT => {
+                t.truncate(crate::source::floor_char_boundary(&t, MAX_TEXT));
+                Cow::Owned(t)
+            }
+            text => text,
+        };
         let sentences = split_sentences(&text);
         // Tokens straight from the word scan: a list of spans first would double the memory a
         // long document takes at its peak.
@@ -180,11 +225,7 @@ impl<'a> Document<'a> {
             while sentence + 1 < sentences.len() && sentences[sentence].end <= span.start {
                 sentence += 1;
             }
-            tokens.push(Token {
-                start: span.start,
-                end: span.end,
-                sentence,
-            });
+            tokens.push(Token::new(span.start, span.end, sentence));
         });
         let Encoded {
             codes,
@@ -222,14 +263,14 @@ impl<'a> Document<'a> {
 
     /// The text of a token.
     pub fn token_text(&self, token: &Token) -> &str {
-        &self.text[token.start..token.end]
+        &self.text[token.range()]
     }
 
     /// The byte range in the clean text covered by tokens `range`.
     pub fn token_span(&self, range: Range<usize>) -> Range<usize> {
         match (self.tokens.get(range.start), range.end.checked_sub(1)) {
             (Some(first), Some(last)) if last >= range.start => {
-                first.start..self.tokens[last.min(self.tokens.len() - 1)].end
+                first.start()..self.tokens[last.min(self.tokens.len() - 1)].end()
             }
             _ => 0..0,
         }
@@ -441,7 +482,7 @@ mod tests {
                 "New para"
             ]
         );
-        assert_eq!(d.tokens.last().map(|t| t.sentence), Some(3));
+        assert_eq!(d.tokens.last().map(|t| t.sentence()), Some(3));
     }
 
     #[test]

@@ -405,8 +405,8 @@ impl PhraseIndex {
         let mut words = 0;
         let mut cache = self.cache.get(CodeCache::default);
         for token in tokens {
-            let word = &text[token.start..token.end];
-            let (code, fingerprint) = match word_key(text.as_bytes(), token.start, token.end) {
+            let word = &text[token.range()];
+            let (code, fingerprint) = match word_key(text.as_bytes(), token.start(), token.end()) {
                 Some(key) => {
                     let code = match cache.get(&key) {
                         Some(code) => code,
@@ -471,7 +471,7 @@ impl PhraseIndex {
             }
             end = (lexicon, last);
             let joined = tokens[first..last].windows(2).all(|pair| {
-                text[pair[0].end..pair[1].start]
+                text[pair[0].end()..pair[1].start()]
                     .chars()
                     .all(|c| c.is_whitespace() || matches!(c, '-' | '\'' | '’'))
             });
@@ -516,11 +516,7 @@ mod tests {
     /// The tokens of `text`, all in one sentence.
     fn tokens_of(text: &str) -> Vec<Token> {
         crate::document::word_spans(text)
-            .map(|r| Token {
-                start: r.start,
-                end: r.end,
-                sentence: 0,
-            })
+            .map(|r| Token::new(r.start, r.end, 0))
             .collect()
     }
 
@@ -734,10 +730,7 @@ mod tests {
         let tokens = tokens_of(text);
         let fingerprints = index.encode(text, &tokens).fingerprints;
         for (token, &fingerprint) in tokens.iter().zip(&fingerprints) {
-            assert_eq!(
-                fingerprint,
-                fingerprint::of_word(&text[token.start..token.end])
-            );
+            assert_eq!(fingerprint, fingerprint::of_word(&text[token.range()]));
         }
         assert_eq!(fingerprints[0], fingerprints[1]);
         assert_eq!(fingerprints[2], fingerprints[3]);

@@ -265,7 +265,7 @@ impl RepeatedSentences {
         for index in 0..doc.sentences.len() {
             let start = keys.len();
             let mut words = 0;
-            while let Some(token) = tokens.next_if(|t| t.sentence == index) {
+            while let Some(token) = tokens.next_if(|t| t.sentence() == index) {
                 if words > 0 {
                     keys.push(b' ');
                 }
@@ -307,7 +307,7 @@ impl RepeatedSentences {
         for index in 0..doc.sentences.len() {
             let start = next;
             let mut sentence = Sequence::default();
-            while next < doc.tokens.len() && doc.tokens[next].sentence == index {
+            while next < doc.tokens.len() && doc.tokens[next].sentence() == index {
                 sentence.push(fingerprints[next]);
                 next += 1;
             }

@@ -536,7 +536,7 @@ impl Signal for PatternRate {
                     .iter()
                     .zip(doc.fingerprints())
                     .filter(|(_, print)| words.contains(print))
-                    .map(|(token, _)| token.start);
+                    .map(|(token, _)| token.start());
                 at_starts = find_at(pattern, &doc.text, starts).into_iter();
                 &mut at_starts
             }

@@ -94,10 +94,10 @@ impl Signal for Costs {
     fn measure(&self, doc: &Document<'_>) -> Measurement {
         // The document's own tokens of the sentence, not a second tokenization of its text.
         let selling = |sentence: usize| {
-            let first = doc.tokens.partition_point(|t| t.sentence < sentence);
+            let first = doc.tokens.partition_point(|t| t.sentence() < sentence);
             doc.tokens[first..]
                 .iter()
-                .take_while(|t| t.sentence == sentence)
+                .take_while(|t| t.sentence() == sentence)
                 .any(|t| {
                     let word = doc.token_text(t);
                     SALES_CUES.iter().any(|cue| word.eq_ignore_ascii_case(cue))

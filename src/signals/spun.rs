@@ -211,8 +211,8 @@ fn inside_sentence_between_lowercase_words(doc: &Document<'_>, m: &PhraseMatch) 
         && lowercase_word(before)
         && lowercase_word(after)
         && lowercase_word(&doc.tokens[m.first_token])
-        && only_spaces(&doc.text[before.end..span.start])
-        && only_spaces(&doc.text[span.end..after.start])
+        && only_spaces(&doc.text[before.end()..span.start])
+        && only_spaces(&doc.text[span.end..after.start()])
 }
 
 const BROKEN_AGREEMENT: SignalSpec = SignalSpec {

@@ -99,13 +99,13 @@ impl SynonymSwaps {
                 continue;
             }
             // The unit on each side: a punctuation mark in the gap, or else the word.
-            let a = last_mark(&doc.text[before.end..token.start])
+            let a = last_mark(&doc.text[before.end()..token.start()])
                 .map_or(fingerprints[i - 1], fingerprint::of_word);
             let found_before = self.bigrams.count(a, said);
             if found_before > 1 {
                 continue; // the word fits the unit before it: no swap (most words stop here)
             }
-            let b = first_mark(&doc.text[token.end..after.start])
+            let b = first_mark(&doc.text[token.end()..after.start()])
                 .map_or(fingerprints[i + 1], fingerprint::of_word);
             let found = found_before + self.bigrams.count(said, b);
             if found > 1 {
@@ -131,8 +131,8 @@ impl SynonymSwaps {
                 };
                 if support >= MIN_ORIGINAL_SUPPORT * (1 + 4 * found) && !respelled() {
                     hits.push(Hit {
-                        start: token.start,
-                        end: token.end,
+                        start: token.start(),
+                        end: token.end(),
                         note: Some(format!("said '{word}', likely '{original}'")),
                     });
                 }
