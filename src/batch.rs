@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::document::Format;
 use crate::error::Error;
 use crate::report::Report;
-use crate::source::{decode_in, decode_lossy, looks_binary, OffsetMap};
+use crate::source::{decode, decode_in, looks_binary, OffsetMap};
 use crate::training::{Label, Labelled};
 use crate::Scorer;
 
@@ -44,16 +44,9 @@ pub fn load_bytes(bytes: Vec<u8>, path: Option<&Path>) -> Result<Loaded, String>
         None if looks_binary(&bytes) => {
             return Err("binary content (NUL bytes): not scored".to_owned());
         }
-        // A page in another encoding that says so (`<meta charset="windows-1252">`) is read in
-        // it. Only when it is not valid UTF-8: scrapers often re-encode a page to UTF-8 and
-        // leave its old declaration, which then would garble it.
-        None => match crate::html::declared_charset(&bytes) {
-            Some(encoding) if std::str::from_utf8(&bytes).is_err() => {
-                decode_in(&bytes, 0, encoding)
-            }
-            // Valid UTF-8 (nearly every page) becomes the document's text without a copy.
-            _ => decode_lossy(bytes),
-        },
+        // A page that is not UTF-8 and says what it is (`<meta charset="windows-1252">`) is
+        // read in that encoding.
+        None => decode(bytes, crate::html::declared_charset),
     };
     let format = format_of(path, &decoded.text);
     Ok(Loaded {

@@ -158,6 +158,18 @@ pub fn decode_in(bytes: &[u8], start: usize, encoding: &'static encoding_rs::Enc
 /// Decodes bytes as UTF-8, replacing invalid sequences with U+FFFD and remembering where they were.
 /// Valid UTF-8 becomes the text without a copy.
 pub fn decode_lossy(bytes: Vec<u8>) -> Decoded {
+    decode(bytes, |_| None)
+}
+
+/// Decodes bytes as UTF-8 when they are valid UTF-8 (without a copy: nearly every page), else
+/// in the encoding `declared` finds in them (an HTML page's `<meta charset>`), else as UTF-8
+/// with invalid sequences replaced. Each page is checked for UTF-8 once, and only a page that
+/// fails is searched for a declaration: scrapers often re-encode a page to UTF-8 and leave its
+/// old declaration, which valid UTF-8 therefore overrides.
+pub fn decode(
+    bytes: Vec<u8>,
+    declared: impl FnOnce(&[u8]) -> Option<&'static encoding_rs::Encoding>,
+) -> Decoded {
     let bytes = match String::from_utf8(bytes) {
         Ok(text) => {
             return Decoded {
@@ -169,6 +181,9 @@ pub fn decode_lossy(bytes: Vec<u8>) -> Decoded {
         }
         Err(e) => e.into_bytes(),
     };
+    if let Some(encoding) = declared(&bytes).filter(|&e| e != encoding_rs::UTF_8) {
+        return decode_in(&bytes, 0, encoding);
+    }
     let mut text = String::with_capacity(bytes.len() + 16);
     let mut map = OffsetMap::default();
     let mut raw = 0;
