@@ -178,7 +178,11 @@ pub fn registry() -> Registry {
     let signals: Vec<Box<dyn Signal>> = vec![
         Box::new(spun::tortured_phrases(l)),
         Box::new(spun::site_furniture(l)),
-        Box::new(spun::numbers_for_reference_marks().screened(s)),
+        // Not in the screen (nor QUAL010 and QUAL011 below): with its decimal and list-number
+        // alternatives it made the union automaton rebuild states on most documents. Measured
+        // on FakeHealth, one thread, 8 rounds: the three out of the union cut the median time
+        // of scoring by a fifth (0.549 s to 0.441 s; callgrind: 16% fewer instructions).
+        Box::new(spun::numbers_for_reference_marks()),
         Box::new(spun::stray_anchor_text(l)),
         Box::new(SynonymSwaps::new()),
         Box::new(spun::broken_agreement()),
@@ -226,8 +230,8 @@ pub fn registry() -> Registry {
         Box::new(quality::alternatives(l)),
         Box::new(quality::caveats(l)),
         Box::new(quality::expert_quotes(l)),
-        Box::new(quality::quantities().screened(s)),
-        Box::new(quality::attributions().screened(s)),
+        Box::new(quality::quantities()),
+        Box::new(quality::attributions()),
     ];
     screen.build();
     let phrases = lexicons

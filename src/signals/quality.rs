@@ -482,12 +482,6 @@ const MAX_COUNT: usize = 100;
 #[derive(Debug)]
 pub struct PatternCount(PatternRate);
 
-impl PatternCount {
-    pub(super) fn screened(self, screen: &mut super::screen::ScreenBuilder) -> Self {
-        Self(self.0.screened(screen))
-    }
-}
-
 impl Signal for PatternCount {
     fn spec(&self) -> &'static SignalSpec {
         self.0.spec()
