@@ -9,7 +9,9 @@
 //! (`chaff::frequency::held_out`), whatever their label: FakeHealth's "unreliable" stories are
 //! professionally written news judged poor journalism, not spun text, and learning from one label
 //! only would make the feature tell the labels apart by construction (a leak into any model
-//! trained on FakeHealth). It counts bigrams of words and punctuation marks (`chaff::frequency::units`), and joins
+//! trained on FakeHealth). It counts bigrams of words and punctuation marks (`chaff::frequency::units`)
+//! there and in WordNet's glosses (definitions and examples of use: ordinary English of every
+//! register, so that a word used as any prose uses it is not taken for a swap), and joins
 //! WordNet synsets: for each word, the synonyms at least `MIN_RATIO` times as frequent in that
 //! text. Writes `data/frequency/bigrams.bin` and `data/frequency/synonyms.bin`.
 
@@ -59,16 +61,16 @@ fn main() -> Result<(), Box<dyn Error>> {
             for word in chaff::document::words(text) {
                 *unigrams.entry(word.to_lowercase()).or_default() += 1;
             }
-            let units = chaff::frequency::units(text);
-            for pair in units.windows(2) {
-                *bigrams
-                    .entry(fingerprint::pair(
-                        fingerprint::of_word(pair[0]),
-                        fingerprint::of_word(pair[1]),
-                    ))
-                    .or_default() += 1;
-            }
+            count_bigrams(&mut bigrams, text);
         }
+    }
+
+    // WordNet's definitions and examples of use: plain English of every register, so that a
+    // word that fits its neighbours in ordinary prose is not taken for a swap because health
+    // text never used it so (bigrams only: which synonym is the likely original stays decided
+    // by health text).
+    for piece in wordnet::glosses(wordnet)? {
+        count_bigrams(&mut bigrams, &piece);
     }
 
     // Single words only: a spinner's swap that this table can name is one word for another.
@@ -139,4 +141,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         synonym_bytes.len() / 1024,
     );
     Ok(())
+}
+
+/// Adds the bigrams of `text`'s context units (words and punctuation marks) to `bigrams`.
+fn count_bigrams(bigrams: &mut HashMap<u64, u32>, text: &str) {
+    let units = chaff::frequency::units(text);
+    for pair in units.windows(2) {
+        *bigrams
+            .entry(fingerprint::pair(
+                fingerprint::of_word(pair[0]),
+                fingerprint::of_word(pair[1]),
+            ))
+            .or_default() += 1;
+    }
 }

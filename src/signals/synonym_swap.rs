@@ -7,9 +7,9 @@ use crate::document::Document;
 use crate::fingerprint;
 use crate::frequency::{first_mark, last_mark, BigramTable, SynonymTable};
 
-/// A swap is flagged when a likely original fits the neighbouring words (the word or punctuation
-/// mark on each side) at least this often in reliable text while the word found never does, or
-/// five times this often when the word found fits them once.
+/// A swap is flagged when a likely original fits a neighbouring word at least this often in
+/// reliable text while the word found never fits its neighbours, or five times this often when
+/// the word found fits them once.
 const MIN_ORIGINAL_SUPPORT: u32 = 6;
 
 /// Flags are counted per 1,000 words, but over at least this many words: a short text with two
@@ -17,13 +17,13 @@ const MIN_ORIGINAL_SUPPORT: u32 = 6;
 pub const RATE_FLOOR_WORDS: usize = 300;
 
 /// Below this rate of flagged words the signal stays silent: isolated flags are the noise of
-/// ordinary writing. Set just above the 99th percentile of held-out reliable documents (9.6;
-/// see `examples/spin_eval.rs` and the README), so it fires on about 1% of good pages.
-pub const FIRING_RATE: f64 = 10.0;
+/// ordinary writing. Set at the 99th percentile of held-out reliable documents (5.38; see
+/// `examples/spin_eval.rs` and the README), so it fires on about 1% of good pages.
+pub const FIRING_RATE: f64 = 5.4;
 
 const SPEC: SignalSpec = SignalSpec {
     id: "SPUN005",
-    version: 2,
+    version: 3,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "synonym-swap",
@@ -32,12 +32,15 @@ const SPEC: SignalSpec = SignalSpec {
     doc: "What it detects: words an article spinner swapped for a thesaurus synonym (\"blood \
           strain\" for \"blood pressure\", \"aspect impacts\" for \"side effects\"), with no list \
           of swaps. A word is flagged when WordNet gives it a synonym that is at least ten times \
-          as frequent in reliable health text and that fits its neighbours there (the word or \
-          punctuation mark on each side, six times or more), while the word itself does not. The tables (517,000 word pairs and 10,800 synonym \
-          lists, learned from MedQuAD and FakeHealth, held-out fifth \
-          excluded) are compiled in. The signal fires only when flagged words reach 10 per \
-          1,000 words (counted over at least 300 words): single flags are the noise of ordinary \
-          writing. A word that is one of its synonyms in another spelling (British \
+          as frequent in reliable health text and that fits a neighbouring word there (six \
+          times or more), while the word itself fits neither neighbour (the word or punctuation \
+          mark on each side). A punctuation mark never speaks for the synonym: a frequent word \
+          follows a comma more often than a rare one whatever it means. The tables (894,000 word \
+          pairs and 10,800 synonym lists, learned from MedQuAD and FakeHealth, held-out fifth \
+          excluded, with the pairs of WordNet's definitions and examples of use, so that a word \
+          used as ordinary prose uses it is not taken for a swap) are compiled in. The signal \
+          fires only when flagged words reach 5.4 per 1,000 words (counted over at least 300 \
+          words): single flags are the noise of ordinary writing. A word that is one of its synonyms in another spelling (British \
           \"randomised\", \"diarrhoea\", \"centre\") is a regional spelling, not a swap, and is \
           never flagged.\n\
           Why it lowers reliability: spun text is copied text disguised from duplicate-content \
@@ -99,25 +102,36 @@ impl SynonymSwaps {
                 continue;
             }
             // The unit on each side: a punctuation mark in the gap, or else the word.
-            let a = last_mark(&doc.text[before.end()..token.start()])
-                .map_or(fingerprints[i - 1], fingerprint::of_word);
+            let mark_before = last_mark(&doc.text[before.end()..token.start()]);
+            let a = mark_before.map_or(fingerprints[i - 1], fingerprint::of_word);
             let found_before = self.bigrams.count(a, said);
             if found_before > 1 {
                 continue; // the word fits the unit before it: no swap (most words stop here)
             }
-            let b = first_mark(&doc.text[token.end()..after.start()])
-                .map_or(fingerprints[i + 1], fingerprint::of_word);
+            let mark_after = first_mark(&doc.text[token.end()..after.start()]);
+            let b = mark_after.map_or(fingerprints[i + 1], fingerprint::of_word);
             let found = found_before + self.bigrams.count(said, b);
             if found > 1 {
                 continue;
             }
+            // Only a neighbouring word speaks for a likely original. A synonym ten times as
+            // frequent as the word found follows a comma ten times as often whatever it means:
+            // support from punctuation flagged ordinary prose ("a beloved, newly retired
+            // doctor", said 'newly', likely 'new').
             let best = likely
                 .map(|s| {
                     let s_print = fingerprint::of_word(s);
-                    (
-                        self.bigrams.count(a, s_print) + self.bigrams.count(s_print, b),
-                        s,
-                    )
+                    let before = if mark_before.is_some() {
+                        0
+                    } else {
+                        self.bigrams.count(a, s_print)
+                    };
+                    let after = if mark_after.is_some() {
+                        0
+                    } else {
+                        self.bigrams.count(s_print, b)
+                    };
+                    (before + after, s)
                 })
                 .max_by_key(|&(support, _)| support);
             if let Some((support, original)) = best {

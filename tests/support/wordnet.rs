@@ -42,3 +42,31 @@ pub fn synsets(dir: &Path) -> Result<Vec<Vec<String>>, String> {
     }
     Ok(synsets)
 }
+
+/// The glosses of every WordNet synset: its definitions and its quoted examples of use, each
+/// one piece of plain English ("a drug or other agent that stimulates sexual desire", "he
+/// trusted his younger brother").
+pub fn glosses(dir: &Path) -> Result<Vec<String>, String> {
+    let mut pieces = Vec::new();
+    for pos in ["noun", "verb", "adj", "adv"] {
+        let path = dir.join(format!("data.{pos}"));
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("{}: {e} (install Debian's wordnet-base)", path.display()))?;
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            if line.starts_with("  ") {
+                continue; // licence header
+            }
+            let Some((_, gloss)) = line.split_once(" | ") else {
+                continue;
+            };
+            pieces.extend(
+                gloss
+                    .split("; ")
+                    .map(|p| p.trim().trim_matches('"').trim())
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+    }
+    Ok(pieces)
+}
