@@ -26,23 +26,22 @@ pub enum Format {
 pub const MAX_TEXT: usize = u32::MAX as usize;
 
 /// A word of the clean text. Offsets are 32-bit: a long document holds tens of millions of
-/// tokens, and 12 bytes each instead of 24 is most of its memory (documents are cut at 4 GiB,
-/// see [`MAX_TEXT`]).
+/// tokens, and 8 bytes each instead of 16 is most of its memory (documents are cut at 4 GiB,
+/// see [`MAX_TEXT`]). Which sentence a token is in, the document says
+/// ([`Document::sentence_tokens`]): one number a sentence, not one a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     start: u32,
     end: u32,
-    sentence: u32,
 }
 
 impl Token {
-    /// A token over `start..end` of the clean text, in sentence `sentence`.
-    pub fn new(start: usize, end: usize, sentence: usize) -> Self {
+    /// A token over `start..end` of the clean text.
+    pub fn new(start: usize, end: usize) -> Self {
         let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         Token {
             start: narrow(start),
             end: narrow(end),
-            sentence: narrow(sentence),
         }
     }
 
@@ -59,11 +58,6 @@ impl Token {
     /// The byte range in the clean text.
     pub fn range(&self) -> Range<usize> {
         self.start()..self.end()
-    }
-
-    /// Index of the sentence the token belongs to.
-    pub fn sentence(&self) -> usize {
-        self.sentence as usize
     }
 }
 
@@ -89,6 +83,9 @@ pub struct Document<'a> {
     pub tokens: Vec<Token>,
     /// Sentence byte ranges in `text`, in order.
     pub sentences: Vec<Range<usize>>,
+    /// The index of each sentence's first token, and the number of tokens at the end: the
+    /// tokens of sentence `s` are `sentence_starts[s]..sentence_starts[s + 1]`.
+    sentence_starts: Vec<u32>,
     /// The fingerprint of each token's lowercase form (see [`crate::fingerprint`]).
     fingerprints: Vec<u64>,
     words: usize,
@@ -220,13 +217,19 @@ impl<'a> Document<'a> {
         // Tokens straight from the word scan: a list of spans first would double the memory a
         // long document takes at its peak.
         let mut tokens = Vec::new();
-        let mut sentence = 0;
+        let mut sentence_starts = vec![0u32];
+        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         for_each_word(&text, |span| {
-            while sentence + 1 < sentences.len() && sentences[sentence].end <= span.start {
-                sentence += 1;
+            while sentence_starts.len() < sentences.len()
+                && sentences[sentence_starts.len() - 1].end <= span.start
+            {
+                sentence_starts.push(narrow(tokens.len()));
             }
-            tokens.push(Token::new(span.start, span.end, sentence));
+            tokens.push(Token::new(span.start, span.end));
         });
+        // The sentences after the last word hold no tokens.
+        sentence_starts.resize(sentences.len(), narrow(tokens.len()));
+        sentence_starts.push(narrow(tokens.len()));
         let Encoded {
             codes,
             fingerprints,
@@ -244,6 +247,7 @@ impl<'a> Document<'a> {
             tokens,
             fingerprints,
             sentences,
+            sentence_starts,
             words,
             phrases,
             citations: OnceLock::new(),
@@ -274,6 +278,22 @@ impl<'a> Document<'a> {
             }
             _ => 0..0,
         }
+    }
+
+    /// The indices of the tokens of sentence `sentence` (empty past the last sentence).
+    pub fn sentence_tokens(&self, sentence: usize) -> Range<usize> {
+        match self.sentence_starts.get(sentence..sentence + 2) {
+            Some(&[first, end]) => first as usize..end as usize,
+            _ => self.tokens.len()..self.tokens.len(),
+        }
+    }
+
+    /// The index of the sentence that holds token `token`.
+    pub fn sentence_of_token(&self, token: usize) -> usize {
+        // The last sentence whose first token is at or before `token`.
+        self.sentence_starts[..self.sentences.len()]
+            .partition_point(|&first| first as usize <= token)
+            .saturating_sub(1)
     }
 
     /// The index of the sentence holding clean-text offset `offset`.
@@ -482,7 +502,16 @@ mod tests {
                 "New para"
             ]
         );
-        assert_eq!(d.tokens.last().map(|t| t.sentence()), Some(3));
+        assert_eq!(d.sentence_of_token(d.tokens.len() - 1), 3);
+        let per_sentence: Vec<usize> = (0..d.sentences.len())
+            .map(|s| d.sentence_tokens(s).len())
+            .collect();
+        assert_eq!(per_sentence.iter().sum::<usize>(), d.tokens.len());
+        for (i, token) in d.tokens.iter().enumerate() {
+            let s = d.sentence_of_token(i);
+            assert!(d.sentence_tokens(s).contains(&i));
+            assert!(d.sentences[s].start <= token.start() && token.end() <= d.sentences[s].end);
+        }
     }
 
     #[test]

@@ -516,7 +516,7 @@ mod tests {
     /// The tokens of `text`, all in one sentence.
     fn tokens_of(text: &str) -> Vec<Token> {
         crate::document::word_spans(text)
-            .map(|r| Token::new(r.start, r.end, 0))
+            .map(|r| Token::new(r.start, r.end))
             .collect()
     }
 

@@ -103,9 +103,24 @@ impl Pipeline {
         Document::new(input, format, &self.phrases)
     }
 
-    /// Measures every signal on a document, in registry order.
+    /// Measures every signal on a document, in registry order. Each measurement keeps at most
+    /// [`report::MAX_EVIDENCE_PER_SIGNAL`] + 1 hits, the first (a report shows that many, and
+    /// the one more tells it that there were more); its value counts them all. A long document
+    /// holds the hits of one signal at a time, not of all of them at once.
     pub fn measure(&self, doc: &Document<'_>) -> Vec<Measurement> {
-        self.signals.iter().map(|s| s.measure(doc)).collect()
+        self.signals
+            .iter()
+            .map(|s| {
+                let mut measurement = s.measure(doc);
+                if measurement.hits.len() > report::MAX_EVIDENCE_PER_SIGNAL + 1 {
+                    measurement
+                        .hits
+                        .truncate(report::MAX_EVIDENCE_PER_SIGNAL + 1);
+                    measurement.hits.shrink_to_fit();
+                }
+                measurement
+            })
+            .collect()
     }
 
     /// The feature values of an input, in registry order (what the model sees).

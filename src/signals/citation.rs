@@ -236,7 +236,7 @@ impl Signal for UnsupportedClaims {
             .claims
             .find(doc)
             .filter_map(|m| {
-                let sentence = doc.tokens[m.first_token].sentence();
+                let sentence = doc.sentence_of_token(m.first_token);
                 let supported = supported_sentences
                     .iter()
                     .any(|&s| s == sentence || s == sentence + 1);

@@ -261,11 +261,10 @@ impl RepeatedSentences {
     fn find_by_text(doc: &Document<'_>) -> Vec<usize> {
         let mut keys: Vec<u8> = Vec::with_capacity(doc.text.len());
         let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-        let mut tokens = doc.tokens.iter().peekable();
         for index in 0..doc.sentences.len() {
             let start = keys.len();
             let mut words = 0;
-            while let Some(token) = tokens.next_if(|t| t.sentence() == index) {
+            for token in &doc.tokens[doc.sentence_tokens(index)] {
                 if words > 0 {
                     keys.push(b' ');
                 }
@@ -303,22 +302,20 @@ impl RepeatedSentences {
         let fingerprints = doc.fingerprints();
         let mut first: HashMap<u64, std::ops::Range<usize>> = HashMap::default();
         let mut repeated = Vec::new();
-        let mut next = 0;
         for index in 0..doc.sentences.len() {
-            let start = next;
-            let mut sentence = Sequence::default();
-            while next < doc.tokens.len() && doc.tokens[next].sentence() == index {
-                sentence.push(fingerprints[next]);
-                next += 1;
-            }
-            if next - start < MIN_REPEATED_WORDS {
+            let words = doc.sentence_tokens(index);
+            if words.len() < MIN_REPEATED_WORDS {
                 continue;
+            }
+            let mut sentence = Sequence::default();
+            for &print in &fingerprints[words.clone()] {
+                sentence.push(print);
             }
             match first.entry(sentence.finish()) {
                 Entry::Vacant(slot) => {
-                    slot.insert(start..next);
+                    slot.insert(words);
                 }
-                Entry::Occupied(earlier) if same_words(doc, earlier.get(), start..next) => {
+                Entry::Occupied(earlier) if same_words(doc, earlier.get(), words.clone()) => {
                     repeated.push(index);
                 }
                 Entry::Occupied(_) => return Self::find_by_text(doc),

@@ -94,14 +94,10 @@ impl Signal for Costs {
     fn measure(&self, doc: &Document<'_>) -> Measurement {
         // The document's own tokens of the sentence, not a second tokenization of its text.
         let selling = |sentence: usize| {
-            let first = doc.tokens.partition_point(|t| t.sentence() < sentence);
-            doc.tokens[first..]
-                .iter()
-                .take_while(|t| t.sentence() == sentence)
-                .any(|t| {
-                    let word = doc.token_text(t);
-                    SALES_CUES.iter().any(|cue| word.eq_ignore_ascii_case(cue))
-                })
+            doc.tokens[doc.sentence_tokens(sentence)].iter().any(|t| {
+                let word = doc.token_text(t);
+                SALES_CUES.iter().any(|cue| word.eq_ignore_ascii_case(cue))
+            })
         };
         // Each sentence is looked at once, however many hits it holds (hits come in text
         // order): a page of one endless "sentence" full of prices would otherwise be read again
