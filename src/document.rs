@@ -217,7 +217,8 @@ impl<'a> Document<'a> {
         // Tokens straight from the word scan: a list of spans first would double the memory a
         // long document takes at its peak.
         let mut tokens = Vec::new();
-        let mut sentence_starts = vec![0u32];
+        let mut sentence_starts = Vec::with_capacity(sentences.len() + 1);
+        sentence_starts.push(0u32);
         let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         for_each_word(&text, |span| {
             while sentence_starts.len() < sentences.len()
