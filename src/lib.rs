@@ -247,6 +247,29 @@ mod tests {
     }
 
     #[test]
+    fn a_measurement_keeps_the_hits_a_report_can_use_and_counts_them_all() {
+        let pipeline = Pipeline::default();
+        let text = "This tea works! ".repeat(80);
+        let doc = pipeline.document(&text, Format::Text);
+        let exclamations = pipeline
+            .specs()
+            .iter()
+            .position(|s| s.id == "HYPE003")
+            .expect("HYPE003 is registered");
+        let measured = &pipeline.measure(&doc)[exclamations];
+        assert_eq!(measured.hits.len(), report::MAX_EVIDENCE_PER_SIGNAL + 1);
+        // 80 exclamations in 240 words, every one counted.
+        assert!(
+            (measured.value - 80.0 * 1000.0 / 240.0).abs() < 1e-9,
+            "{}",
+            measured.value
+        );
+        let alone = pipeline.signals()[exclamations].measure(&doc);
+        assert_eq!(alone.hits.len(), 80);
+        assert_eq!(alone.hits[..measured.hits.len()], measured.hits[..]);
+    }
+
+    #[test]
     fn builtin_model_matches_the_registry() {
         let scorer = Scorer::default();
         let ids: Vec<&str> = scorer.specs().iter().map(|s| s.id).collect();
