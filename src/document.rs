@@ -38,7 +38,6 @@ pub struct Token {
 impl Token {
     /// A token over `start..end` of the clean text.
     pub fn new(start: usize, end: usize) -> Self {
-        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         Token {
             start: narrow(start),
             end: narrow(end),
@@ -59,6 +58,12 @@ impl Token {
     pub fn range(&self) -> Range<usize> {
         self.start()..self.end()
     }
+}
+
+/// An offset or a token index in 32 bits (documents are cut at [`MAX_TEXT`], so neither is
+/// larger).
+fn narrow(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
 }
 
 /// A document ready for signals.
@@ -219,7 +224,6 @@ impl<'a> Document<'a> {
         let mut tokens = Vec::new();
         let mut sentence_starts = Vec::with_capacity(sentences.len() + 1);
         sentence_starts.push(0u32);
-        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         for_each_word(&text, |span| {
             while sentence_starts.len() < sentences.len()
                 && sentences[sentence_starts.len() - 1].end <= span.start

@@ -267,11 +267,15 @@ impl Model {
         }
         let ids: Vec<&str> = specs.iter().map(|s| s.id).collect();
         if model.features != ids {
-            let at =
-                (0..).find(|&i| model.features.get(i).map(String::as_str) != ids.get(i).copied());
+            // The first place the lists differ: a differing name, or the end of the shorter.
+            let at = model
+                .features
+                .iter()
+                .zip(&ids)
+                .position(|(theirs, ours)| theirs != ours)
+                .unwrap_or(model.features.len().min(ids.len()));
             let name =
                 |names: Option<&str>| names.map_or("nothing".to_owned(), |n| format!("{n:?}"));
-            let at = at.unwrap_or(0);
             return Err(fail(format!(
                 "its feature {} is {}, where this build's signals have {} ({} features against \
                  {}); retrain it with `chaff train`",

@@ -40,23 +40,27 @@ const SPEC: SignalSpec = SignalSpec {
           excluded, with the pairs of WordNet's definitions and examples of use, so that a word \
           used as ordinary prose uses it is not taken for a swap) are compiled in. The signal \
           fires only when flagged words reach 5.4 per 1,000 words (counted over at least 300 \
-          words): single flags are the noise of ordinary writing. A word that is one of its synonyms in another spelling (British \
-          \"randomised\", \"diarrhoea\", \"centre\") is a regional spelling, not a swap, and is \
-          never flagged.\n\
+          words): single flags are the noise of ordinary writing. A word that is one of its \
+          synonyms in another spelling (British \"randomised\", \"diarrhoea\", \"centre\") is \
+          a regional spelling, not a swap, and is never flagged.\n\
           Why it lowers reliability: spun text is copied text disguised from duplicate-content \
           checks; its meaning drifts with every swap and nobody checked it.\n\
           Example: \"... a wholesome diet depleted in salt can depress blood strain in many \
           grownups.\" (said 'depleted', likely 'low'; said 'depress', likely 'lower')",
-    fires_on: &["Patients with high blood strain should take their medicine every day and ask the \
+    fires_on: &[
+        "Patients with high blood strain should take their medicine every day and ask the \
          physician about potential aspect impacts. Adults with hypertension have a greater peril \
          of cardiac arrest and apoplexy. Physicians commonly prescribe diuretics, and a wholesome \
          diet depleted in salt can depress blood strain in many grownups. Checking your blood \
-         strain at dwelling is a smart thought."],
-    quiet_on: &["Patients with high blood pressure should take their medicine every day and ask the \
+         strain at dwelling is a smart thought.",
+    ],
+    quiet_on: &[
+        "Patients with high blood pressure should take their medicine every day and ask the \
          doctor about possible side effects. Adults with hypertension have a higher risk of heart \
          attack and stroke. Doctors often prescribe diuretics, and a healthy diet low in salt can \
          lower blood pressure in many adults. Checking your blood pressure at home is a good \
-         idea."],
+         idea.",
+    ],
 };
 
 /// SPUN005: synonym swaps.
@@ -117,21 +121,18 @@ impl SynonymSwaps {
             // Only a neighbouring word speaks for a likely original. A synonym ten times as
             // frequent as the word found follows a comma ten times as often whatever it means:
             // support from punctuation flagged ordinary prose ("a beloved, newly retired
-            // doctor", said 'newly', likely 'new').
+            // doctor", said 'newly', likely 'new'). With a mark on both sides nothing can.
+            let word_before = mark_before.is_none().then_some(a);
+            let word_after = mark_after.is_none().then_some(b);
+            if word_before.is_none() && word_after.is_none() {
+                continue;
+            }
             let best = likely
                 .map(|s| {
                     let s_print = fingerprint::of_word(s);
-                    let before = if mark_before.is_some() {
-                        0
-                    } else {
-                        self.bigrams.count(a, s_print)
-                    };
-                    let after = if mark_after.is_some() {
-                        0
-                    } else {
-                        self.bigrams.count(s_print, b)
-                    };
-                    (before + after, s)
+                    let support = word_before.map_or(0, |a| self.bigrams.count(a, s_print))
+                        + word_after.map_or(0, |b| self.bigrams.count(s_print, b));
+                    (support, s)
                 })
                 .max_by_key(|&(support, _)| support);
             if let Some((support, original)) = best {
