@@ -21,7 +21,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use chaff::fingerprint;
-use chaff::frequency::{held_out, BigramTable, SynonymTable};
+use chaff::frequency::{held_out, same_word_respelled, BigramTable, SynonymTable};
 
 #[path = "../tests/support/wordnet.rs"]
 mod wordnet;
@@ -98,7 +98,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     let mut entries: Vec<(String, Vec<String>)> = Vec::new();
     for (&word, synonyms) in &synonyms_of {
-        if !is_plain_word(word) {
+        // A regional spelling ("manoeuvre", "utilisation", "randomised") is rare in text that
+        // is mostly American for its spelling, not because a spinner chose it: no synonyms for
+        // a word WordNet lists with its own respelling, however rare that respelling is here.
+        if !is_plain_word(word) || synonyms.iter().any(|s| same_word_respelled(word, s)) {
             continue;
         }
         let frequency = unigrams.get(word).copied().unwrap_or(0).max(1);

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::fingerprint::Fingerprint;
 use crate::html::{self, Link};
 use crate::lexicon::{Encoded, PhraseIndex, PhraseMatch};
 use crate::signals::{Hit, Screened};
@@ -92,7 +93,7 @@ pub struct Document<'a> {
     /// tokens of sentence `s` are `sentence_starts[s]..sentence_starts[s + 1]`.
     sentence_starts: Vec<u32>,
     /// The fingerprint of each token's lowercase form (see [`crate::fingerprint`]).
-    fingerprints: Vec<u64>,
+    fingerprints: Vec<Fingerprint>,
     words: usize,
     /// Matches of each lexicon of the pipeline, by lexicon id.
     phrases: Vec<Vec<PhraseMatch>>,
@@ -266,7 +267,7 @@ impl<'a> Document<'a> {
     }
 
     /// The fingerprints of the tokens' lowercase forms, one a token (see [`crate::fingerprint`]).
-    pub fn fingerprints(&self) -> &[u64] {
+    pub fn fingerprints(&self) -> &[Fingerprint] {
         &self.fingerprints
     }
 

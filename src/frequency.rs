@@ -16,12 +16,12 @@
 //! it is read.
 //! `examples/build_frequency_tables.rs` builds them from `../shared/corpus`.
 
-use crate::fingerprint;
+use crate::fingerprint::{self, Fingerprint};
 
 /// Magic bytes at the start of a bigram table.
-pub const BIGRAM_MAGIC: &[u8; 8] = b"CHFBIGR4";
+pub const BIGRAM_MAGIC: &[u8; 8] = b"CHFBIGR5";
 /// Magic bytes at the start of a synonym table.
-pub const SYNONYM_MAGIC: &[u8; 8] = b"CHFSYNO2";
+pub const SYNONYM_MAGIC: &[u8; 8] = b"CHFSYNO3";
 
 /// FNV-1a over the lowercased characters of `words`, with a space between words.
 pub fn hash_words<'a>(words: impl IntoIterator<Item = &'a str>) -> u64 {
@@ -91,6 +91,40 @@ pub fn held_out(id: &str) -> bool {
     hash_words([id]) % 5 == 0
 }
 
+/// Whether two different words are one word in British and American spelling: "randomised" and
+/// "randomized", "favour" and "favor", "diarrhoea" and "diarrhea", "centre" and "center",
+/// "counselling" and "counseling", "programme" and "program", "judgement" and "judgment".
+/// The word tables are mostly American, so a regional spelling is rare in them for its
+/// spelling, not because a spinner chose it: `examples/build_frequency_tables.rs` gives no
+/// synonyms to a word that WordNet lists with its own respelling.
+pub fn same_word_respelled(a: &str, b: &str) -> bool {
+    !a.eq_ignore_ascii_case(b) && american(a) == american(b)
+}
+
+/// A word in the American spelling, by the regular British-to-American rewrites.
+fn american(word: &str) -> String {
+    let mut w = word.to_ascii_lowercase();
+    for (british, american) in [
+        ("isation", "ization"),
+        ("ise", "ize"),
+        ("yse", "yze"),
+        ("our", "or"),
+        ("ae", "e"),
+        ("oe", "e"),
+        ("tre", "ter"),
+        ("bre", "ber"),
+        ("vre", "ver"),
+        ("ll", "l"),
+        ("ogue", "og"),
+        ("mme", "m"),
+        ("ence", "ense"),
+        ("dgement", "dgment"),
+    ] {
+        w = w.replace(british, american);
+    }
+    w
+}
+
 /// Reads a little-endian u64 at byte `at`.
 fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
@@ -150,7 +184,7 @@ impl<'a> BigramTable<'a> {
 
     /// How often the unit with fingerprint `first` is followed by the one with fingerprint
     /// `second` in the reference text (0 if never).
-    pub fn count(&self, first: u64, second: u64) -> u32 {
+    pub fn count(&self, first: Fingerprint, second: Fingerprint) -> u32 {
         let key = bigram_key(fingerprint::pair(first, second));
         let bucket = (key >> (32 - BUCKET_BITS)) as usize;
         let (Some(start), Some(end)) = (self.bucket_start(bucket), self.bucket_start(bucket + 1))
@@ -221,7 +255,7 @@ impl<'a> BigramTable<'a> {
     }
 }
 
-/// Synonym lists: header (magic, u64 n), n records (u64 key, u32 offset, u32 length) sorted by
+/// Synonym lists: header (magic, u64 n), n records (u32 key, u32 offset, u32 length) sorted by
 /// key, then a blob of space-separated synonyms. Lookups go through a hash map of the keys,
 /// built once when the table is read, behind a two-bit Bloom filter of 16 KB: most words of a
 /// text have no synonym list, and the filter (in the first-level cache) turns nearly all of them
@@ -231,19 +265,23 @@ pub struct SynonymTable<'a> {
     /// Every list, one after the other (checked to be UTF-8 once, when the table is read).
     blob: &'a str,
     /// Word fingerprint → where its list is in `blob`.
-    index: rustc_hash::FxHashMap<u64, (u32, u32)>,
+    index: rustc_hash::FxHashMap<Fingerprint, (u32, u32)>,
     filter: Box<[u64]>,
 }
+
+/// Bytes of a synonym table's record.
+const RECORD: usize = 12;
 
 /// Bits of a fingerprint that pick a bit of the synonym table's filter (2^17 bits, 16 KB).
 const FILTER_BITS: u32 = 17;
 
-/// The two filter bits of a fingerprint (fingerprints are mixed: any bits will do).
-fn filter_bits(word: u64) -> [usize; 2] {
-    let mask = (1u64 << FILTER_BITS) - 1;
+/// The two filter bits of a fingerprint (fingerprints are mixed: any bits will do, and the two
+/// may share some).
+fn filter_bits(word: Fingerprint) -> [usize; 2] {
+    let mask = (1 << FILTER_BITS) - 1;
     [
         (word & mask) as usize,
-        ((word >> FILTER_BITS) & mask) as usize,
+        (word.rotate_right(FILTER_BITS) & mask) as usize,
     ]
 }
 
@@ -254,18 +292,18 @@ impl<'a> SynonymTable<'a> {
             return None;
         }
         let n = usize::try_from(u64_at(bytes, 8)?).ok()?;
-        let size = n.checked_mul(16)?.checked_add(16)?;
+        let size = n.checked_mul(RECORD)?.checked_add(16)?;
         if bytes.len() < size {
             return None;
         }
         let blob = std::str::from_utf8(bytes.get(size..)?).ok()?;
-        let index: rustc_hash::FxHashMap<u64, (u32, u32)> = (0..n)
+        let index: rustc_hash::FxHashMap<Fingerprint, (u32, u32)> = (0..n)
             .map(|i| {
-                let record = 16 + i * 16;
-                let (offset, length) = (u32_at(bytes, record + 8)?, u32_at(bytes, record + 12)?);
+                let record = 16 + i * RECORD;
+                let (offset, length) = (u32_at(bytes, record + 4)?, u32_at(bytes, record + 8)?);
                 // Every list must be a whole slice of the blob.
                 blob.get(offset as usize..offset.checked_add(length)? as usize)?;
-                Some((u64_at(bytes, record)?, (offset, length)))
+                Some((u32_at(bytes, record)?, (offset, length)))
             })
             .collect::<Option<_>>()?;
         let mut filter = vec![0u64; (1 << FILTER_BITS) / 64].into_boxed_slice();
@@ -285,7 +323,7 @@ impl<'a> SynonymTable<'a> {
     /// or `None` when it has none. The filter answers first, so most words cost a test of two
     /// bits.
     #[inline]
-    pub fn synonyms(&self, word: u64) -> Option<impl Iterator<Item = &'a str>> {
+    pub fn synonyms(&self, word: Fingerprint) -> Option<impl Iterator<Item = &'a str>> {
         if !self.may_list(word) {
             return None;
         }
@@ -297,7 +335,7 @@ impl<'a> SynonymTable<'a> {
 
     /// False when the word with fingerprint `word` certainly has no synonym list (true for about
     /// 2% of the words that have none).
-    fn may_list(&self, word: u64) -> bool {
+    fn may_list(&self, word: Fingerprint) -> bool {
         filter_bits(word)
             .iter()
             .all(|&bit| self.filter[bit / 64] & (1 << (bit % 64)) != 0)
@@ -315,7 +353,7 @@ impl<'a> SynonymTable<'a> {
 
     /// Serialises `(word, synonyms)` pairs.
     pub fn write(entries: &[(String, Vec<String>)]) -> Vec<u8> {
-        let mut records: Vec<(u64, String)> = entries
+        let mut records: Vec<(Fingerprint, String)> = entries
             .iter()
             .map(|(word, synonyms)| (fingerprint::of_word(word), synonyms.join(" ")))
             .collect();
@@ -429,6 +467,40 @@ mod tests {
     }
 
     #[test]
+    fn british_spellings_are_the_same_word() {
+        for (british, american) in [
+            ("randomised", "randomized"),
+            ("favour", "favor"),
+            ("diarrhoea", "diarrhea"),
+            ("anaemia", "anemia"),
+            ("centre", "center"),
+            ("fibre", "fiber"),
+            ("counselling", "counseling"),
+            ("programme", "program"),
+            ("manoeuvre", "maneuver"),
+            ("Behaviour", "behavior"),
+            ("judgement", "judgment"),
+            ("utilisation", "utilization"),
+        ] {
+            assert!(same_word_respelled(british, american), "{british}");
+        }
+    }
+
+    #[test]
+    fn synonyms_are_not_respellings() {
+        for (said, likely) in [
+            ("strain", "pressure"),
+            ("depleted", "low"),
+            ("peril", "risk"),
+            ("centre", "heart"),
+            ("grownups", "adults"),
+            ("favor", "favor"),
+        ] {
+            assert!(!same_word_respelled(said, likely), "{said} {likely}");
+        }
+    }
+
+    #[test]
     fn corrupt_tables_are_refused() {
         assert!(BigramTable::new(b"nonsense").is_none());
         let mut bytes = BigramTable::write(vec![(1, 2)]);
@@ -438,6 +510,6 @@ mod tests {
         let index = bytes.len() - 4 * BUCKETS;
         bytes[index + 4 * 100] = 2; // bucket 100 starts after bucket 101: out of order
         assert!(BigramTable::new(&bytes).is_none());
-        assert!(SynonymTable::new(b"CHFSYNO1\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
+        assert!(SynonymTable::new(b"CHFSYNO3\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
     }
 }

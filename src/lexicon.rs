@@ -314,7 +314,7 @@ pub(crate) struct Encoded {
     /// The stem codes, one a token.
     pub(crate) codes: Vec<u16>,
     /// The fingerprints, one a token.
-    pub(crate) fingerprints: Vec<u64>,
+    pub(crate) fingerprints: Vec<crate::fingerprint::Fingerprint>,
     /// How many tokens contain a letter (numbers do not).
     pub(crate) words: usize,
 }

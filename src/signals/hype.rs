@@ -297,7 +297,7 @@ impl RepeatedSentences {
 
     /// The repeated sentences, found by the fingerprints of their words (see
     /// [`crate::fingerprint`]); a repeat is confirmed on the words' text, and on a fingerprint
-    /// shared by different sentences (a chance of about 2^-64) the search starts again by text.
+    /// shared by different sentences (different words share one with a chance of about 2^-32) the search starts again by text.
     fn find(doc: &Document<'_>) -> Vec<usize> {
         let fingerprints = doc.fingerprints();
         let mut first: HashMap<u64, std::ops::Range<usize>> = HashMap::default();
@@ -309,7 +309,7 @@ impl RepeatedSentences {
             }
             let mut sentence = Sequence::default();
             for &print in &fingerprints[words.clone()] {
-                sentence.push(print);
+                sentence.push(u64::from(print));
             }
             match first.entry(sentence.finish()) {
                 Entry::Vacant(slot) => {

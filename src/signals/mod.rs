@@ -447,7 +447,7 @@ pub struct PatternRate {
     gate: fn(&str) -> bool,
     /// The fingerprints of the words every match starts with, when they are known (see
     /// [`PatternRate::starting_at_words`]).
-    starts: Option<rustc_hash::FxHashSet<u64>>,
+    starts: Option<rustc_hash::FxHashSet<crate::fingerprint::Fingerprint>>,
 }
 
 impl fmt::Debug for PatternRate {

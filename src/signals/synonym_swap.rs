@@ -136,15 +136,7 @@ impl SynonymSwaps {
                 })
                 .max_by_key(|&(support, _)| support);
             if let Some((support, original)) = best {
-                // A regional spelling ("randomised", "diarrhoea", "centre") is rare in the
-                // tables, which are mostly American, for its spelling, not because a spinner
-                // chose it: a word whose synonyms include itself spelled otherwise is left alone.
-                let respelled = || {
-                    self.synonyms
-                        .synonyms(said)
-                        .is_some_and(|mut all| all.any(|s| same_word_respelled(word, s)))
-                };
-                if support >= MIN_ORIGINAL_SUPPORT * (1 + 4 * found) && !respelled() {
+                if support >= MIN_ORIGINAL_SUPPORT * (1 + 4 * found) {
                     hits.push(Hit {
                         start: token.start(),
                         end: token.end(),
@@ -168,36 +160,6 @@ impl Default for SynonymSwaps {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Whether two different words are one word in British and American spelling: "randomised" and
-/// "randomized", "favour" and "favor", "diarrhoea" and "diarrhea", "centre" and "center",
-/// "counselling" and "counseling", "programme" and "program".
-fn same_word_respelled(a: &str, b: &str) -> bool {
-    !a.eq_ignore_ascii_case(b) && american(a) == american(b)
-}
-
-/// A word in the American spelling, by the regular British-to-American rewrites.
-fn american(word: &str) -> String {
-    let mut w = word.to_ascii_lowercase();
-    for (british, american) in [
-        ("isation", "ization"),
-        ("ise", "ize"),
-        ("yse", "yze"),
-        ("our", "or"),
-        ("ae", "e"),
-        ("oe", "e"),
-        ("tre", "ter"),
-        ("bre", "ber"),
-        ("vre", "ver"),
-        ("ll", "l"),
-        ("ogue", "og"),
-        ("mme", "m"),
-        ("ence", "ense"),
-    ] {
-        w = w.replace(british, american);
-    }
-    w
 }
 
 /// Letters only, lowercase but for a capital first letter (acronyms and names are left alone).
@@ -224,42 +186,5 @@ impl Signal for SynonymSwaps {
             return Measurement::default();
         }
         Measurement { value: rate, hits }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_word_respelled;
-
-    #[test]
-    fn british_spellings_are_the_same_word() {
-        for (british, american) in [
-            ("randomised", "randomized"),
-            ("favour", "favor"),
-            ("diarrhoea", "diarrhea"),
-            ("anaemia", "anemia"),
-            ("centre", "center"),
-            ("fibre", "fiber"),
-            ("counselling", "counseling"),
-            ("programme", "program"),
-            ("manoeuvre", "maneuver"),
-            ("Behaviour", "behavior"),
-        ] {
-            assert!(same_word_respelled(british, american), "{british}");
-        }
-    }
-
-    #[test]
-    fn synonyms_are_not_respellings() {
-        for (said, likely) in [
-            ("strain", "pressure"),
-            ("depleted", "low"),
-            ("peril", "risk"),
-            ("centre", "heart"),
-            ("grownups", "adults"),
-            ("favor", "favor"),
-        ] {
-            assert!(!same_word_respelled(said, likely), "{said} {likely}");
-        }
     }
 }
