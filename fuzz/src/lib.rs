@@ -7,9 +7,26 @@
 /// The document a fuzz input stands for. The input is a sequence of `piece 0xFF hi lo`: each
 /// piece is written `hi * 256 + lo` times (once when the count bytes are missing), and what
 /// follows the last 0xFF is written once. 0xFF never occurs in UTF-8, so a piece of text never
-/// holds it. The document stops growing at 256 KB.
+/// holds it. The document stops growing at [`limit`].
 pub fn grow(data: &[u8]) -> Vec<u8> {
-    const LIMIT: usize = 256 << 10;
+    grow_to(data, limit())
+}
+
+/// Where documents stop growing: 256 KB, or the bytes `CHAFF_FUZZ_MAX_BYTES` names. A campaign
+/// of many millions of executions needs small documents (a 256 KB page takes tens of
+/// milliseconds under coverage instrumentation); one that must reach large pages needs the
+/// default.
+pub fn limit() -> usize {
+    static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var("CHAFF_FUZZ_MAX_BYTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256 << 10)
+    })
+}
+
+fn grow_to(data: &[u8], limit: usize) -> Vec<u8> {
     let mut out = Vec::new();
     let mut rest = data;
     while let Some(at) = rest.iter().position(|&b| b == 0xFF) {
@@ -19,14 +36,14 @@ pub fn grow(data: &[u8]) -> Vec<u8> {
             _ => 1,
         };
         for _ in 0..count {
-            if out.len() + piece.len() > LIMIT || piece.is_empty() {
+            if out.len() + piece.len() > limit || piece.is_empty() {
                 break;
             }
             out.extend_from_slice(piece);
         }
         rest = &rest[(at + 3).min(rest.len())..];
     }
-    out.extend_from_slice(&rest[..rest.len().min(LIMIT.saturating_sub(out.len()))]);
+    out.extend_from_slice(&rest[..rest.len().min(limit.saturating_sub(out.len()))]);
     out
 }
 
@@ -54,7 +71,7 @@ pub fn score_and_verify(data: &[u8], format: chaff::Format) {
 
 #[cfg(test)]
 mod tests {
-    use super::grow;
+    use super::{grow, grow_to};
 
     #[test]
     fn a_small_input_grows_into_a_large_document() {
@@ -64,5 +81,6 @@ mod tests {
         assert!(page.len() > 100_000 && page.starts_with(b"<p><b a=\"1\" "));
         assert!(grow(b"x\xff\xff\xffy\xff\xff\xff").len() <= 256 << 10);
         assert_eq!(grow(b"tail\xff"), b"tail");
+        assert_eq!(grow_to(b"ab\xff\x00\x03cd", 4), b"abab", "a smaller limit");
     }
 }
