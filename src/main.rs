@@ -259,12 +259,13 @@ struct Procedure {
     /// of their own.
     #[arg(long, default_value = "outlet")]
     group_by: String,
-    /// Cross-validation folds used to choose the L2 strength and fit the calibration.
-    #[arg(long = "inner-folds", default_value_t = 5)]
-    inner_folds: usize,
-    /// Seed of the folds and of the oversampling.
-    #[arg(long, default_value_t = TrainConfig::default().seed)]
-    seed: u64,
+    /// Cross-validation folds used to choose the L2 strength and fit the calibration [default:
+    /// 5].
+    #[arg(long = "inner-folds")]
+    inner_folds: Option<usize>,
+    /// Seed of the folds and of the oversampling [default: 20261121].
+    #[arg(long)]
+    seed: Option<u64>,
     /// Use only these families' signals (for ablations), e.g. `--families quality,citation`.
     #[arg(long, value_delimiter = ',', value_parser = parse_family)]
     families: Vec<chaff::Family>,
@@ -272,12 +273,25 @@ struct Procedure {
 
 impl Procedure {
     fn config(&self) -> TrainConfig {
+        let default = TrainConfig::default();
         TrainConfig {
-            folds: self.inner_folds,
-            seed: self.seed,
+            folds: self.inner_folds.unwrap_or(default.folds),
+            seed: self.seed.unwrap_or(default.seed),
             families: self.families.clone(),
-            ..TrainConfig::default()
+            ..default
         }
+    }
+
+    /// The first option given that only a training procedure uses, if any: `eval` without
+    /// `--folds` or `--leave-one-source-out` trains nothing, and would ignore it.
+    fn training_option_given(&self) -> Option<&'static str> {
+        [
+            ("--inner-folds", self.inner_folds.is_some()),
+            ("--seed", self.seed.is_some()),
+            ("--families", !self.families.is_empty()),
+        ]
+        .into_iter()
+        .find_map(|(flag, given)| given.then_some(flag))
     }
 }
 
@@ -398,6 +412,26 @@ fn main() -> ExitCode {
             out,
             procedure,
         } => train(&data, &out, &procedure),
+        Command::Eval {
+            procedure,
+            folds: None,
+            leave_one_source_out: false,
+            ..
+        } if procedure.training_option_given().is_some() => {
+            let flag = procedure.training_option_given().unwrap_or_default();
+            let mut cli = Cli::command();
+            cli.build();
+            cli.find_subcommand_mut("eval")
+                .expect("eval is a command")
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "{flag} sets the training procedure, which eval runs only with --folds \
+                         or --leave-one-source-out"
+                    ),
+                )
+                .exit()
+        }
         Command::Eval {
             data,
             model,
@@ -976,11 +1010,8 @@ fn eval(
             (predictions, heading)
         }
         (Some(folds), false) => {
-            let config = TrainConfig {
-                folds,
-                ..procedure.config()
-            };
-            let predictions = training::cross_validate(&specs, &examples, &config)?;
+            let predictions =
+                training::cross_validate(&specs, &examples, folds, &procedure.config())?;
             let groups = examples
                 .iter()
                 .map(|e| e.group.as_str())

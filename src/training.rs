@@ -410,15 +410,23 @@ impl Prediction {
     }
 }
 
-/// Grouped cross-validation of the whole procedure: for each fold, [`train`] runs on the other
-/// folds (choosing its own L2 strengths, sign constraints, calibrations and thresholds) and
-/// predicts the held-out groups. Returns a prediction for each example, in input order.
+/// Grouped cross-validation of the whole procedure: the groups are dealt into `outer_folds`
+/// folds, and for each, [`train`] runs on the others with `config` (choosing its own L2
+/// strengths, sign constraints, calibrations and thresholds over its own `config.folds` inner
+/// folds) and predicts the held-out groups. Returns a prediction for each example, in input
+/// order.
 pub fn cross_validate(
     specs: &[&SignalSpec],
     labelled: &[Labelled],
+    outer_folds: usize,
     config: &TrainConfig,
 ) -> Result<Vec<Prediction>, Error> {
-    let folds = group_folds(labelled, config.folds, config.seed);
+    if outer_folds < 2 {
+        return Err(Error::Training(format!(
+            "at least 2 outer folds are needed, not {outer_folds}"
+        )));
+    }
+    let folds = group_folds(labelled, outer_folds, config.seed);
     predict_held_out(specs, labelled, config, &folds, false)
 }
 
@@ -860,7 +868,7 @@ mod tests {
             folds: 3,
             ..TrainConfig::default()
         };
-        let predictions = cross_validate(&specs(), &examples, &config).unwrap();
+        let predictions = cross_validate(&specs(), &examples, 3, &config).unwrap();
         assert_eq!(predictions.len(), examples.len());
         let scored: Vec<(f64, bool)> = predictions
             .iter()
@@ -868,6 +876,28 @@ mod tests {
             .map(|(p, e)| (p.reliability, e.label == Label::Reliable))
             .collect();
         assert!(roc_auc(&scored).unwrap() > 0.9);
+        assert!(cross_validate(&specs(), &examples, 1, &config).is_err());
+    }
+
+    /// The outer folds split the data; the inner folds are the procedure's own (`eval --folds
+    /// 3 --inner-folds 2` once ran 3 inner folds). Same outer folds, different inner folds:
+    /// each held-out model is fitted and calibrated on different inner splits.
+    #[test]
+    fn cross_validation_keeps_outer_and_inner_folds_apart() {
+        let examples = toy(150);
+        let with_inner = |folds| {
+            let config = TrainConfig {
+                folds,
+                ..TrainConfig::default()
+            };
+            let predictions = cross_validate(&specs(), &examples, 3, &config).unwrap();
+            predictions
+                .iter()
+                .map(|p| p.reliability)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(with_inner(2), with_inner(2), "deterministic");
+        assert_ne!(with_inner(2), with_inner(4), "the inner folds are used");
     }
 
     #[test]

@@ -1093,6 +1093,36 @@ fn train_needs_out_and_a_group_field_that_exists() {
         ));
 }
 
+/// `eval` judging a model trains nothing: an option of the training procedure would be ignored,
+/// so it is a usage error naming the option (it once passed silently, as `--inner-folds` did
+/// with `--folds`, where it now sets the inner folds).
+#[test]
+fn eval_refuses_training_options_it_would_ignore() {
+    let data = examples().join("sources.json");
+    for option in [
+        &["--inner-folds", "3"][..],
+        &["--seed", "7"],
+        &["--families", "quality"],
+    ] {
+        chaff()
+            .args(["eval", "--sources"])
+            .arg(&data)
+            .args(option)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "{} sets the training procedure",
+                option[0]
+            )));
+    }
+    chaff()
+        .args(["eval", "--sources"])
+        .arg(&data)
+        .args(["--folds", "2", "--inner-folds", "2", "--seed", "7"])
+        .assert()
+        .success();
+}
+
 /// JSON Lines input of any shape: records, broken records, blank lines, records with extra
 /// fields, long and short texts.
 fn any_jsonl() -> impl proptest::strategy::Strategy<Value = Vec<String>> {

@@ -69,7 +69,7 @@ fn grouped_evaluation_holds_the_stated_figure() {
     ];
     let examples = batch::read_examples(&pipeline, &sources).expect("corpus");
     let predictions =
-        training::cross_validate(&pipeline.specs(), &examples, &TrainConfig::default())
+        training::cross_validate(&pipeline.specs(), &examples, 5, &TrainConfig::default())
             .expect("cross-validation");
     let scored: Vec<(f64, bool)> = predictions
         .iter()
