@@ -23,7 +23,7 @@ pub const FIRING_RATE: f64 = 5.4;
 
 const SPEC: SignalSpec = SignalSpec {
     id: "SPUN005",
-    version: 3,
+    version: 4,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "synonym-swap",
@@ -36,13 +36,13 @@ const SPEC: SignalSpec = SignalSpec {
           times or more), while the word itself fits neither neighbour (the word or punctuation \
           mark on each side). A punctuation mark never speaks for the synonym: a frequent word \
           follows a comma more often than a rare one whatever it means. The tables (894,000 word \
-          pairs and 10,800 synonym lists, learned from MedQuAD and FakeHealth, held-out fifth \
+          pairs and 10,300 synonym lists, learned from MedQuAD and FakeHealth, held-out fifth \
           excluded, with the pairs of WordNet's definitions and examples of use, so that a word \
           used as ordinary prose uses it is not taken for a swap) are compiled in. The signal \
           fires only when flagged words reach 5.4 per 1,000 words (counted over at least 300 \
-          words): single flags are the noise of ordinary writing. A word that is one of its \
-          synonyms in another spelling (British \"randomised\", \"diarrhoea\", \"centre\") is \
-          a regional spelling, not a swap, and is never flagged.\n\
+          words): single flags are the noise of ordinary writing. A word that WordNet lists with \
+          its own respelling (British \"randomised\", \"manoeuvre\", \"centre\") has no \
+          synonym list: a regional spelling is not a swap, and is never flagged.\n\
           Why it lowers reliability: spun text is copied text disguised from duplicate-content \
           checks; its meaning drifts with every swap and nobody checked it.\n\
           Example: \"... a wholesome diet depleted in salt can depress blood strain in many \
