@@ -188,3 +188,39 @@ impl Signal for SynonymSwaps {
         Measurement { value: rate, hits }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SynonymSwaps;
+    use crate::fingerprint;
+
+    /// The shipped tables follow the rule `examples/build_frequency_tables.rs` applies: a word
+    /// WordNet lists with its own respelling has no synonyms, so it is never flagged, however
+    /// rare its spelling is in the tables. "manoeuvre" was flagged before the rule moved there
+    /// ("said 'manoeuvre', likely 'head'").
+    #[test]
+    fn regional_spellings_have_no_synonym_list() {
+        let swaps = SynonymSwaps::new();
+        let listed = |word: &str| {
+            swaps
+                .synonyms
+                .synonyms(fingerprint::of_word(word))
+                .is_some()
+        };
+        for word in [
+            "manoeuvre",
+            "utilisation",
+            "randomised",
+            "judgement",
+            "diarrhoea",
+        ] {
+            assert!(!listed(word), "{word}");
+        }
+        for word in ["depleted", "strain", "peril"] {
+            assert!(
+                listed(word),
+                "{word}: a spinner's word keeps its likely originals"
+            );
+        }
+    }
+}
