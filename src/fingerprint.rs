@@ -2,7 +2,7 @@
 //! document is built, so signals compare and look up words without reading their text again.
 //! Thirty-two bits, not sixty-four: a document holds one a token, and on a 200 MB page the four
 //! bytes saved a word are 140 MB of a 900 MB peak. A word of a text takes the fingerprint of a
-//! different word of the synonym table (11,000 words) with a chance of about 1 in 400,000; on
+//! different word of the synonym table (10,300 words) with a chance of about 1 in 400,000; on
 //! the corpus every signal's value is the same as with 64 bits.
 //!
 //! The fingerprint folds the lowercase UTF-8 bytes eight at a time (little-endian, the last chunk

@@ -413,12 +413,11 @@ fn main() -> ExitCode {
             procedure,
         } => train(&data, &out, &procedure),
         Command::Eval {
-            procedure,
             folds: None,
             leave_one_source_out: false,
+            ref procedure,
             ..
-        } if procedure.training_option_given().is_some() => {
-            let flag = procedure.training_option_given().unwrap_or_default();
+        } if let Some(flag) = procedure.training_option_given() => {
             let mut cli = Cli::command();
             cli.build();
             cli.find_subcommand_mut("eval")

@@ -158,10 +158,7 @@ const LOOK_BACK: usize = 200;
 /// Whether a matched claim is made, not reported: no reporting word among the five words before
 /// it in its sentence.
 fn not_reported(text: &str, span: Range<usize>) -> bool {
-    let mut from = span.start.saturating_sub(LOOK_BACK);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = crate::source::ceil_char_boundary(text, span.start.saturating_sub(LOOK_BACK));
     let before = &text[from..span.start];
     let sentence = before
         .rfind(['.', '!', '?', '\n'])

@@ -296,8 +296,9 @@ impl RepeatedSentences {
     }
 
     /// The repeated sentences, found by the fingerprints of their words (see
-    /// [`crate::fingerprint`]); a repeat is confirmed on the words' text, and on a fingerprint
-    /// shared by different sentences (different words share one with a chance of about 2^-32) the search starts again by text.
+    /// [`crate::fingerprint`]); a repeat is confirmed on the words' text, and where different
+    /// sentences share a hash (different words share a fingerprint with a chance of about
+    /// 2^-32) the search starts again by text.
     fn find(doc: &Document<'_>) -> Vec<usize> {
         let fingerprints = doc.fingerprints();
         let mut first: HashMap<u64, std::ops::Range<usize>> = HashMap::default();
