@@ -173,7 +173,7 @@ impl Scorer {
                 reason: format!("a threshold is a probability between 0 and 1, not {threshold}"),
             });
         }
-        self.model.quality.training.threshold = threshold;
+        self.model.quality.threshold = threshold;
         self.model.verdicts = model::verdicts_around(threshold);
         Ok(self)
     }

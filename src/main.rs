@@ -165,6 +165,10 @@ enum Command {
         /// documentation and examples.
         #[arg(long)]
         json: bool,
+        /// Give each signal's status in this model file instead of the built-in one (`model`:
+        /// trained with it; `preview`: measured and reported, counting for nothing).
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Print a shell's completion script (`chaff completions bash > /etc/bash_completion.d/chaff`).
     #[command(after_help = EXIT_STATUS)]
@@ -396,7 +400,7 @@ fn main() -> ExitCode {
             };
             explain(&path, model.as_deref(), &what)
         }
-        Command::Features { id, json } => features(id.as_deref(), json),
+        Command::Features { id, json, model } => features(id.as_deref(), json, model.as_deref()),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "chaff", &mut out);
@@ -908,11 +912,23 @@ fn manual(out: Option<&Path>) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn features(id: Option<&str>, json: bool) -> Result<ExitCode, Error> {
-    let specs = Pipeline::default().specs();
+fn features(id: Option<&str>, json: bool, model: Option<&Path>) -> Result<ExitCode, Error> {
+    let scorer = scorer(model)?;
+    let specs = scorer.specs();
+    let described: Vec<render::Described> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, &spec)| render::Described {
+            spec,
+            status: scorer.model().status(i),
+        })
+        .collect();
     let one = match id {
-        Some(id) => match specs.iter().find(|s| s.id.eq_ignore_ascii_case(id)) {
-            Some(spec) => Some(*spec),
+        Some(id) => match described
+            .iter()
+            .find(|d| d.spec.id.eq_ignore_ascii_case(id))
+        {
+            Some(described) => Some(described),
             None => {
                 eprintln!("chaff: error: no signal {id}; `chaff features` lists them");
                 return Ok(ExitCode::from(2));
@@ -921,9 +937,9 @@ fn features(id: Option<&str>, json: bool) -> Result<ExitCode, Error> {
         None => None,
     };
     let text = match (json, one) {
-        (false, _) => render::features(&specs, one),
-        (true, Some(spec)) => serde_json::to_string_pretty(spec).unwrap_or_default() + "\n",
-        (true, None) => serde_json::to_string_pretty(&specs).unwrap_or_default() + "\n",
+        (false, _) => render::features(&described, one),
+        (true, Some(one)) => serde_json::to_string_pretty(one).unwrap_or_default() + "\n",
+        (true, None) => serde_json::to_string_pretty(&described).unwrap_or_default() + "\n",
     };
     io::stdout()
         .lock()
@@ -956,7 +972,7 @@ fn train(data: &DataArgs, out: &Path, procedure: &Procedure) -> Result<ExitCode,
             t.groups,
             t.alpha,
             t.folds,
-            t.threshold,
+            head.threshold,
             if dropped.is_empty() {
                 "none".to_owned()
             } else {

@@ -12,7 +12,7 @@ use crate::signals::{Family, SignalSpec};
 use crate::training::Provenance;
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A verdict word and the lowest reliability that earns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,7 +65,11 @@ pub struct Head {
     pub weights: Vec<f64>,
     /// The logit of a document with every feature at its mean.
     pub intercept: f64,
-    /// How it was trained: data, choices, dropped features, calibration, threshold.
+    /// The decision threshold: at or above it, the head's class is called (spam for the spam
+    /// head; for the quality head, the reliability below which a page is flagged). Chosen in
+    /// training, moved by `--threshold`: a property of the model, not of how it was trained.
+    pub threshold: f64,
+    /// How it was trained: data, choices, dropped features, calibration.
     pub training: Provenance,
 }
 
@@ -97,7 +101,7 @@ impl Head {
 
     /// The decision threshold of the head: at or above it, the head's class is called.
     pub fn threshold(&self) -> f64 {
-        self.training.threshold
+        self.threshold
     }
 
     fn check(&self, name: &str, n: usize) -> Result<(), String> {
@@ -125,10 +129,10 @@ impl Head {
                  too large for their scales)"
             ));
         }
-        if !(0.0..=1.0).contains(&self.training.threshold) {
+        if !(0.0..=1.0).contains(&self.threshold) {
             return Err(format!(
                 "the {name} head's threshold {} is not a probability",
-                self.training.threshold
+                self.threshold
             ));
         }
         Ok(())
@@ -197,7 +201,8 @@ pub struct Model {
     pub format_version: u32,
     /// Hash of the feature schema (ids, versions, families, polarities, in order).
     pub schema_hash: String,
-    /// Feature names (signal ids), in order.
+    /// Feature names (signal ids), in order: the features the model was trained with in the
+    /// file; the build's signals, in its order, once loaded (see [`Model::status`]).
     pub features: Vec<String>,
     /// The spam head, over the spun, hype and commercial families.
     pub spam: Head,
@@ -205,6 +210,36 @@ pub struct Model {
     pub quality: Head,
     /// Verdict words for pages not judged spam, highest cut of reliability first.
     pub verdicts: Vec<VerdictCut>,
+    /// Once loaded, for each of the build's signals: whether the model was trained without it
+    /// (empty when it was trained with all of them).
+    #[serde(skip)]
+    pub(crate) preview: Vec<bool>,
+}
+
+/// Whether a signal counts in a model's scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The model was trained with it: its contribution counts.
+    Model,
+    /// The model was trained without it (a signal newer than the model): it is measured and its
+    /// evidence reported, and it contributes nothing until a retrain takes it in.
+    Preview,
+}
+
+impl Status {
+    /// The lowercase name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Model => "model",
+            Status::Preview => "preview",
+        }
+    }
+
+    /// Whether it is [`Status::Model`] (reports name only the preview status).
+    pub fn is_model(&self) -> bool {
+        *self == Status::Model
+    }
 }
 
 /// The hash of a feature schema: FNV-1a over each signal's id, version, family and polarity.
@@ -259,42 +294,39 @@ impl Model {
             reason,
         };
         let model: Model = serde_json::from_str(json).map_err(|e| fail(e.to_string()))?;
+        // A model lists the features it was trained with, by id: the build's signals it does
+        // not list run in preview, so a new signal needs no retrain before the binary starts.
         if model.format_version != FORMAT_VERSION {
             return Err(fail(format!(
                 "format version {} is not supported (this build reads version {FORMAT_VERSION})",
                 model.format_version
             )));
         }
-        let ids: Vec<&str> = specs.iter().map(|s| s.id).collect();
-        if model.features != ids {
-            // The first place the lists differ: a differing name, or the end of the shorter.
-            let at = model
-                .features
-                .iter()
-                .zip(&ids)
-                .position(|(theirs, ours)| theirs != ours)
-                .unwrap_or(model.features.len().min(ids.len()));
-            let name =
-                |names: Option<&str>| names.map_or("nothing".to_owned(), |n| format!("{n:?}"));
-            return Err(fail(format!(
-                "its feature {} is {}, where this build's signals have {} ({} features against \
-                 {}); retrain it with `chaff train`",
-                at + 1,
-                name(model.features.get(at).map(String::as_str)),
-                name(ids.get(at).copied()),
-                model.features.len(),
-                ids.len()
-            )));
+        // The build's signal at each of the model's features, by id.
+        let mut place = vec![None; specs.len()];
+        let mut theirs = Vec::with_capacity(model.features.len());
+        for (j, id) in model.features.iter().enumerate() {
+            let Some(i) = specs.iter().position(|s| s.id == id) else {
+                return Err(fail(format!(
+                    "its feature {} is {id:?}, a signal this build does not have; retrain it \
+                     with `chaff train`",
+                    j + 1
+                )));
+            };
+            if place[i].replace(j).is_some() {
+                return Err(fail(format!("it names the feature {id:?} twice")));
+            }
+            theirs.push(specs[i]);
         }
-        let expected = schema_hash(specs.iter().copied());
+        let expected = schema_hash(theirs.iter().copied());
         if model.schema_hash != expected {
             return Err(fail(format!(
-                "its feature schema hash {} differs from this build's {expected} (a signal changed \
-                 version); retrain it with `chaff train`",
+                "its feature schema hash {} differs from this build's {expected} for the same \
+                 features (a signal changed version); retrain it with `chaff train`",
                 model.schema_hash
             )));
         }
-        let n = ids.len();
+        let n = theirs.len();
         model.spam.check("spam", n).map_err(fail)?;
         model.quality.check("quality", n).map_err(fail)?;
         for (head, kind) in [
@@ -302,24 +334,93 @@ impl Model {
             (&model.quality, HeadKind::Quality),
         ] {
             let foreign =
-                (0..n).find(|&i| head.weights[i] != 0.0 && HeadKind::of(specs[i].family) != kind);
-            if let Some(i) = foreign {
+                (0..n).find(|&j| head.weights[j] != 0.0 && HeadKind::of(theirs[j].family) != kind);
+            if let Some(j) = foreign {
                 return Err(fail(format!(
                     "the {} head weighs {}, a signal of the other head",
                     kind.name(),
-                    ids[i]
+                    theirs[j].id
                 )));
             }
         }
         if model.verdicts.is_empty() {
             return Err(fail("it names no verdicts".to_owned()));
         }
-        Ok(model)
+        Ok(model.in_build_order(specs, &place))
     }
 
-    /// Serialises the model as pretty JSON.
+    /// The model with its features in the build's order: `place[i]` is the model's index of
+    /// the build's signal `i`, `None` for a signal the model was not trained with, which runs in
+    /// preview (weight 0: measured and reported, counting for nothing).
+    fn in_build_order(self, specs: &[&SignalSpec], place: &[Option<usize>]) -> Self {
+        let reorder = |head: Head| {
+            let pick = |values: &[f64], absent: f64| -> Vec<f64> {
+                place
+                    .iter()
+                    .map(|j| j.map_or(absent, |j| values[j]))
+                    .collect()
+            };
+            Head {
+                mean: pick(&head.mean, 0.0),
+                scale: pick(&head.scale, 1.0),
+                weights: pick(&head.weights, 0.0),
+                ..head
+            }
+        };
+        let preview: Vec<bool> = place.iter().map(Option::is_none).collect();
+        let trained = specs.iter().zip(place).filter(|(_, j)| j.is_some());
+        Model {
+            // The hash of the features it was trained with, now in the build's order: what
+            // `to_json` writes.
+            schema_hash: schema_hash(trained.map(|(spec, _)| *spec)),
+            features: specs.iter().map(|s| s.id.to_owned()).collect(),
+            spam: reorder(self.spam),
+            quality: reorder(self.quality),
+            preview: if preview.contains(&true) {
+                preview
+            } else {
+                Vec::new()
+            },
+            ..self
+        }
+    }
+
+    /// Whether the build's signal `i` counts in this model's scores.
+    pub fn status(&self, i: usize) -> Status {
+        if self.preview.get(i).copied().unwrap_or(false) {
+            Status::Preview
+        } else {
+            Status::Model
+        }
+    }
+
+    /// Serialises the model as pretty JSON: the features it was trained with (not those in
+    /// preview).
     pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        let trained = |i: &usize| self.status(*i) == Status::Model;
+        let keep = |values: &[f64]| -> Vec<f64> {
+            (0..values.len())
+                .filter(trained)
+                .map(|i| values[i])
+                .collect()
+        };
+        let head = |head: &Head| Head {
+            mean: keep(&head.mean),
+            scale: keep(&head.scale),
+            weights: keep(&head.weights),
+            ..head.clone()
+        };
+        let model = Model {
+            features: (0..self.features.len())
+                .filter(trained)
+                .map(|i| self.features[i].clone())
+                .collect(),
+            spam: head(&self.spam),
+            quality: head(&self.quality),
+            preview: Vec::new(),
+            ..self.clone()
+        };
+        let mut json = serde_json::to_string_pretty(&model).unwrap_or_default();
         json.push('\n');
         json
     }
@@ -394,10 +495,8 @@ mod tests {
                 scale: vec![0.5; n],
                 weights,
                 intercept,
-                training: Provenance {
-                    threshold,
-                    ..Provenance::default()
-                },
+                threshold,
+                training: Provenance::default(),
             }
         };
         Model {
@@ -407,6 +506,7 @@ mod tests {
             spam: head("HYPE001", 1.5, -2.0, 0.7),
             quality: head("QUAL005", 0.5, 0.3, 0.5),
             verdicts: verdicts_around(0.5),
+            preview: Vec::new(),
         }
     }
 
@@ -437,7 +537,7 @@ mod tests {
             "{err}"
         );
         let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
-        json["spam"]["training"]["threshold"] = 1.5.into();
+        json["spam"]["threshold"] = 1.5.into();
         let err = Model::from_json(&json.to_string(), "cut.json", &specs()).unwrap_err();
         assert!(err.to_string().contains("not a probability"), "{err}");
     }
@@ -465,6 +565,81 @@ mod tests {
 
         let reread = Model::from_json(&model.to_json(), "same.json", &specs()).unwrap();
         assert_eq!(reread, model, "JSON round trip is exact");
+    }
+
+    /// `model`'s JSON with the features at `keep` (model indices, in that order) only.
+    fn with_features(model: &Model, keep: &[usize]) -> String {
+        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+        let pick = |values: &serde_json::Value| -> serde_json::Value {
+            keep.iter().map(|&j| values[j].clone()).collect()
+        };
+        json["features"] = pick(&json["features"]);
+        for head in ["spam", "quality"] {
+            for numbers in ["mean", "scale", "weights"] {
+                json[head][numbers] = pick(&json[head][numbers]);
+            }
+        }
+        let specs = specs();
+        json["schema_hash"] = schema_hash(keep.iter().map(|&j| specs[j])).into();
+        json.to_string()
+    }
+
+    #[test]
+    fn features_are_read_by_id_in_any_order() {
+        let model = model();
+        let n = model.features.len();
+        let reversed: Vec<usize> = (0..n).rev().collect();
+        let reread =
+            Model::from_json(&with_features(&model, &reversed), "rev.json", &specs()).unwrap();
+        assert_eq!(reread, model, "the same model, in the build's order");
+        let values: Vec<f64> = (0..n).map(|i| i as f64 * 0.3).collect();
+        assert_eq!(reread.reliability(&values), model.reliability(&values));
+    }
+
+    #[test]
+    fn a_signal_the_model_was_trained_without_runs_in_preview() {
+        let model = model();
+        let n = model.features.len();
+        let new = index("HYPE001"); // the spam head's one weighted feature
+        let without: Vec<usize> = (0..n).filter(|&i| i != new).collect();
+        let json = with_features(&model, &without);
+        let older = Model::from_json(&json, "older.json", &specs()).unwrap();
+        assert_eq!(older.status(new), Status::Preview);
+        assert!((0..n)
+            .filter(|&i| i != new)
+            .all(|i| older.status(i) == Status::Model));
+        assert_eq!(older.spam.contribution(new, 9.0), 0.0, "counts for nothing");
+        let values: Vec<f64> = (0..n).map(|i| i as f64 * 0.3).collect();
+        let quality = index("QUAL005");
+        assert_eq!(
+            older.quality.contribution(quality, values[quality]),
+            model.quality.contribution(quality, values[quality]),
+            "the other features count as before"
+        );
+        assert!((older.spam(&values) - sigmoid(-2.0)).abs() < 1e-12);
+        // Written back, it lists the features it was trained with, and nothing else.
+        assert_eq!(
+            older.to_json(),
+            Model::from_json(&json, "x", &specs()).unwrap().to_json()
+        );
+        let written: serde_json::Value = serde_json::from_str(&older.to_json()).unwrap();
+        assert_eq!(written["features"].as_array().unwrap().len(), n - 1);
+        assert!(!older.to_json().contains("\"HYPE001\""));
+    }
+
+    #[test]
+    fn refuses_a_feature_named_twice() {
+        let model = model();
+        let mut twice: Vec<usize> = (0..model.features.len()).collect();
+        twice[1] = 0;
+        let err =
+            Model::from_json(&with_features(&model, &twice), "twice.json", &specs()).unwrap_err();
+        let first = &model.features[0];
+        assert!(
+            err.to_string()
+                .contains(&format!("names the feature {first:?} twice")),
+            "{err}"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use crate::batch::Outcome;
-use crate::model::HeadKind;
+use crate::model::{HeadKind, Status};
 use crate::report::Report;
 use crate::signals::{Family, SignalSpec};
 
@@ -289,10 +289,10 @@ fn bar(score: f64) -> String {
 }
 
 /// One line per signal, or the full documentation of one.
-pub fn features(specs: &[&SignalSpec], one: Option<&SignalSpec>) -> String {
+pub fn features(described: &[Described], one: Option<&Described>) -> String {
     let mut out = String::new();
     match one {
-        Some(spec) => {
+        Some(&Described { spec, status }) => {
             let _ = writeln!(out, "{} {} ({})", spec.id, spec.name, spec.family);
             let _ = writeln!(out, "{}", spec.message);
             let _ = writeln!(
@@ -302,6 +302,16 @@ pub fn features(specs: &[&SignalSpec], one: Option<&SignalSpec>) -> String {
                 match spec.polarity {
                     crate::signals::Polarity::Concern => "more of it lowers reliability",
                     crate::signals::Polarity::Support => "more of it raises reliability",
+                }
+            );
+            let _ = writeln!(
+                out,
+                "status: {}",
+                match status {
+                    Status::Model => "model (the model was trained with it)",
+                    Status::Preview =>
+                        "preview (the model was trained without it: measured and reported, \
+                         counting for nothing until a retrain takes it in)",
                 }
             );
             let _ = writeln!(out, "\n{}", spec.doc);
@@ -315,16 +325,30 @@ pub fn features(specs: &[&SignalSpec], one: Option<&SignalSpec>) -> String {
             }
         }
         None => {
-            for spec in specs {
+            for &Described { spec, status } in described {
                 let _ = writeln!(
                     out,
-                    "{}  {:<10}  {:<28}  {}",
-                    spec.id, spec.family, spec.name, spec.message
+                    "{}  {:<7}  {:<10}  {:<28}  {}",
+                    spec.id,
+                    status.name(),
+                    spec.family,
+                    spec.name,
+                    spec.message
                 );
             }
         }
     }
     out
+}
+
+/// A signal's description and its status in the model in use, as `chaff features` shows them.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Described {
+    /// The description.
+    #[serde(flatten)]
+    pub spec: &'static SignalSpec,
+    /// Whether it counts in the model's scores.
+    pub status: Status,
 }
 
 /// The evaluation report: ranking, probability and threshold figures, the confusion matrix, the

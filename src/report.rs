@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::document::{Document, Format};
-use crate::model::{sigmoid, HeadKind, Model, SpamKind};
+use crate::model::{sigmoid, HeadKind, Model, SpamKind, Status};
 use crate::signals::{Family, Measurement, Signal};
 use crate::source::{LineCursor, OffsetMap};
 
@@ -161,7 +161,11 @@ impl Report {
             fixed(out, b",\"family\":", c.family.name())?;
             fixed(out, b",\"head\":", c.head.name())?;
             field(out, b",\"value\":", &c.value)?;
-            field(out, b",\"contribution\":", &c.contribution)
+            field(out, b",\"contribution\":", &c.contribution)?;
+            match c.status {
+                Status::Model => Ok(()),
+                Status::Preview => fixed(out, b",\"status\":", c.status.name()),
+            }
         })?;
         out.write_all(b",\"evidence\":")?;
         objects(out, &self.evidence, |out, e| {
@@ -240,8 +244,12 @@ pub struct Contribution {
     pub head: HeadKind,
     /// The feature value (see the signal's unit).
     pub value: f64,
-    /// Its contribution to its head's logit: weight × standardised value.
+    /// Its contribution to its head's logit: weight × standardised value (0 in preview).
     pub contribution: f64,
+    /// Whether it counts: written only for a signal in preview (the model was trained
+    /// without it).
+    #[serde(skip_serializing_if = "Status::is_model")]
+    pub status: Status,
 }
 
 impl Contribution {
@@ -319,6 +327,7 @@ impl Report {
                 head,
                 value: measurement.value,
                 contribution: model.head(head).contribution(i, measurement.value),
+                status: model.status(i),
             });
             evidence_truncated |= measurement.hits.len() > MAX_EVIDENCE_PER_SIGNAL;
             for hit in measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL) {

@@ -203,8 +203,6 @@ pub struct Provenance {
     pub dropped: Vec<Dropped>,
     /// Platt scaling (slope, offset) folded into the weights.
     pub platt: (f64, f64),
-    /// The decision threshold: below it a document is called unreliable.
-    pub threshold: f64,
 }
 
 /// A fitted but uncalibrated model: standardisation and weights over all features (zero where
@@ -246,6 +244,7 @@ pub fn train(
         verdicts: verdicts_around(quality.threshold()),
         spam,
         quality,
+        preview: Vec::new(),
     })
 }
 
@@ -332,6 +331,7 @@ pub fn train_head(
         scale: fit.scale,
         weights: fit.weights.iter().map(|w| sign * slope * w).collect(),
         intercept: sign * (slope * fit.intercept + offset),
+        threshold,
         training: Provenance {
             data,
             positive,
@@ -346,7 +346,6 @@ pub fn train_head(
             alpha_grid,
             dropped: fit.dropped,
             platt: (slope, offset),
-            threshold,
         },
     })
 }

@@ -669,6 +669,90 @@ fn training_data_errors_name_the_file_and_line() {
         .stderr(predicates::str::contains("bad.jsonl, line 2"));
 }
 
+/// A signal the model was trained without (here SELL001, taken out of the built-in model) runs
+/// in preview: `features` says so, and a score reports its value and evidence with
+/// `"status": "preview"` and a contribution of 0, the other signals counting as before.
+#[test]
+fn a_signal_newer_than_the_model_runs_in_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut model: Value = serde_json::from_str(chaff::BUILTIN_MODEL).unwrap();
+    let at = model["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|f| f == "SELL001")
+        .unwrap();
+    model["features"].as_array_mut().unwrap().remove(at);
+    for head in ["spam", "quality"] {
+        for numbers in ["mean", "scale", "weights"] {
+            model[head][numbers].as_array_mut().unwrap().remove(at);
+        }
+    }
+    let specs = chaff::Pipeline::default().specs();
+    let trained = specs.iter().copied().filter(|s| s.id != "SELL001");
+    model["schema_hash"] = chaff::model::schema_hash(trained).into();
+    let path = write(dir.path(), "older.json", model.to_string().as_bytes());
+
+    let list = stdout_of(
+        chaff()
+            .args(["features", "--model"])
+            .arg(&path)
+            .assert()
+            .success(),
+    );
+    let list = String::from_utf8(list).unwrap();
+    let status = |id: &str| {
+        let line = list.lines().find(|l| l.starts_with(id)).unwrap();
+        line.split_whitespace().nth(1).unwrap().to_owned()
+    };
+    assert_eq!(
+        (status("SELL001"), status("SELL002")),
+        ("preview".into(), "model".into())
+    );
+    let builtin = stdout_of(chaff().arg("features").assert().success());
+    assert!(!String::from_utf8(builtin).unwrap().contains("preview"));
+
+    let page = examples().join("pages/clinic-sales.txt");
+    let score = |model: Option<&Path>| {
+        let mut command = chaff();
+        command.args(["score", "--format", "jsonl"]);
+        if let Some(model) = model {
+            command.arg("--model").arg(model);
+        }
+        jsonl(&stdout_of(command.arg(&page).assert().success())).remove(0)
+    };
+    let (older, current) = (score(Some(&path)), score(None));
+    let contribution = |record: &Value, id: &str| {
+        record["contributions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["feature"] == id)
+            .unwrap()
+            .clone()
+    };
+    let preview = contribution(&older, "SELL001");
+    assert_eq!(preview["status"], "preview");
+    assert_eq!(preview["contribution"], 0.0);
+    assert_eq!(preview["value"], contribution(&current, "SELL001")["value"]);
+    assert!(
+        contribution(&current, "SELL001")["contribution"]
+            .as_f64()
+            .unwrap()
+            != 0.0
+    );
+    assert!(contribution(&current, "SELL001").get("status").is_none());
+    assert!(
+        !evidence_of(&older, "SELL001").is_empty(),
+        "its evidence is still reported"
+    );
+    assert_eq!(
+        contribution(&older, "SELL002"),
+        contribution(&current, "SELL002"),
+        "the other signals count as before"
+    );
+}
+
 /// A model file that cannot be used is refused with exit 2 and a message naming what is wrong:
 /// other signals (the first differing name), an out-of-range threshold, weights that overflow.
 #[test]
@@ -684,24 +768,19 @@ fn a_model_that_cannot_be_used_is_refused_by_what_is_wrong() {
     type Edit = Box<dyn Fn(&mut Value)>;
     let cases: Vec<(Edit, String)> = vec![
         (
-            Box::new(|m| {
-                m["features"].as_array_mut().unwrap().pop();
-            }),
-            format!(
-                "its feature {} is nothing, where this build's signals have {:?}",
-                ids.len(),
-                ids[ids.len() - 1]
-            ),
+            Box::new(|m| m["features"][2] = serde_json::json!("SPUN999")),
+            "its feature 3 is \"SPUN999\", a signal this build does not have".to_owned(),
         ),
         (
-            Box::new(|m| m["features"].as_array_mut().unwrap().swap(2, 3)),
-            format!(
-                "its feature 3 is {:?}, where this build's signals have {:?}",
-                ids[3], ids[2]
-            ),
+            Box::new(|m| m["features"][3] = m["features"][2].clone()),
+            format!("it names the feature {:?} twice", ids[2]),
         ),
         (
-            Box::new(|m| m["quality"]["training"]["threshold"] = serde_json::json!(1.5)),
+            Box::new(|m| m["schema_hash"] = serde_json::json!("0000000000000000")),
+            "a signal changed version".to_owned(),
+        ),
+        (
+            Box::new(|m| m["quality"]["threshold"] = serde_json::json!(1.5)),
             "the quality head's threshold 1.5 is not a probability".to_owned(),
         ),
         (
