@@ -23,6 +23,16 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// The lowercase name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "html",
+        }
+    }
+}
+
 /// The longest clean text a document holds, in bytes: the largest offset a [`Token`] can hold.
 pub const MAX_TEXT: usize = u32::MAX as usize;
 
