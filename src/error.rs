@@ -24,12 +24,12 @@ pub enum Error {
         reason: String,
     },
     /// A model file is malformed or does not fit this build's signals.
-    #[error("model {origin}: {reason}")]
+    #[error("model {origin}: {problem}")]
     Model {
         /// Where the model came from (a path, or "built-in").
         origin: String,
         /// What is wrong.
-        reason: String,
+        problem: crate::model::ModelProblem,
     },
     /// A JSON Lines record is malformed.
     #[error("{origin}, line {line}: {reason}")]

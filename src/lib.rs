@@ -166,16 +166,10 @@ impl Scorer {
 
     /// Moves the decision threshold (below it a document is `flagged` unreliable) and cuts the
     /// verdict words around it, as training does (see [`model::verdicts_around`]).
-    pub fn with_threshold(mut self, threshold: f64) -> Result<Self, Error> {
-        if !(0.0..=1.0).contains(&threshold) {
-            return Err(Error::Model {
-                origin: "--threshold".to_owned(),
-                reason: format!("a threshold is a probability between 0 and 1, not {threshold}"),
-            });
-        }
-        self.model.quality.threshold = threshold;
-        self.model.verdicts = model::verdicts_around(threshold);
-        Ok(self)
+    pub fn with_threshold(mut self, threshold: model::Probability) -> Self {
+        self.model.quality.threshold = threshold.get();
+        self.model.verdicts = model::verdicts_around(threshold.get());
+        self
     }
 
     /// A scorer with the built-in signals and a model read from a file.

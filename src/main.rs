@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome};
+use chaff::model::Probability;
 use chaff::paths::{self, PathEntry};
 use chaff::render::{self, Styling};
 use chaff::run::{self, OutputFormat, Prepared, Selection, Sink};
@@ -93,17 +94,17 @@ enum Command {
         #[arg(long)]
         sort: bool,
         /// Decision threshold: documents below it are `flagged`, and the verdict words are cut
-        /// around it [default: the model's, chosen in training].
+        /// around it, 0 to 1 [default: the model's, chosen in training].
         #[arg(long, allow_negative_numbers = true)]
-        threshold: Option<f64>,
+        threshold: Option<Probability>,
         /// Keep only scored records with at least this reliability, 0 to 1 (errors are always
         /// kept).
-        #[arg(long, value_parser = probability, allow_negative_numbers = true)]
-        min_reliability: Option<f64>,
+        #[arg(long, allow_negative_numbers = true)]
+        min_reliability: Option<Probability>,
         /// Keep only scored records with at most this reliability, 0 to 1 (errors are always
         /// kept).
-        #[arg(long, value_parser = probability, allow_negative_numbers = true)]
-        max_reliability: Option<f64>,
+        #[arg(long, allow_negative_numbers = true)]
+        max_reliability: Option<Probability>,
         /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
         #[arg(long, value_delimiter = ',', value_parser = field_name)]
         fields: Option<Vec<String>>,
@@ -214,10 +215,10 @@ enum Command {
         /// the others.
         #[arg(long)]
         leave_one_source_out: bool,
-        /// Reliability below which a document counts as called unreliable [default: the
-        /// model's threshold].
+        /// Reliability below which a document counts as called unreliable, 0 to 1 [default:
+        /// the model's threshold].
         #[arg(long, allow_negative_numbers = true)]
-        threshold: Option<f64>,
+        threshold: Option<Probability>,
         /// Print the figures as one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -349,16 +350,18 @@ fn main() -> ExitCode {
                         .error(
                             clap::error::ErrorKind::ArgumentConflict,
                             format!(
-                                "--min-reliability {min} is above --max-reliability {max}: \
-                                 no record could be kept"
+                                "--min-reliability {} is above --max-reliability {}: no record \
+                                 could be kept",
+                                min.get(),
+                                max.get()
                             ),
                         )
                         .exit();
                 }
             }
             let selection = Selection {
-                min_reliability,
-                max_reliability,
+                min_reliability: min_reliability.map(Probability::get),
+                max_reliability: max_reliability.map(Probability::get),
                 fields,
                 ..Selection::default()
             };
@@ -499,7 +502,7 @@ struct ScoreOptions {
     jsonl: bool,
     format: Option<CliFormat>,
     sort: bool,
-    threshold: Option<f64>,
+    threshold: Option<Probability>,
     selection: Selection,
     threads: Option<usize>,
     max_bytes: run::MaxBytes,
@@ -515,7 +518,7 @@ fn score(
     options: &ScoreOptions,
 ) -> Result<ExitCode, Error> {
     let scorer = match options.threshold {
-        Some(t) => scorer(model)?.with_threshold(t)?,
+        Some(t) => scorer(model)?.with_threshold(t),
         None => scorer(model)?,
     };
     let mut builder = rayon::ThreadPoolBuilder::new();
@@ -769,15 +772,6 @@ fn exclude_pattern(text: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(text).map_err(|e| format!("not a valid pattern: {e}"))
 }
 
-/// A reliability bound: a number from 0 to 1.
-fn probability(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        Ok(_) => Err("a reliability is between 0 and 1".to_owned()),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
 /// A name in `--fields`: not empty (`--fields id,,reliability` is a slip).
 fn field_name(text: &str) -> Result<String, String> {
     let name = text.trim();
@@ -988,7 +982,7 @@ fn train(data: &DataArgs, out: &Path, procedure: &Procedure) -> Result<ExitCode,
 struct EvalKind {
     folds: Option<usize>,
     leave_one_source_out: bool,
-    threshold: Option<f64>,
+    threshold: Option<Probability>,
     json: bool,
 }
 
@@ -1048,8 +1042,13 @@ fn eval(
             (predictions, format!("{origin}, as trained"))
         }
     };
-    let evaluation =
-        chaff::metrics::Evaluation::of(heading, &specs, &examples, &predictions, threshold);
+    let evaluation = chaff::metrics::Evaluation::of(
+        heading,
+        &specs,
+        &examples,
+        &predictions,
+        threshold.map(Probability::get),
+    );
     let text = if json {
         serde_json::to_string_pretty(&evaluation).unwrap_or_default() + "\n"
     } else {

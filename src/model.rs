@@ -52,6 +52,12 @@ impl HeadKind {
     }
 }
 
+impl std::fmt::Display for HeadKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One logistic head over the registry's features: `P = sigmoid(intercept + Σ weight ×
 /// standardised value)`. Features of the other head have weight 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,19 +110,15 @@ impl Head {
         self.threshold
     }
 
-    fn check(&self, name: &str, n: usize) -> Result<(), String> {
+    fn check(&self, head: HeadKind, n: usize) -> Result<(), ModelProblem> {
         if self.mean.len() != n || self.scale.len() != n || self.weights.len() != n {
-            return Err(format!(
-                "the {name} head's mean, scale and weights must each have {n} values"
-            ));
+            return Err(ModelProblem::Shape { head, features: n });
         }
         let numbers = self.mean.iter().chain(&self.weights).chain(&self.scale);
         if !numbers.chain([&self.intercept]).all(|x| x.is_finite())
             || self.scale.iter().any(|&s| s <= 0.0)
         {
-            return Err(format!(
-                "every number of the {name} head must be finite and every scale positive"
-            ));
+            return Err(ModelProblem::NotFinite { head });
         }
         // The largest logit any document could reach: a transformed value is at most
         // ln(1 + f64::MAX), about 710. Finite numbers can still overflow on the way to it.
@@ -124,19 +126,127 @@ impl Head {
             sum + self.weights[i].abs() * (710.0 + self.mean[i].abs()) / self.scale[i]
         });
         if !bound.is_finite() {
-            return Err(format!(
-                "the {name} head's weights and scales can give a non-finite logit (weights \
-                 too large for their scales)"
-            ));
+            return Err(ModelProblem::Overflow { head });
         }
         if !(0.0..=1.0).contains(&self.threshold) {
-            return Err(format!(
-                "the {name} head's threshold {} is not a probability",
-                self.threshold
-            ));
+            return Err(ModelProblem::Threshold {
+                head,
+                threshold: self.threshold,
+            });
         }
         Ok(())
     }
+}
+
+/// A probability: a number from 0 to 1, checked once where it enters (a `--threshold`, a
+/// reliability filter), so that what takes one cannot be given anything else.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Probability(f64);
+
+impl Probability {
+    /// `p`, if it is a probability (not NaN, not outside 0..1).
+    pub fn new(p: f64) -> Option<Self> {
+        (0.0..=1.0).contains(&p).then_some(Probability(p))
+    }
+
+    /// The number.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl std::str::FromStr for Probability {
+    type Err = String;
+
+    /// Reads a probability from an option's text, saying what is wrong with it.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let p: f64 = text.trim().parse().map_err(|e| format!("{e}"))?;
+        Probability::new(p).ok_or_else(|| format!("a probability is between 0 and 1, not {p}"))
+    }
+}
+
+/// What makes a model file unusable with this build (see [`Model::from_json`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelProblem {
+    /// It is not a model file: bad JSON, a missing or mistyped field.
+    #[error("{0}")]
+    Json(String),
+    /// It was written in a format this build does not read.
+    #[error("format version {found} is not supported (this build reads version {FORMAT_VERSION})")]
+    FormatVersion {
+        /// The file's format version.
+        found: u32,
+    },
+    /// It was trained with a signal this build does not have.
+    #[error(
+        "its feature {position} is {id:?}, a signal this build does not have; retrain it with \
+         `chaff train`"
+    )]
+    UnknownFeature {
+        /// 1-based place in its feature list.
+        position: usize,
+        /// The feature's id.
+        id: String,
+    },
+    /// It names a feature twice.
+    #[error("it names the feature {id:?} twice")]
+    RepeatedFeature {
+        /// The feature's id.
+        id: String,
+    },
+    /// Its features are the build's signals at other versions.
+    #[error(
+        "its feature schema hash {found} differs from this build's {expected} for the same \
+         features (a signal changed version); retrain it with `chaff train`"
+    )]
+    SchemaHash {
+        /// The file's hash.
+        found: String,
+        /// The hash of the build's signals of the same ids.
+        expected: String,
+    },
+    /// A head's numbers do not match its features.
+    #[error("the {head} head's mean, scale and weights must each have {features} values")]
+    Shape {
+        /// The head.
+        head: HeadKind,
+        /// The model's number of features.
+        features: usize,
+    },
+    /// A head holds a non-finite number or a scale that is not positive.
+    #[error("every number of the {head} head must be finite and every scale positive")]
+    NotFinite {
+        /// The head.
+        head: HeadKind,
+    },
+    /// A head's finite numbers can still give an infinite logit.
+    #[error(
+        "the {head} head's weights and scales can give a non-finite logit (weights too large \
+         for their scales)"
+    )]
+    Overflow {
+        /// The head.
+        head: HeadKind,
+    },
+    /// A head's threshold is outside 0..1.
+    #[error("the {head} head's threshold {threshold} is not a probability")]
+    Threshold {
+        /// The head.
+        head: HeadKind,
+        /// The threshold.
+        threshold: f64,
+    },
+    /// A head weighs a signal of the other head.
+    #[error("the {head} head weighs {feature}, a signal of the other head")]
+    ForeignFeature {
+        /// The head.
+        head: HeadKind,
+        /// The signal's id.
+        feature: String,
+    },
+    /// It gives no verdict words.
+    #[error("it names no verdicts")]
+    NoVerdicts,
 }
 
 /// The kind of spam a page is: the kind of the spam-side family that adds most to its spam
@@ -289,62 +399,62 @@ pub fn sigmoid(logit: f64) -> f64 {
 impl Model {
     /// Reads a model from JSON and checks it against the signals it will be used with.
     pub fn from_json(json: &str, origin: &str, specs: &[&SignalSpec]) -> Result<Self, Error> {
-        let fail = |reason: String| Error::Model {
+        Self::checked(json, specs).map_err(|problem| Error::Model {
             origin: origin.to_owned(),
-            reason,
-        };
-        let model: Model = serde_json::from_str(json).map_err(|e| fail(e.to_string()))?;
+            problem,
+        })
+    }
+
+    /// [`Model::from_json`], with what is wrong.
+    fn checked(json: &str, specs: &[&SignalSpec]) -> Result<Self, ModelProblem> {
+        let model: Model =
+            serde_json::from_str(json).map_err(|e| ModelProblem::Json(e.to_string()))?;
+        if model.format_version != FORMAT_VERSION {
+            return Err(ModelProblem::FormatVersion {
+                found: model.format_version,
+            });
+        }
         // A model lists the features it was trained with, by id: the build's signals it does
         // not list run in preview, so a new signal needs no retrain before the binary starts.
-        if model.format_version != FORMAT_VERSION {
-            return Err(fail(format!(
-                "format version {} is not supported (this build reads version {FORMAT_VERSION})",
-                model.format_version
-            )));
-        }
-        // The build's signal at each of the model's features, by id.
+        // The build's signal at each of the model's features:
         let mut place = vec![None; specs.len()];
         let mut theirs = Vec::with_capacity(model.features.len());
         for (j, id) in model.features.iter().enumerate() {
             let Some(i) = specs.iter().position(|s| s.id == id) else {
-                return Err(fail(format!(
-                    "its feature {} is {id:?}, a signal this build does not have; retrain it \
-                     with `chaff train`",
-                    j + 1
-                )));
+                return Err(ModelProblem::UnknownFeature {
+                    position: j + 1,
+                    id: id.clone(),
+                });
             };
             if place[i].replace(j).is_some() {
-                return Err(fail(format!("it names the feature {id:?} twice")));
+                return Err(ModelProblem::RepeatedFeature { id: id.clone() });
             }
             theirs.push(specs[i]);
         }
         let expected = schema_hash(theirs.iter().copied());
         if model.schema_hash != expected {
-            return Err(fail(format!(
-                "its feature schema hash {} differs from this build's {expected} for the same \
-                 features (a signal changed version); retrain it with `chaff train`",
-                model.schema_hash
-            )));
+            return Err(ModelProblem::SchemaHash {
+                found: model.schema_hash,
+                expected,
+            });
         }
         let n = theirs.len();
-        model.spam.check("spam", n).map_err(fail)?;
-        model.quality.check("quality", n).map_err(fail)?;
         for (head, kind) in [
             (&model.spam, HeadKind::Spam),
             (&model.quality, HeadKind::Quality),
         ] {
+            head.check(kind, n)?;
             let foreign =
                 (0..n).find(|&j| head.weights[j] != 0.0 && HeadKind::of(theirs[j].family) != kind);
             if let Some(j) = foreign {
-                return Err(fail(format!(
-                    "the {} head weighs {}, a signal of the other head",
-                    kind.name(),
-                    theirs[j].id
-                )));
+                return Err(ModelProblem::ForeignFeature {
+                    head: kind,
+                    feature: theirs[j].id.to_owned(),
+                });
             }
         }
         if model.verdicts.is_empty() {
-            return Err(fail("it names no verdicts".to_owned()));
+            return Err(ModelProblem::NoVerdicts);
         }
         Ok(model.in_build_order(specs, &place))
     }
@@ -526,45 +636,81 @@ mod tests {
         assert!((model.reliability(&values) - reliability).abs() < 1e-12);
     }
 
+    /// What is wrong with `model` once `edit` has changed its JSON.
+    fn problem_after(model: &Model, edit: impl FnOnce(&mut serde_json::Value)) -> ModelProblem {
+        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+        edit(&mut json);
+        Model::checked(&json.to_string(), &specs()).unwrap_err()
+    }
+
     #[test]
     fn a_head_may_weigh_only_its_own_signals() {
         let model = model();
-        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
-        json["spam"]["weights"][index("QUAL005")] = 0.3.into();
-        let err = Model::from_json(&json.to_string(), "mixed.json", &specs()).unwrap_err();
-        assert!(
-            err.to_string().contains("the spam head weighs QUAL005"),
-            "{err}"
+        assert_eq!(
+            problem_after(&model, |json| json["spam"]["weights"][index("QUAL005")] =
+                0.3.into()),
+            ModelProblem::ForeignFeature {
+                head: HeadKind::Spam,
+                feature: "QUAL005".into()
+            }
         );
-        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
-        json["spam"]["threshold"] = 1.5.into();
-        let err = Model::from_json(&json.to_string(), "cut.json", &specs()).unwrap_err();
-        assert!(err.to_string().contains("not a probability"), "{err}");
+        assert_eq!(
+            problem_after(&model, |json| json["spam"]["threshold"] = 1.5.into()),
+            ModelProblem::Threshold {
+                head: HeadKind::Spam,
+                threshold: 1.5
+            }
+        );
     }
 
     #[test]
     fn refuses_a_model_for_other_signals() {
         let model = model();
-        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
-        json["features"][0] = "SPUN999".into();
-        let err = Model::from_json(&json.to_string(), "old.json", &specs()).unwrap_err();
+        assert_eq!(
+            problem_after(&model, |json| json["features"][0] = "SPUN999".into()),
+            ModelProblem::UnknownFeature {
+                position: 1,
+                id: "SPUN999".into()
+            }
+        );
+        assert!(matches!(
+            problem_after(&model, |json| json["schema_hash"] = "0000000000000000".into()),
+            ModelProblem::SchemaHash { found, .. } if found == "0000000000000000"
+        ));
+        assert_eq!(
+            problem_after(&model, |json| json["quality"]["scale"][2] = 0.0.into()),
+            ModelProblem::NotFinite {
+                head: HeadKind::Quality
+            }
+        );
+        assert_eq!(
+            problem_after(&model, |json| json["format_version"] = 3.into()),
+            ModelProblem::FormatVersion { found: 3 }
+        );
+        assert_eq!(
+            problem_after(&model, |json| json["verdicts"] = serde_json::json!([])),
+            ModelProblem::NoVerdicts
+        );
+        let err = Model::from_json("{", "broken.json", &specs()).unwrap_err();
         assert!(
-            err.to_string().contains("its feature 1 is \"SPUN999\""),
+            matches!(&err, Error::Model { origin, problem: ModelProblem::Json(_) } if origin == "broken.json"),
             "{err}"
         );
 
-        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
-        json["schema_hash"] = "0000000000000000".into();
-        let err = Model::from_json(&json.to_string(), "old.json", &specs()).unwrap_err();
-        assert!(err.to_string().contains("schema hash"), "{err}");
-
-        let mut json: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
-        json["quality"]["scale"][2] = 0.0.into();
-        let err = Model::from_json(&json.to_string(), "zero.json", &specs()).unwrap_err();
-        assert!(err.to_string().contains("scale"), "{err}");
-
         let reread = Model::from_json(&model.to_json(), "same.json", &specs()).unwrap();
         assert_eq!(reread, model, "JSON round trip is exact");
+    }
+
+    #[test]
+    fn a_probability_is_checked_where_it_enters() {
+        assert_eq!(
+            "0.25".parse::<Probability>().map(Probability::get),
+            Ok(0.25)
+        );
+        for bad in ["1.5", "-0.1", "NaN", "half"] {
+            assert!(bad.parse::<Probability>().is_err(), "{bad}");
+        }
+        assert_eq!(Probability::new(f64::NAN), None);
     }
 
     /// `model`'s JSON with the features at `keep` (model indices, in that order) only.
@@ -632,13 +778,11 @@ mod tests {
         let model = model();
         let mut twice: Vec<usize> = (0..model.features.len()).collect();
         twice[1] = 0;
-        let err =
-            Model::from_json(&with_features(&model, &twice), "twice.json", &specs()).unwrap_err();
-        let first = &model.features[0];
-        assert!(
-            err.to_string()
-                .contains(&format!("names the feature {first:?} twice")),
-            "{err}"
+        assert_eq!(
+            Model::checked(&with_features(&model, &twice), &specs()).unwrap_err(),
+            ModelProblem::RepeatedFeature {
+                id: model.features[0].clone()
+            }
         );
     }
 
