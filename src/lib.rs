@@ -49,16 +49,22 @@ pub mod fingerprint;
 pub mod frequency;
 pub mod html;
 pub mod lexicon;
+#[cfg(feature = "train")]
 pub mod metrics;
 pub mod model;
+#[cfg(feature = "cli")]
 pub mod paths;
 mod per_thread;
+#[cfg(feature = "cli")]
 pub mod render;
 pub mod report;
+#[cfg(feature = "cli")]
 pub mod run;
 pub mod signals;
 pub mod source;
+#[cfg(feature = "train")]
 pub mod spin;
+#[cfg(feature = "train")]
 pub mod training;
 
 pub use document::{Document, Format};

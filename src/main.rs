@@ -243,15 +243,15 @@ struct DataArgs {
 }
 
 impl DataArgs {
-    fn sources(&self, group_by: &str) -> Result<Vec<batch::Source>, Error> {
+    fn sources(&self, group_by: &str) -> Result<Vec<training::data::Source>, Error> {
         let mut sources = match &self.sources {
-            Some(manifest) => batch::read_manifest(manifest)?,
+            Some(manifest) => training::data::read_manifest(manifest)?,
             None => Vec::new(),
         };
         sources.extend(
             self.data
                 .iter()
-                .map(|path| batch::Source::journalism(path.clone(), group_by)),
+                .map(|path| training::data::Source::journalism(path.clone(), group_by)),
         );
         Ok(sources)
     }
@@ -945,7 +945,7 @@ fn features(id: Option<&str>, json: bool, model: Option<&Path>) -> Result<ExitCo
 fn train(data: &DataArgs, out: &Path, procedure: &Procedure) -> Result<ExitCode, Error> {
     let pipeline = Pipeline::default();
     let sources = data.sources(&procedure.group_by)?;
-    let examples = batch::read_examples(&pipeline, &sources)?;
+    let examples = training::data::read_examples(&pipeline, &sources)?;
     let names = sources
         .iter()
         .map(|s| s.path.display().to_string())
@@ -1000,7 +1000,7 @@ fn eval(
     } = kind;
     let pipeline = Pipeline::default();
     let sources = data.sources(&procedure.group_by)?;
-    let examples = batch::read_examples(&pipeline, &sources)?;
+    let examples = training::data::read_examples(&pipeline, &sources)?;
     let specs = pipeline.specs();
     let (predictions, heading) = match (folds, leave_one_source_out) {
         (_, true) => {

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::signals::{Family, SignalSpec};
-use crate::training::Provenance;
 
 /// The model file format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 4;
@@ -247,6 +246,42 @@ pub enum ModelProblem {
     /// It gives no verdict words.
     #[error("it names no verdicts")]
     NoVerdicts,
+}
+
+/// A feature dropped by the sign constraints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dropped {
+    /// The signal id.
+    pub feature: String,
+    /// The weight it had when it was dropped.
+    pub weight: f64,
+}
+
+/// What the procedure chose and why, stored in the model file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The data files.
+    pub data: Vec<String>,
+    /// Examples of the head's class (spam for the spam head, reliable for the quality head).
+    pub positive: usize,
+    /// The other examples the head learned from.
+    pub negative: usize,
+    /// Distinct groups (outlets).
+    pub groups: usize,
+    /// How the classes were balanced.
+    pub balancing: String,
+    /// Cross-validation folds.
+    pub folds: usize,
+    /// Seed.
+    pub seed: u64,
+    /// The chosen L2 strength.
+    pub alpha: f64,
+    /// Pooled out-of-fold ROC-AUC for each candidate L2 strength.
+    pub alpha_grid: Vec<(f64, f64)>,
+    /// Features dropped by the sign constraints in the final fit.
+    pub dropped: Vec<Dropped>,
+    /// Platt scaling (slope, offset) folded into the weights.
+    pub platt: (f64, f64),
 }
 
 /// The kind of spam a page is: the kind of the spam-side family that adds most to its spam

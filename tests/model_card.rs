@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use chaff::batch::{self, Source};
 use chaff::metrics::{expected_calibration_error, roc_auc};
+use chaff::training::data::{self, Source};
 use chaff::training::{self, Label, TrainConfig};
 use chaff::{Pipeline, Scorer};
 
@@ -35,8 +35,8 @@ fn the_shipped_model_reproduces_bit_for_bit() {
         return;
     }
     let pipeline = Pipeline::default();
-    let sources = batch::read_manifest(Path::new(MANIFEST)).expect("manifest");
-    let examples = batch::read_examples(&pipeline, &sources).expect("corpus");
+    let sources = data::read_manifest(Path::new(MANIFEST)).expect("manifest");
+    let examples = data::read_examples(&pipeline, &sources).expect("corpus");
     let names = sources
         .iter()
         .map(|s| s.path.display().to_string())
@@ -67,7 +67,7 @@ fn grouped_evaluation_holds_the_stated_figure() {
         Source::journalism(PathBuf::from(FAKEHEALTH), "outlet"),
         enron,
     ];
-    let examples = batch::read_examples(&pipeline, &sources).expect("corpus");
+    let examples = data::read_examples(&pipeline, &sources).expect("corpus");
     let predictions =
         training::cross_validate(&pipeline.specs(), &examples, 5, &TrainConfig::default())
             .expect("cross-validation");

@@ -18,6 +18,8 @@
 //! 6. **Threshold and verdicts.** The decision threshold maximises balanced accuracy on the
 //!    out-of-fold probabilities; verdict words are cut around it.
 
+pub mod data;
+
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2};
@@ -29,12 +31,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::metrics::roc_auc;
 use crate::model::{
-    schema_hash, sigmoid, transform, verdicts_around, Head, HeadKind, Model, FORMAT_VERSION,
+    schema_hash, sigmoid, transform, verdicts_around, Dropped, Head, HeadKind, Model, Provenance,
+    FORMAT_VERSION,
 };
 use crate::signals::{Family, Polarity, SignalSpec};
 
 /// What a labelled document teaches the model. Each data file maps its own label words onto
-/// these (see `batch::Source`).
+/// these (see `data::Source`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Label {
@@ -71,7 +74,7 @@ pub struct Labelled {
     /// The data file its text came from: a source and its spun copies share one, and are held
     /// out of training together (the spun copies carry the source's register).
     pub file: String,
-    /// Whether it teaches the quality head (see `batch::Source::teaches_quality`).
+    /// Whether it teaches the quality head (see `data::Source::teaches_quality`).
     pub teaches_quality: bool,
 }
 
@@ -167,42 +170,6 @@ impl TrainConfig {
         }
         Ok(())
     }
-}
-
-/// A feature dropped by the sign constraints.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Dropped {
-    /// The signal id.
-    pub feature: String,
-    /// The weight it had when it was dropped.
-    pub weight: f64,
-}
-
-/// What the procedure chose and why, stored in the model file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Provenance {
-    /// The data files.
-    pub data: Vec<String>,
-    /// Examples of the head's class (spam for the spam head, reliable for the quality head).
-    pub positive: usize,
-    /// The other examples the head learned from.
-    pub negative: usize,
-    /// Distinct groups (outlets).
-    pub groups: usize,
-    /// How the classes were balanced.
-    pub balancing: String,
-    /// Cross-validation folds.
-    pub folds: usize,
-    /// Seed.
-    pub seed: u64,
-    /// The chosen L2 strength.
-    pub alpha: f64,
-    /// Pooled out-of-fold ROC-AUC for each candidate L2 strength.
-    pub alpha_grid: Vec<(f64, f64)>,
-    /// Features dropped by the sign constraints in the final fit.
-    pub dropped: Vec<Dropped>,
-    /// Platt scaling (slope, offset) folded into the weights.
-    pub platt: (f64, f64),
 }
 
 /// A fitted but uncalibrated model: standardisation and weights over all features (zero where
