@@ -5,12 +5,10 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use crate::fingerprint::Fingerprint;
 use crate::html::{self, Link};
 use crate::lexicon::{Encoded, PhraseIndex, PhraseMatch};
-use crate::signals::{Hit, Screened};
 use crate::source::OffsetMap;
 
 /// What kind of text an input is.
@@ -107,11 +105,6 @@ pub struct Document<'a> {
     words: usize,
     /// Matches of each lexicon of the pipeline, by lexicon id.
     phrases: Vec<Vec<PhraseMatch>>,
-    /// The references to sources (CITE002's evidence), found once for the signals that read
-    /// them (CITE001 looks for them near each claim).
-    pub(crate) citations: OnceLock<Vec<Hit>>,
-    /// Which screened patterns match somewhere in the text (see `signals::screen`), found once.
-    pub(crate) screened: OnceLock<Screened>,
 }
 
 /// Splits text into word strings the way documents are tokenized.
@@ -266,8 +259,6 @@ impl<'a> Document<'a> {
             sentence_starts,
             words,
             phrases,
-            citations: OnceLock::new(),
-            screened: OnceLock::new(),
         }
     }
 

@@ -114,10 +114,11 @@ impl Pipeline {
     /// the one more tells it that there were more); its value counts them all. A long document
     /// holds the hits of one signal at a time, not of all of them at once.
     pub fn measure(&self, doc: &Document<'_>) -> Vec<Measurement> {
+        let reading = signals::Reading::new(doc);
         self.signals
             .iter()
             .map(|s| {
-                let mut measurement = s.measure(doc);
+                let mut measurement = s.measure(&reading);
                 if measurement.hits.len() > report::MAX_EVIDENCE_PER_SIGNAL + 1 {
                     measurement
                         .hits
@@ -264,7 +265,7 @@ mod tests {
             "{}",
             measured.value
         );
-        let alone = pipeline.signals()[exclamations].measure(&doc);
+        let alone = pipeline.signals()[exclamations].measure(&signals::Reading::new(&doc));
         assert_eq!(alone.hits.len(), 80);
         assert_eq!(alone.hits[..measured.hits.len()], measured.hits[..]);
     }

@@ -5,9 +5,9 @@ use std::fmt;
 use crate::lexicon::LexiconBuilder;
 
 use super::{
-    Family, Hit, Measurement, Pattern, Polarity, Prefilter, Signal, SignalSpec, PER_THOUSAND,
+    Family, Hit, Measurement, Pattern, Polarity, Prefilter, Reading, Signal, SignalSpec,
+    PER_THOUSAND,
 };
-use crate::document::Document;
 use crate::lexicon::PhraseSet;
 
 /// Hosts whose links count as primary or authoritative sources.
@@ -122,12 +122,12 @@ impl SupportMarkers {
     }
 
     /// Every reference marker of the document, in text order: found on the first call and kept
-    /// in the document for the next (CITE001 and CITE002 both read them).
-    pub fn find<'d>(&self, doc: &'d Document<'_>) -> &'d [Hit] {
+    /// in the reading for the next (CITE001 and CITE002 both read them).
+    pub fn find<'d>(&self, doc: &'d Reading<'_, '_>) -> &'d [Hit] {
         doc.citations.get_or_init(|| self.search(doc))
     }
 
-    fn search(&self, doc: &Document<'_>) -> Vec<Hit> {
+    fn search(&self, doc: &Reading<'_, '_>) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
         if let Some(in_text) = self.patterns.in_text.for_document(doc) {
             hits.extend(in_text.matches(&doc.text).into_iter().map(|m| Hit {
@@ -162,7 +162,7 @@ impl Signal for SupportMarkers {
         &SUPPORT
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let hits = self.find(doc).to_vec();
         Measurement::rate(hits, doc)
     }
@@ -222,7 +222,7 @@ impl Signal for UnsupportedClaims {
         &UNSUPPORTED
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         if self.claims.find(doc).next().is_none() {
             return Measurement::default();
         }
@@ -334,7 +334,7 @@ impl Signal for ReferenceList {
         &REFERENCE_LIST
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let mut hits = Vec::new();
         for heading_end in self.headings(&doc.text) {
             let mut offset = heading_end;

@@ -4,10 +4,9 @@ use crate::lexicon::LexiconBuilder;
 use std::ops::Range;
 
 use super::{
-    Family, Hit, Measurement, Pattern, PatternRate, PhraseRate, Polarity, Prefilter, Signal,
-    SignalSpec, PER_THOUSAND,
+    Family, Hit, Measurement, Pattern, PatternRate, PhraseRate, Polarity, Prefilter, Reading,
+    Signal, SignalSpec, PER_THOUSAND,
 };
-use crate::document::Document;
 
 const CALLS_TO_ACTION: SignalSpec = SignalSpec {
     id: "SELL001",
@@ -286,7 +285,7 @@ impl Signal for AffiliateLinks {
         &AFFILIATE_LINKS
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let mut hits: Vec<Hit> = doc
             .links
             .iter()

@@ -196,6 +196,7 @@ pub(super) fn detox_claims() -> PatternRate {
 
 #[cfg(test)]
 mod tests {
+    use crate::signals::Reading;
     use proptest::prelude::*;
 
     use super::super::{registry, PatternRate, Signal};
@@ -211,6 +212,7 @@ mod tests {
         static REGISTRY: std::sync::LazyLock<super::super::Registry> =
             std::sync::LazyLock::new(registry);
         let doc = Document::new(text, Format::Text, &REGISTRY.phrases);
+        let doc = Reading::new(&doc);
         let at_words = signal();
         let mut everywhere = signal();
         everywhere.starts = None;

@@ -7,7 +7,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::lexicon::LexiconBuilder;
 
 use super::{
-    Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Signal, SignalSpec, PER_THOUSAND,
+    Family, Hit, Measurement, PatternRate, PhraseRate, Polarity, Reading, Signal, SignalSpec,
+    PER_THOUSAND,
 };
 use crate::document::Document;
 use crate::fingerprint::Sequence;
@@ -349,7 +350,7 @@ impl Signal for RepeatedSentences {
         &REPETITION
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let hits = Self::find(doc)
             .into_iter()
             .map(|index| Hit {
@@ -575,6 +576,7 @@ mod tests {
         fn fingerprints_find_what_the_text_finds(text in sentences()) {
             let index = PhraseIndex::empty();
             let doc = Document::new(&text, Format::Text, &index);
+            let doc = Reading::new(&doc);
             prop_assert_eq!(RepeatedSentences::find(&doc), RepeatedSentences::find_by_text(&doc));
         }
     }
@@ -585,6 +587,7 @@ mod tests {
         let text = "Turmeric reduces pain in the body. It is a spice. TURMERIC REDUCES PAIN IN \
                     THE BODY. Étude one two three four. ÉTUDE one TWO three four.";
         let doc = Document::new(text, Format::Text, &index);
+        let doc = Reading::new(&doc);
         assert_eq!(RepeatedSentences::find(&doc), [2, 4]);
         assert_eq!(RepeatedSentences::find_by_text(&doc), [2, 4]);
     }

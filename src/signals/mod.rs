@@ -152,7 +152,47 @@ pub trait Signal: Send + Sync + fmt::Debug {
     /// The description of this signal.
     fn spec(&self) -> &'static SignalSpec;
     /// Measures the signal on a document.
-    fn measure(&self, doc: &Document<'_>) -> Measurement;
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement;
+}
+
+/// A document as the signals read it: the document, and what is found in it once for several
+/// signals (which screened patterns match anywhere, the references to sources that CITE001 and
+/// CITE002 both read), on the first signal's asking. It reads as the document it holds. These
+/// belong to the signals' pass over a document, not to the document: a document is text,
+/// words and phrases, the same for any pipeline.
+pub struct Reading<'d, 'a> {
+    doc: &'d Document<'a>,
+    /// Which screened patterns match somewhere in the text (see `screen`).
+    pub(crate) screened: OnceLock<Screened>,
+    /// The references to sources (CITE002's evidence; see [`SupportMarkers::find`]).
+    pub(crate) citations: OnceLock<Vec<Hit>>,
+}
+
+impl<'d, 'a> Reading<'d, 'a> {
+    /// The start of the signals' pass over `doc`: nothing found yet.
+    pub fn new(doc: &'d Document<'a>) -> Self {
+        Reading {
+            doc,
+            screened: OnceLock::new(),
+            citations: OnceLock::new(),
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Reading<'_, 'a> {
+    type Target = Document<'a>;
+
+    fn deref(&self) -> &Document<'a> {
+        self.doc
+    }
+}
+
+impl fmt::Debug for Reading<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reading")
+            .field("doc", self.doc)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Rates are per 1,000 words, but never over fewer than this many words, so that a single phrase
@@ -340,7 +380,7 @@ impl Signal for PhraseRate {
         self.spec
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let mut hits: Vec<Hit> = self
             .phrases
             .find(doc)
@@ -426,7 +466,7 @@ impl ScreenedPattern {
     }
 
     /// The compiled pattern, or `None` when the screen saw no match in the document.
-    pub(crate) fn for_document(&self, doc: &Document<'_>) -> Option<&Pattern> {
+    pub(crate) fn for_document(&self, doc: &Reading<'_, '_>) -> Option<&Pattern> {
         let screened_out = self
             .screen
             .as_ref()
@@ -522,7 +562,7 @@ impl Signal for PatternRate {
         self.spec
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let pattern = match self.pattern.for_document(doc) {
             Some(pattern) if (self.gate)(&doc.text) => pattern,
             _ => return Measurement::rate(Vec::new(), doc),
@@ -648,6 +688,7 @@ mod tests {
             };
             for text in spec.fires_on {
                 let doc = Document::new(text, format_of(text), &registry.phrases);
+                let doc = Reading::new(&doc);
                 let m = signal.measure(&doc);
                 assert!(
                     m.value > 0.0 && !m.hits.is_empty(),
@@ -660,6 +701,7 @@ mod tests {
             }
             for text in spec.quiet_on {
                 let doc = Document::new(text, format_of(text), &registry.phrases);
+                let doc = Reading::new(&doc);
                 let m = signal.measure(&doc);
                 assert_eq!(
                     m.value, 0.0,

@@ -4,9 +4,9 @@
 use crate::lexicon::LexiconBuilder;
 
 use super::{
-    Family, Measurement, PatternRate, PhraseRate, Polarity, Signal, SignalSpec, PER_THOUSAND,
+    Family, Measurement, PatternRate, PhraseRate, Polarity, Reading, Signal, SignalSpec,
+    PER_THOUSAND,
 };
-use crate::document::Document;
 
 /// Builds a quality signal from its lexicon and an optional pattern.
 fn quality(
@@ -91,7 +91,7 @@ impl Signal for Costs {
         &COSTS
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         // The document's own tokens of the sentence, not a second tokenization of its text.
         let selling = |sentence: usize| {
             doc.tokens[doc.sentence_tokens(sentence)].iter().any(|t| {
@@ -483,7 +483,7 @@ impl Signal for PatternCount {
         self.0.spec()
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let mut measurement = self.0.measure(doc);
         measurement.value = measurement.hits.len().min(MAX_COUNT) as f64;
         measurement

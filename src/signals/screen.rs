@@ -32,7 +32,7 @@ use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Input, MatchKind, PatternID, PatternSet};
 
-use crate::document::Document;
+use super::Reading;
 use crate::per_thread::PerThread;
 
 /// Collects the screened patterns of a pipeline; [`ScreenBuilder::build`] compiles them.
@@ -360,7 +360,7 @@ pub(crate) struct Slot {
 
 impl Slot {
     /// False only when the pattern has no match anywhere in the document's text.
-    pub(crate) fn may_match(&self, doc: &Document<'_>) -> bool {
+    pub(crate) fn may_match(&self, doc: &Reading<'_, '_>) -> bool {
         let Some(screen) = self.screen.get() else {
             return true; // never built: no screening
         };
@@ -380,6 +380,7 @@ impl Slot {
 
 #[cfg(test)]
 mod tests {
+    use crate::signals::Reading;
     use proptest::prelude::*;
 
     use super::super::citation::SupportMarkers;
@@ -437,6 +438,7 @@ mod tests {
 
         fn same(&self, text: &str) -> Result<(), TestCaseError> {
             let doc = Document::new(text, Format::Text, &PhraseIndex::empty());
+            let doc = Reading::new(&doc);
             for (screened, alone) in &self.rare {
                 prop_assert_eq!(
                     screened.measure(&doc),
@@ -576,6 +578,7 @@ mod tests {
         let news = "The drug lowered blood pressure in 41 of 100 patients over 12 weeks, the \
                     researchers said. Side effects were mild.";
         let doc = Document::new(news, Format::Text, &PhraseIndex::empty());
+        let doc = Reading::new(&doc);
         assert!(
             !pairs.slot().may_match(&doc),
             "CITE002 passed ordinary news"
@@ -588,6 +591,7 @@ mod tests {
         ];
         for example in in_text {
             let doc = Document::new(example, Format::Text, &PhraseIndex::empty());
+            let doc = Reading::new(&doc);
             assert!(pairs.slot().may_match(&doc), "CITE002 stopped {example:?}");
         }
         for (screened, _) in &pairs.rare {
@@ -599,6 +603,7 @@ mod tests {
             );
             for example in screened.spec.fires_on {
                 let doc = Document::new(example, Format::Text, &PhraseIndex::empty());
+                let doc = Reading::new(&doc);
                 assert!(
                     slot.may_match(&doc),
                     "{} stopped {example:?}",
@@ -621,6 +626,7 @@ mod tests {
         second.build();
         let text = "Call 555-123-4567 today.";
         let doc = Document::new(text, Format::Text, &PhraseIndex::empty());
+        let doc = Reading::new(&doc);
         assert!(phones.pattern.screen.as_ref().unwrap().may_match(&doc));
         assert!(!bylines.pattern.screen.as_ref().unwrap().may_match(&doc));
         assert!(phones_too.pattern.screen.as_ref().unwrap().may_match(&doc));
@@ -645,6 +651,7 @@ mod tests {
                 "{id} is not across the middle"
             );
             let doc = Document::new(&text, Format::Text, &PhraseIndex::empty());
+            let doc = Reading::new(&doc);
             if id == "CITE002" {
                 assert!(pairs.slot().may_match(&doc), "{id}");
                 assert_eq!(pairs.citations.0.measure(&doc).hits.len(), 1, "{id}");

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{Family, Hit, Measurement, Polarity, Signal, SignalSpec, PER_THOUSAND};
+use super::{Family, Hit, Measurement, Polarity, Reading, Signal, SignalSpec, PER_THOUSAND};
 use crate::document::Document;
 use crate::fingerprint;
 use crate::frequency::{first_mark, last_mark, BigramTable, SynonymTable};
@@ -179,7 +179,7 @@ impl Signal for SynonymSwaps {
         &SPEC
     }
 
-    fn measure(&self, doc: &Document<'_>) -> Measurement {
+    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let hits = self.flags(doc);
         let rate = Self::rate(hits.len(), doc);
         if rate < FIRING_RATE {
