@@ -549,118 +549,22 @@ fn score_on_pool(
     let mut sink = Sink::new(format, options.sort, &options.selection, out).reusing(&spares);
     let ui = options.ui;
     let warn = |message: String| ui.warn(message);
-    let stdin = reads_stdin(paths);
-    if stdin && io::stdin().is_terminal() && !ui.quiet {
-        eprintln!(
-            "chaff: reading a document from the terminal (end it with Ctrl-D); \
-             `chaff score FILE...` scores files"
-        );
-    }
-    let entries: Vec<PathEntry> = if stdin {
-        Vec::new()
-    } else {
-        // Directories are walked for the documents they hold: text, HTML and JSON Lines files
-        // (images, PDFs and archives are not pages); with --jsonl only for JSON Lines files,
-        // whose records a crawl dump shards across files. A file named as it is is read
-        // whatever its name.
-        let expanded = paths::expand_paths(paths, &options.walking);
-        for error in &expanded.ignore_file_errors {
-            warn(format!("ignore file: {error}"));
-        }
-        if let Some(first) = expanded.links.first() {
-            warn(format!(
-                "skipped {} symbolic link{} in directory walks, not followed ({}{}); name a \
-                 link's target, or pass --follow, to score it",
-                expanded.links.len(),
-                if expanded.links.len() == 1 { "" } else { "s" },
-                first.display(),
-                if expanded.links.len() > 1 {
-                    ", ..."
-                } else {
-                    ""
-                }
-            ));
-        }
-        expanded.entries
-    };
-    // A path named on the command line that cannot be read is reported as an error record in
-    // its place, like any other file that fails, and said on stderr (it may be a typo, and the
-    // records may be going to a file).
-    for (path, reason) in entries.iter().filter_map(|e| e.as_ref().err()) {
-        if paths.contains(path) {
-            warn(format!("{}: {reason}", path.display()));
-        }
-    }
-    let bar = progress_bar(if stdin || ui.quiet {
-        None
-    } else {
-        Some(run::total_bytes(&entries))
+    let input = Input::of(paths, options, &warn);
+    let bar = progress_bar(match &input {
+        Input::Files(entries) if !ui.quiet => Some(run::total_bytes(entries)),
+        _ => None,
     });
     let progress = |bytes: u64| bar.inc(bytes);
     let prepare = run::preparer(format, options.sort, &options.selection, &spares);
     let mut push = |prepared: Prepared| sink.push_prepared(prepared).map_err(stdout_error);
-    if options.jsonl && stdin {
-        run::score_jsonl_prepared(
-            scorer,
-            io::stdin().lock(),
-            None,
-            &prepare,
-            &mut push,
-            &warn,
-            &progress,
-            options.max_bytes,
-        )
-        .or_else(|e| unread_lines(e, None, &mut push, &warn))?;
-    } else if options.jsonl {
-        for entry in &entries {
-            score_jsonl_file(
-                scorer, entry, &prepare, &mut push, &warn, &progress, options,
-            )?;
-        }
-    } else if stdin {
-        let outcome =
-            match run::read_within(io::stdin().lock(), options.max_bytes).map_err(stdin_error)? {
-                Ok(bytes) => run::score_bytes(scorer, "-".to_owned(), bytes, None, &warn, false),
-                Err(size) => Outcome::Failed {
-                    id: Some("-".to_owned()),
-                    file: None,
-                    line: None,
-                    error: run::too_long(size, options.max_bytes),
-                },
-            };
-        push(Prepared::Outcome(outcome))?;
-    } else {
-        // Pages, but a file named as JSON Lines (`.jsonl`, `.ndjson`) holds records, not one
-        // page: it is read as with --jsonl, in its place in the order.
-        let mut pages: Vec<PathEntry> = Vec::new();
-        for entry in entries {
-            if !entry.as_ref().is_ok_and(|path| is_jsonl_name(path)) {
-                pages.push(entry);
-                continue;
-            }
-            let mut emit = |outcome: Outcome| push(Prepared::Outcome(outcome));
-            run::score_files(
-                scorer,
-                std::mem::take(&mut pages),
-                &mut emit,
-                &warn,
-                &progress,
-                options.max_bytes,
-            )?;
-            score_jsonl_file(
-                scorer, &entry, &prepare, &mut push, &warn, &progress, options,
-            )?;
-        }
-        let mut emit = |outcome: Outcome| push(Prepared::Outcome(outcome));
-        run::score_files(
-            scorer,
-            pages,
-            &mut emit,
-            &warn,
-            &progress,
-            options.max_bytes,
-        )?;
-    }
+    let driver = Driver {
+        scorer,
+        options,
+        prepare: &prepare,
+        warn: &warn,
+        progress: &progress,
+    };
+    driver.score(input, &mut push)?;
     bar.finish_and_clear();
     // Fields trim JSON records only.
     if matches!(format, OutputFormat::Jsonl | OutputFormat::Json) {
@@ -682,48 +586,181 @@ fn score_on_pool(
     })
 }
 
-/// Scores the records of one JSON Lines file. A file that cannot be opened or read to its end
-/// is an error record; the run goes on with the next.
-fn score_jsonl_file(
-    scorer: &Scorer,
-    entry: &PathEntry,
-    prepare: &(dyn Fn(Outcome) -> Prepared + Sync),
-    push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
-    warn: &(dyn Fn(String) + Sync),
-    progress: &dyn Fn(u64),
-    options: &ScoreOptions,
-) -> Result<(), Error> {
-    let (path, file) = match entry {
-        Ok(path) => (path, std::fs::File::open(path).map_err(|e| e.to_string())),
-        Err((path, reason)) => (path, Err(reason.clone())),
-    };
-    let name = path.display().to_string();
-    let file = match file {
-        Ok(file) => file,
-        Err(error) => {
-            if entry.is_ok() {
-                warn(format!("{name}: {error}"));
+/// What `chaff score` reads.
+enum Input {
+    /// Standard input: one document, or JSON Lines records with --jsonl.
+    Stdin,
+    /// Files, and the files of the directories named, walked (a path that cannot be read is an
+    /// entry that says why).
+    Files(Vec<PathEntry>),
+}
+
+impl Input {
+    /// The input the paths name, with what a walk skipped said on stderr.
+    fn of(paths: &[PathBuf], options: &ScoreOptions, warn: &dyn Fn(String)) -> Self {
+        if reads_stdin(paths) {
+            if io::stdin().is_terminal() && !options.ui.quiet {
+                eprintln!(
+                    "chaff: reading a document from the terminal (end it with Ctrl-D); \
+                     `chaff score FILE...` scores files"
+                );
             }
-            return push(Prepared::Outcome(Outcome::Failed {
-                id: None,
-                file: Some(name),
-                line: None,
-                error,
-            }));
+            return Input::Stdin;
         }
-    };
-    let reader = io::BufReader::with_capacity(1 << 20, file);
-    run::score_jsonl_prepared(
-        scorer,
-        reader,
-        Some(&name),
-        prepare,
-        push,
-        warn,
-        progress,
-        options.max_bytes,
-    )
-    .or_else(|e| unread_lines(e, Some(name), push, warn))
+        // Directories are walked for the documents they hold: text, HTML and JSON Lines files
+        // (images, PDFs and archives are not pages); with --jsonl only for JSON Lines files,
+        // whose records a crawl dump shards across files. A file named as it is is read
+        // whatever its name.
+        let expanded = paths::expand_paths(paths, &options.walking);
+        for error in &expanded.ignore_file_errors {
+            warn(format!("ignore file: {error}"));
+        }
+        if let Some(first) = expanded.links.first() {
+            let more = expanded.links.len() > 1;
+            warn(format!(
+                "skipped {} symbolic link{} in directory walks, not followed ({}{}); name a \
+                 link's target, or pass --follow, to score it",
+                expanded.links.len(),
+                if more { "s" } else { "" },
+                first.display(),
+                if more { ", ..." } else { "" }
+            ));
+        }
+        // A path named on the command line that cannot be read is reported as an error record
+        // in its place, like any other file that fails, and said on stderr (it may be a typo,
+        // and the records may be going to a file).
+        for (path, reason) in expanded.entries.iter().filter_map(|e| e.as_ref().err()) {
+            if paths.contains(path) {
+                warn(format!("{}: {reason}", path.display()));
+            }
+        }
+        Input::Files(expanded.entries)
+    }
+}
+
+/// Scores an [`Input`] into prepared output records, in input order.
+struct Driver<'a> {
+    scorer: &'a Scorer,
+    options: &'a ScoreOptions,
+    prepare: &'a (dyn Fn(Outcome) -> Prepared + Sync),
+    warn: &'a (dyn Fn(String) + Sync),
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Driver<'_> {
+    fn score(
+        &self,
+        input: Input,
+        push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let Driver {
+            scorer,
+            options,
+            prepare,
+            warn,
+            progress,
+        } = *self;
+        match (input, options.jsonl) {
+            (Input::Stdin, true) => run::score_jsonl_prepared(
+                scorer,
+                io::stdin().lock(),
+                None,
+                prepare,
+                push,
+                warn,
+                progress,
+                options.max_bytes,
+            )
+            .or_else(|e| unread_lines(e, None, push, warn)),
+            (Input::Stdin, false) => {
+                let read = run::read_within(io::stdin().lock(), options.max_bytes);
+                let outcome = match read.map_err(stdin_error)? {
+                    Ok(bytes) => run::score_bytes(scorer, "-".to_owned(), bytes, None, warn, false),
+                    Err(size) => Outcome::Failed {
+                        id: Some("-".to_owned()),
+                        file: None,
+                        line: None,
+                        error: run::too_long(size, options.max_bytes),
+                    },
+                };
+                push(Prepared::Outcome(outcome))
+            }
+            (Input::Files(entries), true) => entries
+                .iter()
+                .try_for_each(|entry| self.jsonl_file(entry, push)),
+            (Input::Files(entries), false) => {
+                // Pages, but a file named as JSON Lines (`.jsonl`, `.ndjson`) holds records,
+                // not one page: it is read as with --jsonl, in its place in the order.
+                let mut pages: Vec<PathEntry> = Vec::new();
+                for entry in entries {
+                    if entry.as_ref().is_ok_and(|path| is_jsonl_name(path)) {
+                        self.pages(std::mem::take(&mut pages), push)?;
+                        self.jsonl_file(&entry, push)?;
+                    } else {
+                        pages.push(entry);
+                    }
+                }
+                self.pages(pages, push)
+            }
+        }
+    }
+
+    /// Scores pages, each file one document.
+    fn pages(
+        &self,
+        pages: Vec<PathEntry>,
+        push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut emit = |outcome: Outcome| push(Prepared::Outcome(outcome));
+        run::score_files(
+            self.scorer,
+            pages,
+            &mut emit,
+            self.warn,
+            self.progress,
+            self.options.max_bytes,
+        )
+    }
+
+    /// Scores the records of one JSON Lines file. A file that cannot be opened or read to its
+    /// end is an error record; the run goes on with the next.
+    fn jsonl_file(
+        &self,
+        entry: &PathEntry,
+        push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let (path, file) = match entry {
+            Ok(path) => (path, std::fs::File::open(path).map_err(|e| e.to_string())),
+            Err((path, reason)) => (path, Err(reason.clone())),
+        };
+        let name = path.display().to_string();
+        let file = match file {
+            Ok(file) => file,
+            Err(error) => {
+                if entry.is_ok() {
+                    (self.warn)(format!("{name}: {error}"));
+                }
+                return push(Prepared::Outcome(Outcome::Failed {
+                    id: None,
+                    file: Some(name),
+                    line: None,
+                    error,
+                }));
+            }
+        };
+        let reader = io::BufReader::with_capacity(1 << 20, file);
+        run::score_jsonl_prepared(
+            self.scorer,
+            reader,
+            Some(&name),
+            self.prepare,
+            push,
+            self.warn,
+            self.progress,
+            self.options.max_bytes,
+        )
+        .or_else(|e| unread_lines(e, Some(name), push, self.warn))
+    }
 }
 
 /// A JSON Lines input that failed part-way: the line that could not be read becomes an error
