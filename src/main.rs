@@ -78,66 +78,7 @@ impl Ui {
 enum Command {
     /// Score documents: files, directories (recursively), or stdin.
     #[command(after_help = EXIT_STATUS)]
-    Score {
-        /// Files or directories; `-` or nothing reads stdin.
-        paths: Vec<PathBuf>,
-        /// Read JSON Lines records (`id` and `text` or `html`; other fields pass through).
-        #[arg(long)]
-        jsonl: bool,
-        /// Output format [default: table on a terminal, jsonl otherwise].
-        #[arg(long, value_enum)]
-        format: Option<CliFormat>,
-        /// A model file to use instead of the built-in one.
-        #[arg(long)]
-        model: Option<PathBuf>,
-        /// Order the output least reliable first (errors last), whatever the format.
-        #[arg(long)]
-        sort: bool,
-        /// Decision threshold: documents below it are `flagged`, and the verdict words are cut
-        /// around it, 0 to 1 [default: the model's, chosen in training].
-        #[arg(long, allow_negative_numbers = true)]
-        threshold: Option<Probability>,
-        /// Keep only scored records with at least this reliability, 0 to 1 (errors are always
-        /// kept).
-        #[arg(long, allow_negative_numbers = true)]
-        min_reliability: Option<Probability>,
-        /// Keep only scored records with at most this reliability, 0 to 1 (errors are always
-        /// kept).
-        #[arg(long, allow_negative_numbers = true)]
-        max_reliability: Option<Probability>,
-        /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
-        #[arg(long, value_delimiter = ',', value_parser = field_name)]
-        fields: Option<Vec<String>>,
-        /// Threads to score on, 1 to 1024 [default: all cores].
-        // More threads than any machine has cores only costs memory: each holds a chunk's
-        // records and a stack.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-        threads: Option<u16>,
-        /// The largest document or JSON Lines record scored, in bytes (`500K`, `64M`, `1G`): a
-        /// longer one is an error record, read past without being held in memory.
-        #[arg(long, value_parser = run::MaxBytes::parse, default_value = "64M")]
-        max_bytes: run::MaxBytes,
-        /// Follow symbolic links in directory walks (a link back up the tree is an error record,
-        /// not an endless walk).
-        #[arg(long)]
-        follow: bool,
-        /// Leave files and folders out of directory walks: a glob matched against each name and
-        /// its path below the walked folder (`--exclude drafts --exclude '*.min.html'`).
-        #[arg(long, value_parser = exclude_pattern)]
-        exclude: Vec<glob::Pattern>,
-        /// Take only these types of file in directory walks: `text` (.txt, .md, no
-        /// extension), `html` (.html, .htm), `jsonl` (.jsonl, .ndjson); repeat or separate
-        /// with commas [default: all three; with --jsonl, jsonl].
-        #[arg(long = "type", short = 't', value_delimiter = ',', value_parser = file_type)]
-        types: Vec<paths::FileType>,
-        /// Do not honour ignore files in directory walks (.gitignore inside a git repository,
-        /// .ignore and .chaffignore anywhere, as ripgrep reads them).
-        #[arg(long)]
-        no_ignore: bool,
-        /// Walk hidden files and folders too (names starting with "."); `.git` never.
-        #[arg(long)]
-        hidden: bool,
-    },
+    Score(ScoreArgs),
     /// Explain one document's score: families, contributions and evidence in context.
     #[command(after_help = EXIT_STATUS)]
     Explain {
@@ -225,6 +166,137 @@ enum Command {
         #[command(flatten)]
         procedure: Procedure,
     },
+}
+
+/// The options of `chaff score`, as given.
+#[derive(clap::Args)]
+struct ScoreArgs {
+    /// Files or directories; `-` or nothing reads stdin.
+    paths: Vec<PathBuf>,
+    /// Read JSON Lines records (`id` and `text` or `html`; other fields pass through).
+    #[arg(long)]
+    jsonl: bool,
+    /// Output format [default: table on a terminal, jsonl otherwise].
+    #[arg(long, value_enum)]
+    format: Option<CliFormat>,
+    /// A model file to use instead of the built-in one.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Order the output least reliable first (errors last), whatever the format.
+    #[arg(long)]
+    sort: bool,
+    /// Decision threshold: documents below it are `flagged`, and the verdict words are cut
+    /// around it, 0 to 1 [default: the model's, chosen in training].
+    #[arg(long, allow_negative_numbers = true)]
+    threshold: Option<Probability>,
+    /// Keep only scored records with at least this reliability, 0 to 1 (errors are always
+    /// kept).
+    #[arg(long, allow_negative_numbers = true)]
+    min_reliability: Option<Probability>,
+    /// Keep only scored records with at most this reliability, 0 to 1 (errors are always
+    /// kept).
+    #[arg(long, allow_negative_numbers = true)]
+    max_reliability: Option<Probability>,
+    /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
+    #[arg(long, value_delimiter = ',', value_parser = field_name)]
+    fields: Option<Vec<String>>,
+    /// Threads to score on, 1 to 1024 [default: all cores].
+    // More threads than any machine has cores only costs memory: each holds a chunk's
+    // records and a stack.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// The largest document or JSON Lines record scored, in bytes (`500K`, `64M`, `1G`): a
+    /// longer one is an error record, read past without being held in memory.
+    #[arg(long, value_parser = run::MaxBytes::parse, default_value = "64M")]
+    max_bytes: run::MaxBytes,
+    /// Follow symbolic links in directory walks (a link back up the tree is an error record,
+    /// not an endless walk).
+    #[arg(long)]
+    follow: bool,
+    /// Leave files and folders out of directory walks: a glob matched against each name and
+    /// its path below the walked folder (`--exclude drafts --exclude '*.min.html'`).
+    #[arg(long, value_parser = exclude_pattern)]
+    exclude: Vec<glob::Pattern>,
+    /// Take only these types of file in directory walks: `text` (.txt, .md, no
+    /// extension), `html` (.html, .htm), `jsonl` (.jsonl, .ndjson); repeat or separate
+    /// with commas [default: all three; with --jsonl, jsonl].
+    #[arg(long = "type", short = 't', value_delimiter = ',', value_parser = file_type)]
+    types: Vec<paths::FileType>,
+    /// Do not honour ignore files in directory walks (.gitignore inside a git repository,
+    /// .ignore and .chaffignore anywhere, as ripgrep reads them).
+    #[arg(long)]
+    no_ignore: bool,
+    /// Walk hidden files and folders too (names starting with "."); `.git` never.
+    #[arg(long)]
+    hidden: bool,
+}
+
+impl ScoreArgs {
+    /// The paths, the model file and the options, checked (an empty reliability range is a
+    /// usage error).
+    fn checked(self, ui: Ui) -> (Vec<PathBuf>, Option<PathBuf>, ScoreOptions) {
+        let ScoreArgs {
+            paths,
+            jsonl,
+            format,
+            model,
+            sort,
+            threshold,
+            min_reliability,
+            max_reliability,
+            fields,
+            threads,
+            max_bytes,
+            follow,
+            exclude,
+            types,
+            no_ignore,
+            hidden,
+        } = self;
+        if let (Some(min), Some(max)) = (min_reliability, max_reliability) {
+            if min > max {
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!(
+                            "--min-reliability {} is above --max-reliability {}: no record \
+                             could be kept",
+                            min.get(),
+                            max.get()
+                        ),
+                    )
+                    .exit();
+            }
+        }
+        let selection = Selection {
+            min_reliability: min_reliability.map(Probability::get),
+            max_reliability: max_reliability.map(Probability::get),
+            fields,
+            ..Selection::default()
+        };
+        let options = ScoreOptions {
+            jsonl,
+            format,
+            sort,
+            threshold,
+            selection,
+            threads: threads.map(usize::from),
+            max_bytes,
+            ui,
+            walking: paths::WalkOptions {
+                types: match (types.is_empty(), jsonl) {
+                    (false, _) => types,
+                    (true, true) => vec![paths::FileType::Jsonl],
+                    (true, false) => paths::FileType::ALL.to_vec(),
+                },
+                follow,
+                exclude,
+                ignore_files: !no_ignore,
+                hidden,
+            },
+        };
+        (paths, model, options)
+    }
 }
 
 /// The labelled data: JSON Lines files labelled reliable/unreliable, or a manifest of sources
@@ -326,66 +398,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui::new(cli.color, cli.quiet);
     let result = match cli.command {
-        Command::Score {
-            paths,
-            jsonl,
-            format,
-            model,
-            sort,
-            threshold,
-            min_reliability,
-            max_reliability,
-            fields,
-            threads,
-            max_bytes,
-            follow,
-            exclude,
-            types,
-            no_ignore,
-            hidden,
-        } => {
-            if let (Some(min), Some(max)) = (min_reliability, max_reliability) {
-                if min > max {
-                    Cli::command()
-                        .error(
-                            clap::error::ErrorKind::ArgumentConflict,
-                            format!(
-                                "--min-reliability {} is above --max-reliability {}: no record \
-                                 could be kept",
-                                min.get(),
-                                max.get()
-                            ),
-                        )
-                        .exit();
-                }
-            }
-            let selection = Selection {
-                min_reliability: min_reliability.map(Probability::get),
-                max_reliability: max_reliability.map(Probability::get),
-                fields,
-                ..Selection::default()
-            };
-            let options = ScoreOptions {
-                jsonl,
-                format,
-                sort,
-                threshold,
-                selection,
-                threads: threads.map(usize::from),
-                max_bytes,
-                ui,
-                walking: paths::WalkOptions {
-                    types: match (types.is_empty(), jsonl) {
-                        (false, _) => types,
-                        (true, true) => vec![paths::FileType::Jsonl],
-                        (true, false) => paths::FileType::ALL.to_vec(),
-                    },
-                    follow,
-                    exclude,
-                    ignore_files: !no_ignore,
-                    hidden,
-                },
-            };
+        Command::Score(args) => {
+            let (paths, model, options) = args.checked(ui);
             score(&paths, model.as_deref(), &options)
         }
         Command::Explain {

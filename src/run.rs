@@ -400,40 +400,13 @@ pub fn score_jsonl_prepared<E, P: Send>(
         }
     };
     let mut lines = crate::batch::Lines::new(reader).with_max_bytes(max_bytes.get());
-    // Reads the next chunk into `chunk` (emptied): at most CHUNK_RECORDS records or
-    // CHUNK_BYTES bytes, and the read error that ended it early, if one did (the lines read
-    // before it are kept and scored).
     let mut unread: Option<RunError<E>> = None;
-    let mut read_chunk = |unread: &mut Option<RunError<E>>, mut chunk: Chunk| -> Chunk {
-        chunk.clear();
-        while unread.is_none() && chunk.records.len() < CHUNK_RECORDS && chunk.bytes() < CHUNK_BYTES
-        {
-            let start = chunk.text.len();
-            let next = match lines.next_line_onto(&mut chunk.text) {
-                Ok(Some(next)) => next,
-                Ok(None) => break,
-                Err(source) => {
-                    chunk.text.truncate(start);
-                    *unread = Some(RunError::Read {
-                        line: lines.lines_read() + 1,
-                        source,
-                    });
-                    break;
-                }
-            };
-            if next.lossy {
-                warn(format!(
-                    "{origin}, line {}: invalid UTF-8 replaced with U+FFFD",
-                    next.number
-                ));
-            }
-            chunk.records.push(Record {
-                line: next.number,
-                text: start..chunk.text.len(),
-                oversized: next.oversized,
-            });
-        }
-        chunk
+    let mut read_chunk = |unread: &mut Option<RunError<E>>, chunk: Chunk| -> Chunk {
+        read_chunk(&mut lines, chunk, unread, &|line| {
+            warn(format!(
+                "{origin}, line {line}: invalid UTF-8 replaced with U+FFFD"
+            ))
+        })
     };
     let mut failure: Option<E> = None;
     let mut emit_all = |outcomes: Vec<P>, failure: &mut Option<E>| {
@@ -463,31 +436,7 @@ pub fn score_jsonl_prepared<E, P: Send>(
             if failure.is_none() && !chunk.records.is_empty() {
                 let (batch, scored, used) = (std::mem::take(&mut chunk), &mut scored, &mut used);
                 scope.spawn(move |_| {
-                    *scored = batch
-                        .records
-                        .par_iter()
-                        .with_max_len(1)
-                        .map(|record| {
-                            let mut outcome = match record.oversized {
-                                Some(bytes) => Outcome::Failed {
-                                    id: None,
-                                    file: None,
-                                    line: Some(record.line),
-                                    error: too_long(bytes, max_bytes),
-                                },
-                                None => Outcome::from_line_noting(
-                                    scorer,
-                                    record.line,
-                                    &batch.text[record.text.clone()],
-                                    &renamed,
-                                ),
-                            };
-                            if let Outcome::Failed { file: f, .. } = &mut outcome {
-                                *f = file.map(str::to_owned);
-                            }
-                            prepare(outcome)
-                        })
-                        .collect();
+                    *scored = score_chunk(scorer, &batch, file, prepare, &renamed, max_bytes);
                     *used = Some(batch);
                 });
             }
@@ -508,6 +457,80 @@ pub fn score_jsonl_prepared<E, P: Send>(
         (None, Some(e)) => Err(e),
         (None, None) => Ok(()),
     }
+}
+
+/// Reads the next chunk of JSON Lines records into `chunk` (emptied): at most `CHUNK_RECORDS`
+/// records or `CHUNK_BYTES` bytes, and the read error that ended it early into `unread`, if one
+/// did (the lines read before it are kept and scored). `lossy` is told the number of each line
+/// whose invalid UTF-8 was replaced.
+fn read_chunk<R: BufRead, E>(
+    lines: &mut crate::batch::Lines<R>,
+    mut chunk: Chunk,
+    unread: &mut Option<RunError<E>>,
+    lossy: &dyn Fn(usize),
+) -> Chunk {
+    chunk.clear();
+    while unread.is_none() && chunk.records.len() < CHUNK_RECORDS && chunk.bytes() < CHUNK_BYTES {
+        let start = chunk.text.len();
+        let next = match lines.next_line_onto(&mut chunk.text) {
+            Ok(Some(next)) => next,
+            Ok(None) => break,
+            Err(source) => {
+                chunk.text.truncate(start);
+                *unread = Some(RunError::Read {
+                    line: lines.lines_read() + 1,
+                    source,
+                });
+                break;
+            }
+        };
+        if next.lossy {
+            lossy(next.number);
+        }
+        chunk.records.push(Record {
+            line: next.number,
+            text: start..chunk.text.len(),
+            oversized: next.oversized,
+        });
+    }
+    chunk
+}
+
+/// Scores a chunk's records on the pool, in order, each outcome passed through `prepare`; an
+/// input field named like an output field is told to `renamed`.
+fn score_chunk<P: Send>(
+    scorer: &Scorer,
+    chunk: &Chunk,
+    file: Option<&str>,
+    prepare: &(dyn Fn(Outcome) -> P + Sync),
+    renamed: &(dyn Fn(&'static str) + Sync),
+    max_bytes: MaxBytes,
+) -> Vec<P> {
+    chunk
+        .records
+        .par_iter()
+        .with_max_len(1)
+        .map(|record| {
+            let mut outcome = match record.oversized {
+                Some(bytes) => Outcome::Failed {
+                    id: None,
+                    file: None,
+                    line: Some(record.line),
+                    error: too_long(bytes, max_bytes),
+                },
+                None => Outcome::from_line_noting(
+                    scorer,
+                    record.line,
+                    &chunk.text[record.text.clone()],
+                    renamed,
+                ),
+            };
+            if let Outcome::Failed { file: f, .. } = &mut outcome {
+                *f = file.map(str::to_owned);
+            }
+            prepare(outcome)
+        })
+        .collect()
 }
 
 /// Scores files (plain text or HTML, detected per file), in parallel chunks, one outcome per
