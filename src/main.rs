@@ -438,20 +438,7 @@ fn main() -> ExitCode {
             leave_one_source_out: false,
             ref procedure,
             ..
-        } if let Some(flag) = procedure.training_option_given() => {
-            let mut cli = Cli::command();
-            cli.build();
-            cli.find_subcommand_mut("eval")
-                .expect("eval is a command")
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    format!(
-                        "{flag} sets the training procedure, which eval runs only with --folds \
-                         or --leave-one-source-out"
-                    ),
-                )
-                .exit()
-        }
+        } if let Some(flag) = procedure.training_option_given() => refuse_training_option(flag),
         Command::Eval {
             data,
             model,
@@ -480,6 +467,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Exits with a usage error: `flag` sets the training procedure, which eval without --folds or
+/// --leave-one-source-out does not run.
+fn refuse_training_option(flag: &str) -> ! {
+    let mut cli = Cli::command();
+    cli.build();
+    cli.find_subcommand_mut("eval")
+        .expect("eval is a command")
+        .error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "{flag} sets the training procedure, which eval runs only with --folds or \
+                 --leave-one-source-out"
+            ),
+        )
+        .exit()
 }
 
 fn is_broken_pipe(e: &Error) -> bool {

@@ -192,50 +192,62 @@ pub fn explain(id: &str, report: &Report, specs: &[&SignalSpec], styling: Stylin
             .map(|k| format!("  [judged spam: {}]", k.name()))
             .unwrap_or_default()
     );
-    for (head, logit, intercept, reading) in [
-        (
-            HeadKind::Spam,
+    for head in [HeadKind::Spam, HeadKind::Quality] {
+        explain_head(&mut out, report, head, styling);
+    }
+    explain_evidence(&mut out, report, specs, styling);
+    out
+}
+
+/// One head's part of an explanation: its logit, its families' sub-scores, and its features'
+/// contributions, largest first.
+fn explain_head(out: &mut String, report: &Report, head: HeadKind, styling: Styling) {
+    let (logit, intercept, reading) = match head {
+        HeadKind::Spam => (
             report.spam_logit,
             report.spam_intercept,
             "right raises spam",
         ),
-        (
-            HeadKind::Quality,
+        HeadKind::Quality => (
             report.quality_logit,
             report.quality_intercept,
             "right raises quality",
         ),
-    ] {
+    };
+    let _ = writeln!(
+        out,
+        "\n{}  (log-odds; {reading}; intercept {intercept:+.2}, contributions sum to the \
+         logit {logit:+.2})",
+        styling.paint(BOLD, &format!("{} head", head.name())),
+    );
+    for family in report.families.iter().filter(|f| f.head == head) {
         let _ = writeln!(
             out,
-            "\n{}  (log-odds; {reading}; intercept {intercept:+.2}, contributions sum to the \
-             logit {logit:+.2})",
-            styling.paint(BOLD, &format!("{} head", head.name())),
+            "  {:<11} {} {:+.2}  ({} evidence)",
+            family.family.name(),
+            bar(family.score),
+            family.score,
+            family.evidence
         );
-        for family in report.families.iter().filter(|f| f.head == head) {
-            let _ = writeln!(
-                out,
-                "  {:<11} {} {:+.2}  ({} evidence)",
-                family.family.name(),
-                bar(family.score),
-                family.score,
-                family.evidence
-            );
-        }
-        let mut contributions: Vec<_> = report
-            .contributions
-            .iter()
-            .filter(|c| c.head == head && c.contribution != 0.0)
-            .collect();
-        contributions.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
-        for c in contributions {
-            let _ = writeln!(
-                out,
-                "    {:+7.3}  {} {:<30} value {:.2}",
-                c.contribution, c.feature, c.name, c.value
-            );
-        }
     }
+    let mut contributions: Vec<_> = report
+        .contributions
+        .iter()
+        .filter(|c| c.head == head && c.contribution != 0.0)
+        .collect();
+    contributions.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+    for c in contributions {
+        let _ = writeln!(
+            out,
+            "    {:+7.3}  {} {:<30} value {:.2}",
+            c.contribution, c.feature, c.name, c.value
+        );
+    }
+}
+
+/// The evidence part of an explanation: each piece with its signal's message and its sentence,
+/// the match marked.
+fn explain_evidence(out: &mut String, report: &Report, specs: &[&SignalSpec], styling: Styling) {
     let _ = writeln!(out, "\n{}", styling.paint(BOLD, "evidence"));
     if report.evidence.is_empty() {
         let _ = writeln!(out, "  none");
@@ -269,7 +281,6 @@ pub fn explain(id: &str, report: &Report, specs: &[&SignalSpec], styling: Stylin
         };
         let _ = writeln!(out, "      {before}{marked}{after}");
     }
-    out
 }
 
 fn bar(score: f64) -> String {

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::document::{Document, Format};
 use crate::model::{sigmoid, HeadKind, Model, SpamKind, Status};
-use crate::signals::{Family, Measurement, Signal};
+use crate::signals::{Family, Hit, Measurement, Signal, SignalSpec};
 use crate::source::{LineCursor, OffsetMap};
 
 /// Documents with fewer words than this are flagged `insufficient_text`.
@@ -363,6 +363,49 @@ impl Context {
     }
 }
 
+impl FamilyScore {
+    /// Each family's sub-score and evidence count, in [`Family::ALL`] order.
+    fn all(contributions: &[Contribution], evidence: &[Evidence]) -> Vec<FamilyScore> {
+        Family::ALL
+            .iter()
+            .map(|&family| FamilyScore {
+                family,
+                head: HeadKind::of(family),
+                score: contributions
+                    .iter()
+                    .filter(|c| c.family == family)
+                    .map(|c| c.contribution)
+                    .sum(),
+                evidence: evidence.iter().filter(|e| e.family == family).count(),
+            })
+            .collect()
+    }
+}
+
+impl Evidence {
+    /// A signal's hit in a document as evidence: its span mapped back to the input, its text
+    /// quoted, and with `with_context` the sentence around it (line and column are set once
+    /// all the evidence is in order).
+    fn of(doc: &Document<'_>, spec: &SignalSpec, hit: Hit, with_context: bool) -> Self {
+        let range = doc.map.map_range(hit.start..hit.end);
+        Evidence {
+            signal: spec.id,
+            family: spec.family,
+            start: range.start,
+            end: range.end,
+            line: 0,
+            column: 0,
+            text: quoted(&doc.text[hit.start..hit.end]),
+            note: hit.note,
+            context: if with_context {
+                context(doc, hit.start..hit.end)
+            } else {
+                Context::default()
+            },
+        }
+    }
+}
+
 impl Report {
     pub(crate) fn build(
         doc: &Document<'_>,
@@ -388,24 +431,8 @@ impl Report {
                 status: model.status(i),
             });
             evidence_truncated |= measurement.hits.len() > MAX_EVIDENCE_PER_SIGNAL;
-            for hit in measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL) {
-                let range = doc.map.map_range(hit.start..hit.end);
-                evidence.push(Evidence {
-                    signal: spec.id,
-                    family: spec.family,
-                    start: range.start,
-                    end: range.end,
-                    line: 0,
-                    column: 0,
-                    text: quoted(&doc.text[hit.start..hit.end]),
-                    note: hit.note,
-                    context: if with_context {
-                        context(doc, hit.start..hit.end)
-                    } else {
-                        Context::default()
-                    },
-                });
-            }
+            let hits = measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL);
+            evidence.extend(hits.map(|hit| Evidence::of(doc, spec, hit, with_context)));
         }
         evidence.sort_by_key(|e| (e.start, e.end, e.signal));
         // Lines and columns in one pass over the sorted spans: counting from the line start for
@@ -421,19 +448,7 @@ impl Report {
         let (spam_logit, quality_logit) = (logit(HeadKind::Spam), logit(HeadKind::Quality));
         let (spam, quality) = (sigmoid(spam_logit), sigmoid(quality_logit));
         let reliability = (1.0 - spam) * quality;
-        let families: Vec<FamilyScore> = Family::ALL
-            .iter()
-            .map(|&family| FamilyScore {
-                family,
-                head: HeadKind::of(family),
-                score: contributions
-                    .iter()
-                    .filter(|c| c.family == family)
-                    .map(|c| c.contribution)
-                    .sum(),
-                evidence: evidence.iter().filter(|e| e.family == family).count(),
-            })
-            .collect();
+        let families = FamilyScore::all(&contributions, &evidence);
         // The kind of a page judged spam: the spam-side family that adds most to its spam logit.
         let spam_kind = (spam >= model.spam_threshold())
             .then(|| {

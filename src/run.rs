@@ -387,18 +387,8 @@ pub fn score_jsonl_prepared<E, P: Send>(
     max_bytes: MaxBytes,
 ) -> Result<(), RunError<E>> {
     let origin = file.unwrap_or("stdin");
-    // Each output field an input field is renamed for is said once per input.
-    let said: Vec<std::sync::atomic::AtomicBool> =
-        Report::FIELDS.iter().map(|_| Default::default()).collect();
-    let renamed = |name: &'static str| {
-        let index = Report::FIELDS.iter().position(|&f| f == name);
-        if index.is_some_and(|i| !said[i].swap(true, std::sync::atomic::Ordering::Relaxed)) {
-            warn(format!(
-                "{origin}: input field `{name}` is an output field's name: passed through as `{}`",
-                crate::batch::renamed_field(name)
-            ));
-        }
-    };
+    let renames = Renames::default();
+    let renamed = |name: &'static str| renames.note(name, origin, warn);
     let mut lines = crate::batch::Lines::new(reader).with_max_bytes(max_bytes.get());
     let mut unread: Option<RunError<E>> = None;
     let mut read_chunk = |unread: &mut Option<RunError<E>>, chunk: Chunk| -> Chunk {
@@ -456,6 +446,27 @@ pub fn score_jsonl_prepared<E, P: Send>(
         (Some(e), _) => Err(RunError::Emit(e)),
         (None, Some(e)) => Err(e),
         (None, None) => Ok(()),
+    }
+}
+
+/// The output fields that an input's fields were renamed for (see
+/// [`crate::batch::renamed_field`]): each is said once per input.
+#[derive(Default)]
+struct Renames {
+    said: [std::sync::atomic::AtomicBool; Report::FIELDS.len()],
+}
+
+impl Renames {
+    /// Says that `origin`'s input field `name` was passed through under another name, unless
+    /// it was said before.
+    fn note(&self, name: &'static str, origin: &str, warn: &(dyn Fn(String) + Sync)) {
+        let index = Report::FIELDS.iter().position(|&f| f == name);
+        if index.is_some_and(|i| !self.said[i].swap(true, std::sync::atomic::Ordering::Relaxed)) {
+            warn(format!(
+                "{origin}: input field `{name}` is an output field's name: passed through as `{}`",
+                crate::batch::renamed_field(name)
+            ));
+        }
     }
 }
 

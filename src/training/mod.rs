@@ -215,6 +215,49 @@ pub fn train(
     })
 }
 
+impl TrainConfig {
+    /// The configuration of one head: the families asked for, of those the head reads.
+    fn for_head(&self, kind: HeadKind) -> TrainConfig {
+        let families: Vec<Family> = Family::ALL
+            .into_iter()
+            .filter(|&f| HeadKind::of(f) == kind)
+            .filter(|f| self.families.is_empty() || self.families.contains(f))
+            .collect();
+        TrainConfig {
+            families,
+            ..self.clone()
+        }
+    }
+}
+
+/// The L2 strength of `config.alphas` with the best pooled out-of-fold ROC-AUC over `folds`,
+/// every strength's AUC, and the chosen one's out-of-fold logits (for calibration).
+#[allow(clippy::type_complexity)]
+fn choose_alpha(
+    specs: &[&SignalSpec],
+    examples: &[Example],
+    folds: &[usize],
+    config: &TrainConfig,
+) -> Result<(f64, Vec<(f64, f64)>, Vec<f64>), Error> {
+    let mut alpha_grid = Vec::new();
+    let mut best: Option<(f64, f64, Vec<f64>)> = None;
+    for &alpha in &config.alphas {
+        let logits = out_of_fold_logits(specs, examples, folds, alpha, config)?;
+        let scored: Vec<(f64, bool)> = logits
+            .iter()
+            .zip(examples)
+            .map(|(&l, e)| (l, e.reliable))
+            .collect();
+        let auc = roc_auc(&scored).unwrap_or(0.5);
+        alpha_grid.push((alpha, auc));
+        if best.as_ref().is_none_or(|(_, b, _)| auc > *b) {
+            best = Some((alpha, auc, logits));
+        }
+    }
+    let (alpha, _, logits) = best.ok_or_else(|| Error::Training("no alpha to try".to_owned()))?;
+    Ok((alpha, alpha_grid, logits))
+}
+
 /// The share of documents not spam that the spam threshold may call spam, out of fold.
 pub const SPAM_FALSE_POSITIVES: f64 = 0.01;
 
@@ -227,15 +270,7 @@ pub fn train_head(
     kind: HeadKind,
 ) -> Result<Head, Error> {
     let examples = &kind.examples(labelled);
-    let families: Vec<Family> = Family::ALL
-        .into_iter()
-        .filter(|&f| HeadKind::of(f) == kind)
-        .filter(|f| config.families.is_empty() || config.families.contains(f))
-        .collect();
-    let config = &TrainConfig {
-        families,
-        ..config.clone()
-    };
+    let config = &config.for_head(kind);
     let spam = examples.iter().filter(|e| !e.reliable).count();
     if kind == HeadKind::Spam && (spam == 0 || spam == examples.len()) {
         return Err(Error::Training(format!(
@@ -249,22 +284,7 @@ pub fn train_head(
         other => other,
     })?;
     let folds = group_folds(examples, config.folds, config.seed);
-    let mut alpha_grid = Vec::new();
-    let mut best: Option<(f64, f64, Vec<f64>)> = None;
-    for &alpha in &config.alphas {
-        let logits = out_of_fold_logits(specs, examples, &folds, alpha, config)?;
-        let scored: Vec<(f64, bool)> = logits
-            .iter()
-            .zip(examples)
-            .map(|(&l, e)| (l, e.reliable))
-            .collect();
-        let auc = roc_auc(&scored).unwrap_or(0.5);
-        alpha_grid.push((alpha, auc));
-        if best.as_ref().is_none_or(|(_, b, _)| auc > *b) {
-            best = Some((alpha, auc, logits));
-        }
-    }
-    let (alpha, _, logits) = best.ok_or_else(|| Error::Training("no alpha to try".to_owned()))?;
+    let (alpha, alpha_grid, logits) = choose_alpha(specs, examples, &folds, config)?;
     let all: Vec<usize> = (0..examples.len()).collect();
     let fit = fit_constrained(specs, examples, &all, alpha, config, config.seed)?;
     let labels: Vec<bool> = examples.iter().map(|e| e.reliable).collect();
