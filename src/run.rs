@@ -390,14 +390,35 @@ pub fn score_jsonl_prepared<E, P: Send>(
     let renames = Renames::default();
     let renamed = |name: &'static str| renames.note(name, origin, warn);
     let mut lines = crate::batch::Lines::new(reader).with_max_bytes(max_bytes.get());
-    let mut unread: Option<RunError<E>> = None;
-    let mut read_chunk = |unread: &mut Option<RunError<E>>, chunk: Chunk| -> Chunk {
+    let mut read = |chunk: Chunk, unread: &mut Option<RunError<E>>| {
         read_chunk(&mut lines, chunk, unread, &|line| {
             warn(format!(
                 "{origin}, line {line}: invalid UTF-8 replaced with U+FFFD"
             ))
         })
     };
+    let score = |chunk: &Chunk| {
+        let scored = score_chunk(scorer, chunk, file, prepare, &renamed, max_bytes);
+        (scored, chunk.bytes() as u64)
+    };
+    drive(&mut read, &score, emit, progress)
+}
+
+/// The one driver of every input: reads a chunk of records, scores it on the pool, and writes
+/// the outcomes in input order. A pipeline: while the pool scores one chunk, this thread writes
+/// the outcomes of the one before and reads the one after (reading and writing are serial;
+/// overlapping them with scoring keeps every thread busy). At most three chunks are held at
+/// once. `read` fills a chunk (emptied) and, on a read error that ends the input early, sets
+/// it: nothing more is read, and what was read is still scored and written. A scored chunk's
+/// buffers are read into again: the thread that reads made them and frees them at the end.
+/// `score` gives a chunk's outcomes, in order, and the bytes of input they took.
+fn drive<C: Default + Send + Sync + Holds, P: Send, E>(
+    read: &mut dyn FnMut(C, &mut Option<RunError<E>>) -> C,
+    score: &(dyn Fn(&C) -> (Vec<P>, u64) + Sync),
+    emit: &mut dyn FnMut(P) -> Result<(), E>,
+    progress: &dyn Fn(u64),
+) -> Result<(), RunError<E>> {
+    let mut unread: Option<RunError<E>> = None;
     let mut failure: Option<E> = None;
     let mut emit_all = |outcomes: Vec<P>, failure: &mut Option<E>| {
         for outcome in outcomes {
@@ -409,34 +430,29 @@ pub fn score_jsonl_prepared<E, P: Send>(
             }
         }
     };
-    // A pipeline: while the pool scores one chunk, this thread writes the outcomes of the one
-    // before and reads the one after (reading and writing are serial; overlapping them with
-    // scoring keeps every thread busy). At most three chunks are held at once. After a read
-    // error nothing more is read; what was read is still scored and written. A scored chunk's
-    // buffers are read into again: the thread that reads made them and frees them at the end.
-    let mut chunk = read_chunk(&mut unread, Chunk::default());
-    let mut spare = Chunk::default();
+    let mut chunk = read(C::default(), &mut unread);
+    let mut spare = C::default();
     let mut pending: Vec<P> = Vec::new();
-    while !(chunk.records.is_empty() && pending.is_empty()) {
-        let bytes = chunk.bytes();
-        let mut scored = Vec::new();
+    let mut pending_bytes = 0;
+    while !(chunk.is_empty() && pending.is_empty()) {
+        let mut scored = (Vec::new(), 0);
         let mut used = None;
         let mut next = None;
         rayon::in_place_scope(|scope| {
-            if failure.is_none() && !chunk.records.is_empty() {
+            if failure.is_none() && !chunk.is_empty() {
                 let (batch, scored, used) = (std::mem::take(&mut chunk), &mut scored, &mut used);
                 scope.spawn(move |_| {
-                    *scored = score_chunk(scorer, &batch, file, prepare, &renamed, max_bytes);
+                    *scored = score(&batch);
                     *used = Some(batch);
                 });
             }
             emit_all(std::mem::take(&mut pending), &mut failure);
             if failure.is_none() && unread.is_none() {
-                next = Some(read_chunk(&mut unread, std::mem::take(&mut spare)));
+                next = Some(read(std::mem::take(&mut spare), &mut unread));
             }
         });
-        progress(bytes as u64);
-        pending = scored;
+        progress(std::mem::take(&mut pending_bytes));
+        (pending, pending_bytes) = scored;
         chunk = next.unwrap_or_default();
         if let Some(used) = used {
             spare = used;
@@ -446,6 +462,23 @@ pub fn score_jsonl_prepared<E, P: Send>(
         (Some(e), _) => Err(RunError::Emit(e)),
         (None, Some(e)) => Err(e),
         (None, None) => Ok(()),
+    }
+}
+
+/// A chunk of input for [`drive`]: whether it holds any record.
+trait Holds {
+    fn is_empty(&self) -> bool;
+}
+
+impl Holds for Chunk {
+    fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
+impl Holds for Vec<PathEntry> {
+    fn is_empty(&self) -> bool {
+        <[PathEntry]>::is_empty(self)
     }
 }
 
@@ -554,8 +587,14 @@ pub fn score_files<E>(
     progress: &dyn Fn(u64),
     max_bytes: MaxBytes,
 ) -> Result<(), E> {
-    for chunk in entries.chunks(CHUNK_RECORDS) {
-        let outcomes: Vec<(Outcome, u64)> = chunk
+    let mut entries = entries.into_iter();
+    let mut read = |mut chunk: Vec<PathEntry>, _: &mut Option<RunError<E>>| {
+        chunk.clear();
+        chunk.extend(entries.by_ref().take(CHUNK_RECORDS));
+        chunk
+    };
+    let score = |chunk: &Vec<PathEntry>| {
+        let scored: Vec<(Outcome, u64)> = chunk
             .par_iter()
             .with_max_len(1)
             .map(|entry| match entry {
@@ -563,12 +602,16 @@ pub fn score_files<E>(
                 Err((path, reason)) => (failed_file(path, reason.clone()), 0),
             })
             .collect();
-        for (outcome, bytes) in outcomes {
-            progress(bytes);
-            emit(outcome)?;
-        }
-    }
-    Ok(())
+        let bytes = scored.iter().map(|(_, bytes)| bytes).sum();
+        (
+            scored.into_iter().map(|(outcome, _)| outcome).collect(),
+            bytes,
+        )
+    };
+    drive(&mut read, &score, emit, progress).map_err(|e| match e {
+        RunError::Emit(e) => e,
+        RunError::Read { .. } => unreachable!("a list of files is never read short"),
+    })
 }
 
 fn score_file(
