@@ -431,8 +431,11 @@ impl Report {
                 status: model.status(i),
             });
             evidence_truncated |= measurement.hits.len() > MAX_EVIDENCE_PER_SIGNAL;
-            let hits = measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL);
-            evidence.extend(hits.map(|hit| Evidence::of(doc, spec, hit, with_context)));
+            // A loop of pushes: `evidence.extend(hits.map(..))` made scoring 5% slower on
+            // the bench corpus (one thread, 3 interleaved rounds, 1.53-1.55 s against 1.42-1.45).
+            for hit in measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL) {
+                evidence.push(Evidence::of(doc, spec, hit, with_context));
+            }
         }
         evidence.sort_by_key(|e| (e.start, e.end, e.signal));
         // Lines and columns in one pass over the sorted spans: counting from the line start for
