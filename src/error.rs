@@ -43,7 +43,8 @@ pub enum Error {
     },
     /// Training could not run on the given data.
     #[error("training: {0}")]
-    Training(String),
+    #[cfg(feature = "train")]
+    Training(crate::training::TrainingProblem),
     /// A bug in chaff.
     #[error("internal error: {0}")]
     Internal(String),

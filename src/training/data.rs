@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Label, Labelled};
+use super::{Label, Labelled, TrainingProblem};
 use crate::batch::{for_each_line, parse_record, JsonRecord};
 use crate::error::Error;
 
@@ -187,12 +187,14 @@ fn spin_records(
 ) -> Result<Vec<(JsonRecord, Label)>, Error> {
     use rand::SeedableRng;
     if spinning.every == 0 || !(0.0..=1.0).contains(&spinning.rate) {
-        return Err(Error::Training(format!(
-            "spinning needs `every` >= 1 and a `rate` from 0 to 1, not {} and {}",
-            spinning.every, spinning.rate
-        )));
+        return Err(TrainingProblem::Spinning {
+            every: spinning.every,
+            rate: spinning.rate,
+        }
+        .into());
     }
-    let thesaurus = crate::spin::Thesaurus::load(&spinning.thesaurus).map_err(Error::Training)?;
+    let thesaurus = crate::spin::Thesaurus::load(&spinning.thesaurus)
+        .map_err(|e| Error::Training(TrainingProblem::Thesaurus(e)))?;
     Ok(records
         .into_iter()
         .enumerate()
@@ -227,12 +229,12 @@ pub fn read_examples(
                 .any(|(record, _)| record.extra.contains_key(&source.group_by));
         if !grouped && !records.is_empty() {
             let fields: Vec<&str> = records[0].0.extra.keys().map(String::as_str).collect();
-            return Err(Error::Training(format!(
-                "{file}: no record has the field `{}` to group by (its first record's fields: \
-                 id, {})",
-                source.group_by,
-                fields.join(", ")
-            )));
+            return Err(TrainingProblem::NoGroupField {
+                file: file.clone(),
+                field: source.group_by.clone(),
+                fields: fields.join(", "),
+            }
+            .into());
         }
         if let Some(spinning) = &source.spin {
             records = spin_records(records, spinning)?;

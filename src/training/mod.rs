@@ -138,35 +138,121 @@ impl Default for TrainConfig {
     }
 }
 
+/// Why training could not run on the given data and options.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrainingProblem {
+    /// Cross-validation needs two folds at least.
+    #[error("at least 2 folds are needed, not {0}")]
+    TooFewFolds(usize),
+    /// Evaluation's outer cross-validation needs two folds at least.
+    #[error("at least 2 outer folds are needed, not {0}")]
+    TooFewOuterFolds(usize),
+    /// No L2 strength to try, or one that is negative or not finite.
+    #[error("alphas must be finite numbers >= 0")]
+    BadAlphas,
+    /// The examples of a head are all of one label.
+    #[error(
+        "both labels are needed; found {reliable} reliable and {unreliable} unreliable examples"
+    )]
+    OneLabel {
+        /// Reliable examples.
+        reliable: usize,
+        /// The others.
+        unreliable: usize,
+    },
+    /// Fewer groups than folds: some fold would be empty.
+    #[error("{folds} folds need at least as many groups; found {groups}")]
+    TooFewGroups {
+        /// Folds asked for.
+        folds: usize,
+        /// Distinct groups in the data.
+        groups: usize,
+    },
+    /// The spam head's examples are all spam or all not.
+    #[error(
+        "the spam head needs documents labelled spam and documents that are not: found {spam} \
+         spam of {total}; give a manifest (--sources) whose labels map some documents to spam"
+    )]
+    NoSpam {
+        /// Spam examples.
+        spam: usize,
+        /// All examples.
+        total: usize,
+    },
+    /// A training fold is of one label only.
+    #[error(
+        "a training fold holds documents of one label only (its groups are all reliable or all \
+         unreliable); use fewer folds"
+    )]
+    OneLabelFold,
+    /// The logistic regression could not be fitted.
+    #[error("{0}")]
+    Fit(String),
+    /// A problem of one head's training.
+    #[error("the {head} head: {problem}")]
+    Head {
+        /// The head.
+        head: HeadKind,
+        /// What went wrong.
+        problem: Box<TrainingProblem>,
+    },
+    /// A source's spinning settings are out of range.
+    #[error("spinning needs `every` >= 1 and a `rate` from 0 to 1, not {every} and {rate}")]
+    Spinning {
+        /// Every how many records one is spun.
+        every: usize,
+        /// The share of words swapped.
+        rate: f64,
+    },
+    /// The thesaurus for spinning could not be read.
+    #[error("{0}")]
+    Thesaurus(String),
+    /// A source names a group field that none of its records has.
+    #[error(
+        "{file}: no record has the field `{field}` to group by (its first record's fields: id, \
+         {fields})"
+    )]
+    NoGroupField {
+        /// The source file.
+        file: String,
+        /// The field named.
+        field: String,
+        /// The fields of its first record, comma-separated.
+        fields: String,
+    },
+}
+
+impl From<TrainingProblem> for Error {
+    fn from(problem: TrainingProblem) -> Self {
+        Error::Training(problem)
+    }
+}
+
 impl TrainConfig {
     fn validate(&self, examples: &[Example]) -> Result<(), Error> {
         if self.folds < 2 {
-            return Err(Error::Training(format!(
-                "at least 2 folds are needed, not {}",
-                self.folds
-            )));
+            return Err(TrainingProblem::TooFewFolds(self.folds).into());
         }
         if self.alphas.is_empty() || self.alphas.iter().any(|a| !a.is_finite() || *a < 0.0) {
-            return Err(Error::Training(
-                "alphas must be finite numbers >= 0".to_owned(),
-            ));
+            return Err(TrainingProblem::BadAlphas.into());
         }
         let reliable = examples.iter().filter(|e| e.reliable).count();
         if reliable == 0 || reliable == examples.len() {
-            return Err(Error::Training(format!(
-                "both labels are needed; found {reliable} reliable and {} unreliable examples",
-                examples.len() - reliable
-            )));
+            return Err(TrainingProblem::OneLabel {
+                reliable,
+                unreliable: examples.len() - reliable,
+            }
+            .into());
         }
         let mut groups: Vec<&str> = examples.iter().map(|e| e.group.as_str()).collect();
         groups.sort_unstable();
         groups.dedup();
         if groups.len() < self.folds {
-            return Err(Error::Training(format!(
-                "{} folds need at least as many groups; found {}",
-                self.folds,
-                groups.len()
-            )));
+            return Err(TrainingProblem::TooFewGroups {
+                folds: self.folds,
+                groups: groups.len(),
+            }
+            .into());
         }
         Ok(())
     }
@@ -254,7 +340,7 @@ fn choose_alpha(
             best = Some((alpha, auc, logits));
         }
     }
-    let (alpha, _, logits) = best.ok_or_else(|| Error::Training("no alpha to try".to_owned()))?;
+    let (alpha, _, logits) = best.ok_or(Error::Training(TrainingProblem::BadAlphas))?;
     Ok((alpha, alpha_grid, logits))
 }
 
@@ -273,14 +359,17 @@ pub fn train_head(
     let config = &config.for_head(kind);
     let spam = examples.iter().filter(|e| !e.reliable).count();
     if kind == HeadKind::Spam && (spam == 0 || spam == examples.len()) {
-        return Err(Error::Training(format!(
-            "the spam head needs documents labelled spam and documents that are not: found {spam} \
-             spam of {}; give a manifest (--sources) whose labels map some documents to spam",
-            examples.len()
-        )));
+        return Err(TrainingProblem::NoSpam {
+            spam,
+            total: examples.len(),
+        }
+        .into());
     }
     config.validate(examples).map_err(|e| match e {
-        Error::Training(reason) => Error::Training(format!("the {} head: {reason}", kind.name())),
+        Error::Training(problem) => Error::Training(TrainingProblem::Head {
+            head: kind,
+            problem: Box::new(problem),
+        }),
         other => other,
     })?;
     let folds = group_folds(examples, config.folds, config.seed);
@@ -408,9 +497,7 @@ pub fn cross_validate(
     config: &TrainConfig,
 ) -> Result<Vec<Prediction>, Error> {
     if outer_folds < 2 {
-        return Err(Error::Training(format!(
-            "at least 2 outer folds are needed, not {outer_folds}"
-        )));
+        return Err(TrainingProblem::TooFewOuterFolds(outer_folds).into());
     }
     let folds = group_folds(labelled, outer_folds, config.seed);
     predict_held_out(specs, labelled, config, &folds, false)
@@ -578,11 +665,7 @@ fn fit_constrained(
     let standardised = (&transformed - &mean) / &scale;
     let labels: Vec<bool> = rows.iter().map(|&i| examples[i].reliable).collect();
     if labels.iter().all(|&l| l) || labels.iter().all(|&l| !l) {
-        return Err(Error::Training(
-            "a training fold holds documents of one label only (its groups are all reliable or \
-             all unreliable); use fewer folds"
-                .to_owned(),
-        ));
+        return Err(TrainingProblem::OneLabelFold.into());
     }
     let sample = oversample(&labels, seed);
     // A feature that never varies carries no information: leave it out from the start, and so
@@ -668,7 +751,7 @@ fn fit_logistic(x: Array2<f64>, y: Array1<bool>, alpha: f64) -> Result<(Vec<f64>
         .alpha(alpha)
         .max_iterations(1000)
         .fit(&dataset)
-        .map_err(|e| Error::Training(e.to_string()))?;
+        .map_err(|e| Error::Training(TrainingProblem::Fit(e.to_string())))?;
     // linfa-logistic 0.8.1 picks the positive class itself (the more frequent label): read it.
     let sign = if fitted.labels().pos.class == "reliable" {
         1.0
@@ -923,14 +1006,24 @@ mod tests {
             folds: 11,
             ..TrainConfig::default()
         };
-        assert!(train(&specs, &examples, &too_many_folds, vec![]).is_err());
+        assert!(matches!(
+            train(&specs, &examples, &too_many_folds, vec![]),
+            Err(Error::Training(TrainingProblem::Head { problem, .. }))
+                if matches!(*problem, TrainingProblem::TooFewGroups { folds: 11, .. })
+        ));
         let no_spam: Vec<Labelled> = examples
             .iter()
             .filter(|e| e.label != Label::Spam)
             .cloned()
             .collect();
         let err = train(&specs, &no_spam, &TrainConfig::default(), vec![]).unwrap_err();
-        assert!(err.to_string().contains("the spam head"), "{err}");
+        assert!(
+            matches!(
+                err,
+                Error::Training(TrainingProblem::NoSpam { spam: 0, .. })
+            ),
+            "{err}"
+        );
     }
 
     #[test]
