@@ -13,7 +13,7 @@ use crate::lexicon::PhraseSet;
 /// Hosts whose links count as primary or authoritative sources.
 const AUTHORITATIVE_HOSTS: &str = r"(?:[a-z0-9-]+\.)*(?:[a-z0-9-]+\.gov|[a-z0-9-]+\.edu|gov\.uk|nhs\.uk|who\.int|europa\.eu|doi\.org|ncbi\.nlm\.nih\.gov|pubmed\.ncbi\.nlm\.nih\.gov|nejm\.org|thelancet\.com|jamanetwork\.com|bmj\.com|nature\.com|science\.org|sciencedirect\.com|springer\.com|wiley\.com|cochranelibrary\.com|plos\.org|frontiersin\.org|cell\.com|oup\.com|ahajournals\.org|clinicaltrials\.gov|medrxiv\.org|biorxiv\.org|cdc\.gov|nih\.gov|fda\.gov)";
 
-const SUPPORT: SignalSpec = SignalSpec {
+const CITATION_MARKER: SignalSpec = SignalSpec {
     id: "CITE002",
     version: 2,
     family: Family::Citation,
@@ -48,7 +48,7 @@ const SUPPORT: SignalSpec = SignalSpec {
 /// CITE002: references to sources. Also used by CITE001 to decide whether a claim is supported;
 /// clones share the compiled patterns.
 #[derive(Clone)]
-pub struct SupportMarkers {
+pub struct CitationMarker {
     pub(super) patterns: std::sync::Arc<SupportPatterns>,
 }
 
@@ -61,29 +61,33 @@ pub(super) struct SupportPatterns {
     authoritative_link: Pattern,
 }
 
-impl fmt::Debug for SupportMarkers {
+impl fmt::Debug for CitationMarker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SupportMarkers")
+        f.write_str("CitationMarker")
     }
 }
 
-impl Default for SupportMarkers {
+impl Default for CitationMarker {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl SupportMarkers {
+impl CitationMarker {
     /// Compiles the patterns.
     pub fn new() -> Self {
         let authoritative_link = format!(r"(?i-u)^(?:https?:)?//{AUTHORITATIVE_HOSTS}(?:[/:?#]|$)");
         let patterns = SupportPatterns {
             in_text: super::ScreenedPattern::new(
-                SUPPORT.id,
+                CITATION_MARKER.id,
                 Self::in_text(),
                 super::Prefilter::Off,
             ),
-            authoritative_link: Pattern::new(SUPPORT.id, &authoritative_link, Prefilter::Auto),
+            authoritative_link: Pattern::new(
+                CITATION_MARKER.id,
+                &authoritative_link,
+                Prefilter::Auto,
+            ),
         };
         Self {
             patterns: std::sync::Arc::new(patterns),
@@ -157,9 +161,9 @@ impl SupportMarkers {
     }
 }
 
-impl Signal for SupportMarkers {
+impl Signal for CitationMarker {
     fn spec(&self) -> &'static SignalSpec {
-        &SUPPORT
+        &CITATION_MARKER
     }
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
@@ -168,7 +172,7 @@ impl Signal for SupportMarkers {
     }
 }
 
-const UNSUPPORTED: SignalSpec = SignalSpec {
+const UNSUPPORTED_CLAIM: SignalSpec = SignalSpec {
     id: "CITE001",
     version: 2,
     family: Family::Citation,
@@ -195,20 +199,20 @@ const UNSUPPORTED: SignalSpec = SignalSpec {
 };
 
 /// CITE001: claims that need a source and have none nearby.
-pub struct UnsupportedClaims {
+pub struct UnsupportedClaim {
     claims: PhraseSet,
-    support: SupportMarkers,
+    support: CitationMarker,
 }
 
-impl fmt::Debug for UnsupportedClaims {
+impl fmt::Debug for UnsupportedClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("UnsupportedClaims")
+        f.write_str("UnsupportedClaim")
     }
 }
 
-impl UnsupportedClaims {
+impl UnsupportedClaim {
     /// Registers the claim lexicon; `support` decides which claims are supported.
-    pub fn new(lexicons: &mut LexiconBuilder, support: SupportMarkers) -> Self {
+    pub fn new(lexicons: &mut LexiconBuilder, support: CitationMarker) -> Self {
         let lexicon = include_str!("../../data/lexicons/claims.tsv");
         let entries = crate::lexicon::parse("claims.tsv", lexicon, 1, 1)
             .unwrap_or_else(|e| panic!("built-in lexicon: {e}"));
@@ -217,9 +221,9 @@ impl UnsupportedClaims {
     }
 }
 
-impl Signal for UnsupportedClaims {
+impl Signal for UnsupportedClaim {
     fn spec(&self) -> &'static SignalSpec {
-        &UNSUPPORTED
+        &UNSUPPORTED_CLAIM
     }
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
@@ -360,7 +364,7 @@ impl Signal for ReferenceList {
     }
 }
 
-const BYLINE: SignalSpec = SignalSpec {
+const BYLINE_OR_DATE: SignalSpec = SignalSpec {
     id: "CITE004",
     version: 1,
     family: Family::Citation,
@@ -385,12 +389,12 @@ const BYLINE: SignalSpec = SignalSpec {
 };
 
 /// CITE004: bylines and dates.
-pub(super) fn byline() -> super::PatternRate {
+pub(super) fn byline_or_date() -> super::PatternRate {
     const MONTH: &str = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\\.?";
     // No literal prefilter: "By" and "updated" are common words, and stopping at each costs more
     // than one pass of the automaton (measured: 11.3 against 9.0 µs a document).
     super::PatternRate::builtin_with(
-        &BYLINE,
+        &BYLINE_OR_DATE,
         &[
             r"(?m)(?:^|[.|]\s+)(?P<hit>(?:By|Written by|Reviewed by|Medically reviewed by|Fact[- ]checked by|Author:)[ \t]+(?:Dr\.?[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'’-]+)".to_owned(),
             format!(r"(?i:(?:published|updated|last updated|reviewed|last reviewed|posted)(?: on)?:?)\s+(?:{MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"),
@@ -400,7 +404,7 @@ pub(super) fn byline() -> super::PatternRate {
     )
 }
 
-const PRESS_RELEASE: SignalSpec = SignalSpec {
+const PRESS_RELEASE_RELIANCE: SignalSpec = SignalSpec {
     id: "CITE005",
     version: 2,
     family: Family::Citation,
@@ -426,16 +430,16 @@ const PRESS_RELEASE: SignalSpec = SignalSpec {
 };
 
 /// CITE005: reliance on a news release.
-pub(super) fn press_release(lexicons: &mut LexiconBuilder) -> super::PhraseRate {
+pub(super) fn press_release_reliance(lexicons: &mut LexiconBuilder) -> super::PhraseRate {
     super::PhraseRate::builtin(
-        &PRESS_RELEASE,
+        &PRESS_RELEASE_RELIANCE,
         include_str!("../../data/lexicons/press_release.tsv"),
         1,
         lexicons,
     )
 }
 
-const ANNOUNCEMENT: SignalSpec = SignalSpec {
+const ANNOUNCED_NOT_PUBLISHED: SignalSpec = SignalSpec {
     id: "CITE006",
     version: 1,
     family: Family::Citation,
@@ -462,9 +466,9 @@ const ANNOUNCEMENT: SignalSpec = SignalSpec {
 };
 
 /// CITE006: findings announced, not published.
-pub(super) fn announcement(lexicons: &mut LexiconBuilder) -> super::PhraseRate {
+pub(super) fn announced_not_published(lexicons: &mut LexiconBuilder) -> super::PhraseRate {
     super::PhraseRate::builtin(
-        &ANNOUNCEMENT,
+        &ANNOUNCED_NOT_PUBLISHED,
         include_str!("../../data/lexicons/announcement.tsv"),
         1,
         lexicons,

@@ -8,7 +8,7 @@ use super::{
     Signal, SignalSpec, PER_THOUSAND,
 };
 
-const CALLS_TO_ACTION: SignalSpec = SignalSpec {
+const CALL_TO_ACTION: SignalSpec = SignalSpec {
     id: "SELL001",
     version: 1,
     family: Family::Commercial,
@@ -33,9 +33,9 @@ const CALLS_TO_ACTION: SignalSpec = SignalSpec {
 };
 
 /// SELL001: calls to action.
-pub(super) fn calls_to_action(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn call_to_action(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &CALLS_TO_ACTION,
+        &CALL_TO_ACTION,
         include_str!("../../data/lexicons/calls_to_action.tsv"),
         1,
         lexicons,
@@ -160,7 +160,7 @@ fn is_offer(text: &str, span: Range<usize>) -> bool {
     offered_before || offered_after
 }
 
-const FOLLOW_PROMPTS: SignalSpec = SignalSpec {
+const FOLLOW_PROMPT: SignalSpec = SignalSpec {
     id: "SELL003",
     version: 1,
     family: Family::Commercial,
@@ -184,16 +184,16 @@ const FOLLOW_PROMPTS: SignalSpec = SignalSpec {
 };
 
 /// SELL003: follow and subscribe prompts.
-pub(super) fn follow_prompts(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn follow_prompt(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &FOLLOW_PROMPTS,
+        &FOLLOW_PROMPT,
         include_str!("../../data/lexicons/follow.tsv"),
         1,
         lexicons,
     )
 }
 
-const PHONE_NUMBERS: SignalSpec = SignalSpec {
+const PHONE_NUMBER: SignalSpec = SignalSpec {
     id: "SELL004",
     version: 1,
     family: Family::Commercial,
@@ -217,14 +217,14 @@ const PHONE_NUMBERS: SignalSpec = SignalSpec {
 };
 
 /// SELL004: phone numbers.
-pub(super) fn phone_numbers() -> PatternRate {
+pub(super) fn phone_number() -> PatternRate {
     PatternRate::builtin(
-        &PHONE_NUMBERS,
+        &PHONE_NUMBER,
         r"(?:(?-u:\b)1[-. ])?(?:\(\d{3}\)\s?|(?-u:\b)\d{3}[-. ])\d{3}[-. ]\d{4}(?-u:\b)|\+\d{1,3}(?:[ -]\d{1,4}){2,4}(?-u:\b)",
     )
 }
 
-const AFFILIATE_LINKS: SignalSpec = SignalSpec {
+const AFFILIATE_LINK: SignalSpec = SignalSpec {
     id: "SELL005",
     version: 1,
     family: Family::Commercial,
@@ -255,34 +255,30 @@ const AFFILIATE_URL: &str = r"(?i)(?:[?&](?:ref|aff|affid|aff_id|affiliate|affil
 
 /// SELL005: affiliate links.
 #[derive(Debug)]
-pub struct AffiliateLinks {
+pub struct AffiliateLink {
     affiliate_url: Pattern,
     url_in_text: Pattern,
 }
 
-impl AffiliateLinks {
+impl AffiliateLink {
     /// Compiles the patterns.
     pub fn new() -> Self {
         Self {
-            affiliate_url: Pattern::new(AFFILIATE_LINKS.id, AFFILIATE_URL, Prefilter::Auto),
-            url_in_text: Pattern::new(
-                AFFILIATE_LINKS.id,
-                r"https?://[^\s<>\x22]+",
-                Prefilter::Auto,
-            ),
+            affiliate_url: Pattern::new(AFFILIATE_LINK.id, AFFILIATE_URL, Prefilter::Auto),
+            url_in_text: Pattern::new(AFFILIATE_LINK.id, r"https?://[^\s<>\x22]+", Prefilter::Auto),
         }
     }
 }
 
-impl Default for AffiliateLinks {
+impl Default for AffiliateLink {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Signal for AffiliateLinks {
+impl Signal for AffiliateLink {
     fn spec(&self) -> &'static SignalSpec {
-        &AFFILIATE_LINKS
+        &AFFILIATE_LINK
     }
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
@@ -316,7 +312,7 @@ impl Signal for AffiliateLinks {
     }
 }
 
-const SELF_PROMOTION: SignalSpec = SignalSpec {
+const OWN_PRODUCT: SignalSpec = SignalSpec {
     id: "SELL006",
     version: 1,
     family: Family::Commercial,
@@ -339,7 +335,7 @@ const SELF_PROMOTION: SignalSpec = SignalSpec {
 /// SELL006: the page's own product.
 pub(super) fn own_product(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &SELF_PROMOTION,
+        &OWN_PRODUCT,
         include_str!("../../data/lexicons/selling.tsv"),
         1,
         lexicons,
@@ -384,7 +380,7 @@ pub(super) fn shop_terms(lexicons: &mut LexiconBuilder) -> PhraseRate {
     )
 }
 
-const OBFUSCATED_NAMES: SignalSpec = SignalSpec {
+const OBFUSCATED_PRODUCT_NAME: SignalSpec = SignalSpec {
     id: "SELL007",
     version: 1,
     family: Family::Commercial,
@@ -463,9 +459,9 @@ const DISGUISED_WORDS: &[&str] = &[
 ];
 
 /// SELL007: drug and sales words spelled to evade filters.
-pub(super) fn obfuscated_names() -> PatternRate {
+pub(super) fn obfuscated_product_name() -> PatternRate {
     PatternRate::builtin(
-        &OBFUSCATED_NAMES,
+        &OBFUSCATED_PRODUCT_NAME,
         &[
             // a word with a digit or symbol among its letters
             r"(?-u:\b)[A-Za-z]*[A-Za-z][0-9@$|!][A-Za-z0-9@$|!]*[A-Za-z][A-Za-z0-9]*(?-u:\b)",

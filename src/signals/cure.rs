@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use super::{words_before, Family, PatternRate, Polarity, SignalSpec, PER_THOUSAND};
 
-const CURE_CLAIMS: SignalSpec = SignalSpec {
+const CURE_CLAIM: SignalSpec = SignalSpec {
     id: "CURE001",
     version: 1,
     family: Family::Cure,
@@ -33,7 +33,7 @@ const CURE_CLAIMS: SignalSpec = SignalSpec {
     ],
 };
 
-const DETOX_CLAIMS: SignalSpec = SignalSpec {
+const DETOX_CLAIM: SignalSpec = SignalSpec {
     id: "CURE002",
     version: 1,
     family: Family::Cure,
@@ -169,9 +169,9 @@ fn not_reported(text: &str, span: Range<usize>) -> bool {
 }
 
 /// CURE001: cure claims.
-pub(super) fn cure_claims() -> PatternRate {
+pub(super) fn cure_claim() -> PatternRate {
     unreported(
-        &CURE_CLAIMS,
+        &CURE_CLAIM,
         &[
             // a remedy that cures a named chronic disease
             format!(
@@ -186,9 +186,9 @@ pub(super) fn cure_claims() -> PatternRate {
 }
 
 /// CURE002: detox and immune-boost claims.
-pub(super) fn detox_claims() -> PatternRate {
+pub(super) fn detox_claim() -> PatternRate {
     unreported(
-        &DETOX_CLAIMS,
+        &DETOX_CLAIM,
         r"detox(?:ify|ifies|ifying|es|ing)? (?:your|the) (?:body|liver|kidneys|colon|blood|system|organs)(?-u:\b)|(?:flush(?:es|ing)?|cleanse[sd]?|cleansing|purge[sd]?|purging|draws?|pulls?) (?:out )?(?:harmful |deadly |the |all |these )?toxins(?-u:\b)|(?:boosts?|boosting|supercharges?|strengthens?) your immune system(?-u:\b)",
         DETOX_FIRST_WORDS,
     )
@@ -200,7 +200,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::{registry, PatternRate, Signal};
-    use super::{cure_claims, detox_claims};
+    use super::{cure_claim, detox_claim};
     use crate::document::{Document, Format};
 
     /// Hits as (start, end).
@@ -231,10 +231,10 @@ mod tests {
         let text = "Doctors hate it: this Miracle cure will REVERSE your diabetes and cure-all \
                     tea flushes out toxins. It cures it permanently, 100% natural remedy! There \
                     is no evidence that it cures cancer. Boost your immune system.";
-        let (at_words, everywhere) = both(cure_claims, text);
+        let (at_words, everywhere) = both(cure_claim, text);
         assert_eq!(at_words.len(), 5, "{at_words:?}");
         assert_eq!(at_words, everywhere);
-        let (at_words, everywhere) = both(detox_claims, text);
+        let (at_words, everywhere) = both(detox_claim, text);
         assert_eq!(at_words.len(), 2, "{at_words:?}");
         assert_eq!(at_words, everywhere);
     }
@@ -304,9 +304,9 @@ mod tests {
         /// text finds.
         #[test]
         fn first_words_miss_no_claim(text in text()) {
-            let (at_words, everywhere) = both(cure_claims, &text);
+            let (at_words, everywhere) = both(cure_claim, &text);
             prop_assert_eq!(at_words, everywhere, "{:?}", text);
-            let (at_words, everywhere) = both(detox_claims, &text);
+            let (at_words, everywhere) = both(detox_claim, &text);
             prop_assert_eq!(at_words, everywhere, "{:?}", text);
         }
     }

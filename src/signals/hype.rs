@@ -13,7 +13,7 @@ use super::{
 use crate::document::Document;
 use crate::fingerprint::Sequence;
 
-const HEALTH_MARKETING: SignalSpec = SignalSpec {
+const HEALTH_MARKETING_SUPERLATIVE: SignalSpec = SignalSpec {
     id: "HYPE001",
     version: 1,
     family: Family::Hype,
@@ -39,16 +39,16 @@ const HEALTH_MARKETING: SignalSpec = SignalSpec {
 };
 
 /// HYPE001: health-marketing superlatives.
-pub(super) fn health_marketing(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn health_marketing_superlative(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &HEALTH_MARKETING,
+        &HEALTH_MARKETING_SUPERLATIVE,
         include_str!("../../data/lexicons/hype_marketing.tsv"),
         1,
         lexicons,
     )
 }
 
-const SEO_VOCABULARY: SignalSpec = SignalSpec {
+const SEO_FILLER_VOCABULARY: SignalSpec = SignalSpec {
     id: "HYPE002",
     version: 2,
     family: Family::Hype,
@@ -76,16 +76,16 @@ const SEO_VOCABULARY: SignalSpec = SignalSpec {
 };
 
 /// HYPE002: SEO filler vocabulary.
-pub(super) fn seo_vocabulary(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn seo_filler_vocabulary(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &SEO_VOCABULARY,
+        &SEO_FILLER_VOCABULARY,
         include_str!("../../data/lexicons/seo_vocabulary.tsv"),
         1,
         lexicons,
     )
 }
 
-const EXCLAMATIONS: SignalSpec = SignalSpec {
+const EXCLAMATION: SignalSpec = SignalSpec {
     id: "HYPE003",
     version: 1,
     family: Family::Hype,
@@ -103,11 +103,11 @@ const EXCLAMATIONS: SignalSpec = SignalSpec {
 };
 
 /// HYPE003: exclamation marks.
-pub(super) fn exclamations() -> PatternRate {
-    PatternRate::builtin(&EXCLAMATIONS, r"!+")
+pub(super) fn exclamation() -> PatternRate {
+    PatternRate::builtin(&EXCLAMATION, r"!+")
 }
 
-const GENERATION_ARTEFACTS: SignalSpec = SignalSpec {
+const GENERATION_ARTEFACT: SignalSpec = SignalSpec {
     id: "HYPE004",
     version: 3,
     family: Family::Hype,
@@ -135,9 +135,9 @@ const GENERATION_ARTEFACTS: SignalSpec = SignalSpec {
 };
 
 /// HYPE004: generation artefacts.
-pub(super) fn generation_artefacts() -> PatternRate {
+pub(super) fn generation_artefact() -> PatternRate {
     PatternRate::builtin(
-        &GENERATION_ARTEFACTS,
+        &GENERATION_ARTEFACT,
         &[
             // an outline bullet that instructs the writer: a whole line that is a writing verb
             // and its object ("- Discuss potential long-term effects."); a patient's to-do
@@ -161,7 +161,7 @@ pub(super) fn generation_artefacts() -> PatternRate {
     })
 }
 
-const INVENTED_ANECDOTES: SignalSpec = SignalSpec {
+const FIRST_NAME_ANECDOTE: SignalSpec = SignalSpec {
     id: "HYPE005",
     version: 1,
     family: Family::Hype,
@@ -188,9 +188,9 @@ const INVENTED_ANECDOTES: SignalSpec = SignalSpec {
 };
 
 /// HYPE005: first-name anecdotes.
-pub(super) fn invented_anecdotes() -> PatternRate {
+pub(super) fn first_name_anecdote() -> PatternRate {
     PatternRate::builtin(
-        &INVENTED_ANECDOTES,
+        &FIRST_NAME_ANECDOTE,
         &[
             r"(?m)(?:^|[.!?][ \t]+)(?P<hit>[A-Z][a-z]{2,12}, (?:\d{1,2},|(?:a |an )\d{1,2}-year-old))",
             r"(?-u:\b)(?:Meet|Take|Consider|Like) (?:[A-Z][a-z]{2,12}, (?:a |an )\d{1,2}-year-old)",
@@ -200,7 +200,7 @@ pub(super) fn invented_anecdotes() -> PatternRate {
     )
 }
 
-const FAQ_PADDING: SignalSpec = SignalSpec {
+const QUESTION_HEADING: SignalSpec = SignalSpec {
     id: "HYPE006",
     version: 1,
     family: Family::Hype,
@@ -220,14 +220,14 @@ const FAQ_PADDING: SignalSpec = SignalSpec {
 };
 
 /// HYPE006: question headings.
-pub(super) fn question_headings() -> PatternRate {
+pub(super) fn question_heading() -> PatternRate {
     PatternRate::builtin(
-        &FAQ_PADDING,
+        &QUESTION_HEADING,
         r"(?m)^[ \t#]*(?P<hit>[A-Z][^\n?.!]{3,100}\?)[ \t]*$",
     )
 }
 
-const REPETITION: SignalSpec = SignalSpec {
+const REPEATED_SENTENCE: SignalSpec = SignalSpec {
     id: "HYPE007",
     version: 1,
     family: Family::Hype,
@@ -250,15 +250,15 @@ const REPETITION: SignalSpec = SignalSpec {
 
 /// HYPE007: repeated sentences.
 #[derive(Debug, Default)]
-pub struct RepeatedSentences;
+pub struct RepeatedSentence;
 
 /// Sentences shorter than this (in words) may repeat by chance.
 const MIN_REPEATED_WORDS: usize = 5;
 
-impl RepeatedSentences {
+impl RepeatedSentence {
     /// The repeated sentences by their text: each sentence of five words or more as its lowercased
     /// words joined by spaces, all in one buffer; then the sentences whose key was seen before.
-    /// Exact, and slower than [`RepeatedSentences::find`], which falls back on it.
+    /// Exact, and slower than [`RepeatedSentence::find`], which falls back on it.
     fn find_by_text(doc: &Document<'_>) -> Vec<usize> {
         let mut keys: Vec<u8> = Vec::with_capacity(doc.text.len());
         let mut spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
@@ -345,9 +345,9 @@ fn same_words(doc: &Document<'_>, a: &std::ops::Range<usize>, b: std::ops::Range
             })
 }
 
-impl Signal for RepeatedSentences {
+impl Signal for RepeatedSentence {
     fn spec(&self) -> &'static SignalSpec {
-        &REPETITION
+        &REPEATED_SENTENCE
     }
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
@@ -363,7 +363,7 @@ impl Signal for RepeatedSentences {
     }
 }
 
-const NOVELTY_HYPE: SignalSpec = SignalSpec {
+const NOVELTY_PROMISE: SignalSpec = SignalSpec {
     id: "HYPE008",
     version: 2,
     family: Family::Hype,
@@ -384,7 +384,7 @@ const NOVELTY_HYPE: SignalSpec = SignalSpec {
 /// HYPE008: novelty and promise words.
 pub(super) fn novelty_promise(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &NOVELTY_HYPE,
+        &NOVELTY_PROMISE,
         include_str!("../../data/lexicons/novelty_hype.tsv"),
         1,
         lexicons,
@@ -577,7 +577,7 @@ mod tests {
             let index = PhraseIndex::empty();
             let doc = Document::new(&text, Format::Text, &index);
             let doc = Reading::new(&doc);
-            prop_assert_eq!(RepeatedSentences::find(&doc), RepeatedSentences::find_by_text(&doc));
+            prop_assert_eq!(RepeatedSentence::find(&doc), RepeatedSentence::find_by_text(&doc));
         }
     }
 
@@ -588,7 +588,7 @@ mod tests {
                     THE BODY. Étude one two three four. ÉTUDE one TWO three four.";
         let doc = Document::new(text, Format::Text, &index);
         let doc = Reading::new(&doc);
-        assert_eq!(RepeatedSentences::find(&doc), [2, 4]);
-        assert_eq!(RepeatedSentences::find_by_text(&doc), [2, 4]);
+        assert_eq!(RepeatedSentence::find(&doc), [2, 4]);
+        assert_eq!(RepeatedSentence::find_by_text(&doc), [2, 4]);
     }
 }

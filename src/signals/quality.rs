@@ -22,7 +22,7 @@ fn quality(
     }
 }
 
-const COSTS: SignalSpec = SignalSpec {
+const COSTS_DISCUSSED: SignalSpec = SignalSpec {
     id: "QUAL001",
     version: 2,
     family: Family::Quality,
@@ -52,10 +52,10 @@ pub struct Costs {
 }
 
 /// QUAL001: costs.
-pub(super) fn costs(lexicons: &mut LexiconBuilder) -> Costs {
+pub(super) fn costs_discussed(lexicons: &mut LexiconBuilder) -> Costs {
     Costs {
         phrases: quality(
-            &COSTS,
+            &COSTS_DISCUSSED,
             include_str!("../../data/lexicons/quality_costs.tsv"),
             Some(r"[$£€]\s?\d{1,3}(?:,\d{3})*(?:\.\d+)?"),
             lexicons,
@@ -88,7 +88,7 @@ const SALES_CUES: &[&str] = &[
 
 impl Signal for Costs {
     fn spec(&self) -> &'static SignalSpec {
-        &COSTS
+        &COSTS_DISCUSSED
     }
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
@@ -117,7 +117,7 @@ impl Signal for Costs {
     }
 }
 
-const BENEFITS: SignalSpec = SignalSpec {
+const BENEFITS_QUANTIFIED: SignalSpec = SignalSpec {
     id: "QUAL002",
     version: 1,
     family: Family::Quality,
@@ -140,9 +140,9 @@ const BENEFITS: SignalSpec = SignalSpec {
 };
 
 /// QUAL002: quantified benefits.
-pub(super) fn benefits(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn benefits_quantified(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &BENEFITS,
+        &BENEFITS_QUANTIFIED,
         include_str!("../../data/lexicons/quality_benefits.tsv"),
         1,
         lexicons,
@@ -202,7 +202,7 @@ fn number_starts(text: &str) -> Option<Vec<usize>> {
     Some(starts)
 }
 
-const HARMS: SignalSpec = SignalSpec {
+const HARMS_DISCUSSED: SignalSpec = SignalSpec {
     id: "QUAL003",
     version: 1,
     family: Family::Quality,
@@ -223,9 +223,9 @@ const HARMS: SignalSpec = SignalSpec {
 };
 
 /// QUAL003: harms.
-pub(super) fn harms(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn harms_discussed(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
-        &HARMS,
+        &HARMS_DISCUSSED,
         include_str!("../../data/lexicons/quality_harms.tsv"),
         None,
         lexicons,
@@ -243,7 +243,7 @@ pub(super) fn harms(lexicons: &mut LexiconBuilder) -> PhraseRate {
     })
 }
 
-const EVIDENCE: SignalSpec = SignalSpec {
+const EVIDENCE_QUALITY_STATED: SignalSpec = SignalSpec {
     id: "QUAL004",
     version: 1,
     family: Family::Quality,
@@ -263,16 +263,16 @@ const EVIDENCE: SignalSpec = SignalSpec {
 };
 
 /// QUAL004: quality of evidence.
-pub(super) fn evidence(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn evidence_quality_stated(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
-        &EVIDENCE,
+        &EVIDENCE_QUALITY_STATED,
         include_str!("../../data/lexicons/quality_evidence.tsv"),
         None,
         lexicons,
     )
 }
 
-const INDEPENDENT: SignalSpec = SignalSpec {
+const INDEPENDENT_SOURCE: SignalSpec = SignalSpec {
     id: "QUAL005",
     version: 1,
     family: Family::Quality,
@@ -297,16 +297,16 @@ const INDEPENDENT: SignalSpec = SignalSpec {
 };
 
 /// QUAL005: independent sources.
-pub(super) fn independent(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn independent_source(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
-        &INDEPENDENT,
+        &INDEPENDENT_SOURCE,
         include_str!("../../data/lexicons/quality_independent.tsv"),
         None,
         lexicons,
     )
 }
 
-const CONFLICTS: SignalSpec = SignalSpec {
+const FUNDING_DISCLOSED: SignalSpec = SignalSpec {
     id: "QUAL006",
     version: 1,
     family: Family::Quality,
@@ -328,16 +328,16 @@ const CONFLICTS: SignalSpec = SignalSpec {
 };
 
 /// QUAL006: funding and conflicts of interest.
-pub(super) fn conflicts(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn funding_disclosed(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
-        &CONFLICTS,
+        &FUNDING_DISCLOSED,
         include_str!("../../data/lexicons/quality_conflicts.tsv"),
         None,
         lexicons,
     )
 }
 
-const ALTERNATIVES: SignalSpec = SignalSpec {
+const ALTERNATIVES_DISCUSSED: SignalSpec = SignalSpec {
     id: "QUAL007",
     version: 1,
     family: Family::Quality,
@@ -359,9 +359,9 @@ const ALTERNATIVES: SignalSpec = SignalSpec {
 };
 
 /// QUAL007: alternatives.
-pub(super) fn alternatives(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn alternatives_discussed(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
-        &ALTERNATIVES,
+        &ALTERNATIVES_DISCUSSED,
         include_str!("../../data/lexicons/quality_alternatives.tsv"),
         None,
         lexicons,
@@ -395,7 +395,7 @@ pub(super) fn caveats(lexicons: &mut LexiconBuilder) -> PhraseRate {
     )
 }
 
-const EXPERT_QUOTES: SignalSpec = SignalSpec {
+const NAMED_EXPERT_QUOTED: SignalSpec = SignalSpec {
     id: "QUAL009",
     version: 1,
     family: Family::Quality,
@@ -414,9 +414,9 @@ const EXPERT_QUOTES: SignalSpec = SignalSpec {
 };
 
 /// QUAL009: named experts quoted.
-pub(super) fn expert_quotes(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn named_expert_quoted(lexicons: &mut LexiconBuilder) -> PhraseRate {
     quality(
-        &EXPERT_QUOTES,
+        &NAMED_EXPERT_QUOTED,
         include_str!("../../data/lexicons/quality_quotes.tsv"),
         Some(
             r"(?-u:\b)Dr\.? [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z'’-]+ said(?-u:\b)|(?-u:\b)said [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z'’-]+, (?:a|an|the|who|director|professor|chief|head)(?-u:\b)",
@@ -425,7 +425,7 @@ pub(super) fn expert_quotes(lexicons: &mut LexiconBuilder) -> PhraseRate {
     )
 }
 
-const QUANTITIES: SignalSpec = SignalSpec {
+const REPORTED_QUANTITIES: SignalSpec = SignalSpec {
     id: "QUAL010",
     version: 3,
     family: Family::Quality,
@@ -451,7 +451,7 @@ const QUANTITIES: SignalSpec = SignalSpec {
     ],
 };
 
-const ATTRIBUTIONS: SignalSpec = SignalSpec {
+const ATTRIBUTED_STATEMENTS: SignalSpec = SignalSpec {
     id: "QUAL011",
     version: 1,
     family: Family::Quality,
@@ -491,9 +491,9 @@ impl Signal for PatternCount {
 }
 
 /// QUAL010: reported quantities.
-pub(super) fn quantities() -> PatternCount {
+pub(super) fn reported_quantities() -> PatternCount {
     PatternCount(PatternRate::builtin(
-        &QUANTITIES,
+        &REPORTED_QUANTITIES,
         &[
             // a number with its unit, a percentage, or a count of people or events
             r"(?i-u:(?-u:\b)\d[\d,.]*[ \t]?(?:%|(?:percent|per cent|mg|milligrams?|micrograms?|mcg|kg|ml|mmol|patients|participants|people|adults|children|women|men|subjects|volunteers|weeks|months|years|days|hours|times|fold|deaths|cases)(?-u:\b)))",
@@ -506,9 +506,9 @@ pub(super) fn quantities() -> PatternCount {
 }
 
 /// QUAL011: attributed statements.
-pub(super) fn attributions() -> PatternCount {
+pub(super) fn attributed_statements() -> PatternCount {
     PatternCount(PatternRate::builtin(
-        &ATTRIBUTIONS,
+        &ATTRIBUTED_STATEMENTS,
         r"(?-u:\b)(?:said|says|told|according to|explained|noted|added)(?-u:\b)",
     ))
 }

@@ -383,7 +383,7 @@ mod tests {
     use crate::signals::Reading;
     use proptest::prelude::*;
 
-    use super::super::citation::SupportMarkers;
+    use super::super::citation::CitationMarker;
     use super::super::{citation, commercial, hype, spun, PatternRate, Signal};
     use super::{ScreenBuilder, Slot};
     use crate::document::Format;
@@ -395,17 +395,17 @@ mod tests {
     /// automaton of their own.
     struct Pairs {
         rare: Vec<(PatternRate, PatternRate)>,
-        citations: (SupportMarkers, SupportMarkers),
+        citations: (CitationMarker, CitationMarker),
     }
 
     fn pairs() -> Pairs {
         let makers: [fn() -> PatternRate; 6] = [
-            spun::numbers_for_reference_marks,
-            hype::generation_artefacts,
-            hype::invented_anecdotes,
-            citation::byline,
+            spun::number_word_reference_mark,
+            hype::generation_artefact,
+            hype::first_name_anecdote,
+            citation::byline_or_date,
             commercial::sales_pricing,
-            commercial::phone_numbers,
+            commercial::phone_number,
         ];
         let mut builder = ScreenBuilder::default();
         let mut rare: Vec<_> = makers
@@ -414,12 +414,12 @@ mod tests {
             .collect();
         // Registered in the middle, as in the registry: slots are not in automaton order.
         let citations = (
-            SupportMarkers::new().screened(&mut builder),
-            SupportMarkers::new(),
+            CitationMarker::new().screened(&mut builder),
+            CitationMarker::new(),
         );
         rare.push((
-            hype::generation_artefacts().screened(&mut builder),
-            hype::generation_artefacts(),
+            hype::generation_artefact().screened(&mut builder),
+            hype::generation_artefact(),
         ));
         builder.build();
         Pairs { rare, citations }
@@ -620,11 +620,11 @@ mod tests {
         // Two screens of the same patterns in another order: a document screened by the first
         // must still get right answers from the second.
         let mut first = ScreenBuilder::default();
-        let phones = commercial::phone_numbers().screened(&mut first);
+        let phones = commercial::phone_number().screened(&mut first);
         first.build();
         let mut second = ScreenBuilder::default();
-        let bylines = citation::byline().screened(&mut second);
-        let phones_too = commercial::phone_numbers().screened(&mut second);
+        let bylines = citation::byline_or_date().screened(&mut second);
+        let phones_too = commercial::phone_number().screened(&mut second);
         second.build();
         let text = "Call 555-123-4567 today.";
         let doc = Document::new(text, Format::Text, &PhraseIndex::empty());

@@ -6,7 +6,7 @@ use super::{Family, PatternRate, PhraseRate, Polarity, SignalSpec, PER_THOUSAND}
 use crate::document::Document;
 use crate::lexicon::PhraseMatch;
 
-const TORTURED: SignalSpec = SignalSpec {
+const TORTURED_PHRASE: SignalSpec = SignalSpec {
     id: "SPUN001",
     version: 1,
     family: Family::Spun,
@@ -34,9 +34,9 @@ const TORTURED: SignalSpec = SignalSpec {
 };
 
 /// SPUN001: tortured phrases, with the expected phrase in the evidence.
-pub(super) fn tortured_phrases(lexicons: &mut LexiconBuilder) -> PhraseRate {
+pub(super) fn tortured_phrase(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &TORTURED,
+        &TORTURED_PHRASE,
         include_str!("../../data/lexicons/tortured.tsv"),
         3,
         lexicons,
@@ -47,7 +47,7 @@ pub(super) fn tortured_phrases(lexicons: &mut LexiconBuilder) -> PhraseRate {
     })
 }
 
-const FURNITURE: SignalSpec = SignalSpec {
+const SITE_FURNITURE: SignalSpec = SignalSpec {
     id: "SPUN002",
     version: 2,
     family: Family::Spun,
@@ -75,7 +75,7 @@ const FURNITURE: SignalSpec = SignalSpec {
 /// SPUN002: site furniture inside the article text.
 pub(super) fn site_furniture(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &FURNITURE,
+        &SITE_FURNITURE,
         include_str!("../../data/lexicons/furniture.tsv"),
         1,
         lexicons,
@@ -86,7 +86,7 @@ const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|ele
     thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|\
     sixty|seventy|eighty|ninety";
 
-const NUMBERS_FOR_MARKS: SignalSpec = SignalSpec {
+const NUMBER_WORD_REFERENCE_MARK: SignalSpec = SignalSpec {
     id: "SPUN003",
     version: 2,
     family: Family::Spun,
@@ -120,9 +120,9 @@ const NUMBERS_FOR_MARKS: SignalSpec = SignalSpec {
 };
 
 /// SPUN003: number words where numerals stood.
-pub(super) fn numbers_for_reference_marks() -> PatternRate {
+pub(super) fn number_word_reference_mark() -> PatternRate {
     PatternRate::builtin(
-        &NUMBERS_FOR_MARKS,
+        &NUMBER_WORD_REFERENCE_MARK,
         &[
             // A reference mark (the evidence is the number word only)...
             format!(
@@ -138,7 +138,7 @@ pub(super) fn numbers_for_reference_marks() -> PatternRate {
     )
 }
 
-const STRAY_ANCHOR: SignalSpec = SignalSpec {
+const STRAY_ANCHOR_TEXT: SignalSpec = SignalSpec {
     id: "SPUN004",
     version: 1,
     family: Family::Spun,
@@ -167,7 +167,7 @@ const STRAY_ANCHOR: SignalSpec = SignalSpec {
 /// SPUN004: link text fused mid-sentence.
 pub(super) fn stray_anchor_text(lexicons: &mut LexiconBuilder) -> PhraseRate {
     PhraseRate::builtin(
-        &STRAY_ANCHOR,
+        &STRAY_ANCHOR_TEXT,
         include_str!("../../data/lexicons/anchor.tsv"),
         1,
         lexicons,
@@ -215,7 +215,7 @@ fn inside_sentence_between_lowercase_words(doc: &Document<'_>, m: &PhraseMatch) 
         && only_spaces(&doc.text[span.end..after.start()])
 }
 
-const BROKEN_AGREEMENT: SignalSpec = SignalSpec {
+const BROKEN_ARTICLE_AGREEMENT: SignalSpec = SignalSpec {
     id: "SPUN006",
     version: 1,
     family: Family::Spun,
@@ -241,9 +241,9 @@ const BROKEN_AGREEMENT: SignalSpec = SignalSpec {
 };
 
 /// SPUN006: broken a/an agreement.
-pub(super) fn broken_agreement() -> PatternRate {
+pub(super) fn broken_article_agreement() -> PatternRate {
     PatternRate::builtin(
-        &BROKEN_AGREEMENT,
+        &BROKEN_ARTICLE_AGREEMENT,
         // "a" before a vowel, except where the vowel sounds as a consonant ("a one-time",
         // "a once-daily", "a European"); "an" before a consonant, except h, x and y ("an hour",
         // "an x-ray"). Lowercase only: "vitamin A intake" is not an article.
@@ -263,7 +263,7 @@ const FUNCTION_WORDS: &[&str] = &[
     "also", "its", "than", "that",
 ];
 
-const LOOK_ALIKES: SignalSpec = SignalSpec {
+const LOOK_ALIKE_LETTER: SignalSpec = SignalSpec {
     id: "SPUN007",
     version: 3,
     family: Family::Spun,
@@ -293,14 +293,14 @@ const LOOK_ALIKES: SignalSpec = SignalSpec {
 };
 
 /// SPUN007: Cyrillic or Greek look-alike letters inside Latin-script words.
-pub(super) fn look_alike_letters() -> PatternRate {
+pub(super) fn look_alike_letter() -> PatternRate {
     // A Latin letter next to a Cyrillic letter (U+0400 to U+052F), or to a Greek one drawn like
     // a Latin letter
     // (capitals such as Α, Ι, Μ, Ο; small ο, ι, ν, ρ, υ). Greek letters of science ("βhCG",
     // "HbSβ", "TNF-α", "50 μg") are drawn differently and do not count.
     const MIXED: &str = r"[\x{400}-\x{52f}ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοινρυ]";
     PatternRate::builtin(
-        &LOOK_ALIKES,
+        &LOOK_ALIKE_LETTER,
         // The word around them, as far as its Latin letters and look-alikes reach (ASCII
         // classes: a Unicode `\w` run slows the screen that all screened patterns share).
         &format!(r"[a-zA-Z]*(?:[a-zA-Z]{MIXED}|{MIXED}[a-zA-Z])(?:[a-zA-Z]|{MIXED})*"),

@@ -64,21 +64,21 @@ const SPEC: SignalSpec = SignalSpec {
 };
 
 /// SPUN005: synonym swaps.
-pub struct SynonymSwaps {
+pub struct SynonymSwap {
     bigrams: BigramTable<'static>,
     synonyms: SynonymTable<'static>,
 }
 
-impl fmt::Debug for SynonymSwaps {
+impl fmt::Debug for SynonymSwap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SynonymSwaps")
+        f.debug_struct("SynonymSwap")
             .field("bigrams", &self.bigrams.len())
             .field("synonyms", &self.synonyms.len())
             .finish()
     }
 }
 
-impl SynonymSwaps {
+impl SynonymSwap {
     /// Reads the compiled-in tables.
     pub fn new() -> Self {
         let bigrams = BigramTable::new(include_bytes!("../../data/frequency/bigrams.bin"))
@@ -149,14 +149,14 @@ impl SynonymSwaps {
     }
 }
 
-impl SynonymSwaps {
+impl SynonymSwap {
     /// Flags per 1,000 words, counted over at least 300 words.
     pub fn rate(flags: usize, doc: &Document<'_>) -> f64 {
         flags as f64 * 1000.0 / doc.word_count().max(RATE_FLOOR_WORDS) as f64
     }
 }
 
-impl Default for SynonymSwaps {
+impl Default for SynonymSwap {
     fn default() -> Self {
         Self::new()
     }
@@ -174,7 +174,7 @@ fn is_plain_word(word: &str) -> bool {
     }
 }
 
-impl Signal for SynonymSwaps {
+impl Signal for SynonymSwap {
     fn spec(&self) -> &'static SignalSpec {
         &SPEC
     }
@@ -191,7 +191,7 @@ impl Signal for SynonymSwaps {
 
 #[cfg(test)]
 mod tests {
-    use super::SynonymSwaps;
+    use super::SynonymSwap;
     use crate::fingerprint;
 
     /// The shipped tables follow the rule `examples/build_frequency_tables.rs` applies: a word
@@ -200,7 +200,7 @@ mod tests {
     /// ("said 'manoeuvre', likely 'head'").
     #[test]
     fn regional_spellings_have_no_synonym_list() {
-        let swaps = SynonymSwaps::new();
+        let swaps = SynonymSwap::new();
         let listed = |word: &str| {
             swaps
                 .synonyms

@@ -8,7 +8,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use chaff::frequency::{hash_words, held_out};
-use chaff::signals::{Family, SynonymSwaps};
+use chaff::signals::{Family, SynonymSwap};
 use chaff::{Format, Pipeline};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -89,7 +89,7 @@ impl Detector {
 /// shipped, and the whole spun family (the sum of its feature values).
 pub fn measure(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) -> Vec<Detector> {
     let pipeline = Pipeline::default();
-    let swaps = SynonymSwaps::new();
+    let swaps = SynonymSwap::new();
     let specs = pipeline.specs();
     let spun_family: Vec<usize> = specs
         .iter()
@@ -103,7 +103,7 @@ pub fn measure(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) -> Vec
         .expect("SPUN005");
     let score = |text: &str| -> [f64; 3] {
         let doc = pipeline.document(text, Format::Text);
-        let raw = SynonymSwaps::rate(swaps.flags(&doc).len(), &doc);
+        let raw = SynonymSwap::rate(swaps.flags(&doc).len(), &doc);
         let values: Vec<f64> = pipeline.measure(&doc).iter().map(|m| m.value).collect();
         [
             raw,
