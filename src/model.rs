@@ -618,15 +618,7 @@ pub fn verdict_of(cuts: &[VerdictCut], reliability: f64) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signals::registry;
-
-    fn specs() -> Vec<&'static SignalSpec> {
-        registry().specs()
-    }
-
-    fn index(id: &str) -> usize {
-        specs().iter().position(|s| s.id == id).unwrap()
-    }
+    use crate::signals::{index, specs};
 
     /// A model by hand: HYPE001 raises spam, QUAL005 raises quality.
     fn model() -> Model {

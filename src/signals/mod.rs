@@ -646,6 +646,18 @@ pub(crate) fn find_at(
     found
 }
 
+/// The built-in signals' descriptions, in feature order, for tests.
+#[cfg(test)]
+pub(crate) fn specs() -> Vec<&'static SignalSpec> {
+    registry().specs()
+}
+
+/// The feature index of the built-in signal `id`, for tests.
+#[cfg(test)]
+pub(crate) fn index(id: &str) -> usize {
+    specs().iter().position(|s| s.id == id).unwrap()
+}
+
 /// Texts of up to 23 pieces drawn from `pieces`, for property tests of patterns: made of the
 /// pieces of what they match, matches are frequent and found at every place in the text.
 #[cfg(test)]

@@ -806,15 +806,7 @@ fn balanced_threshold(probabilities: &[f64], labels: &[bool]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signals::registry;
-
-    fn specs() -> Vec<&'static SignalSpec> {
-        registry().specs()
-    }
-
-    fn index(id: &str) -> usize {
-        specs().iter().position(|s| s.id == id).unwrap()
-    }
+    use crate::signals::{index, specs};
 
     /// Five outlets; HYPE001 marks spam, QUAL005 reliable documents, and SELL001 (a spam-side
     /// signal) and CITE001 (a concern of the quality head) are planted on the wrong side to
