@@ -1,46 +1,11 @@
 //! Commercial calls to action: the page is selling, not informing.
 
-use crate::lexicon::LexiconBuilder;
 use std::ops::Range;
 
 use super::{
-    Family, Hit, Measurement, Pattern, PatternRate, PhraseRate, Polarity, Prefilter, Reading,
-    Signal, SignalSpec, PER_THOUSAND,
+    Family, Hit, Measurement, Pattern, PatternRate, Polarity, Prefilter, Reading, Signal,
+    SignalSpec, PER_THOUSAND,
 };
-
-const CALL_TO_ACTION: SignalSpec = SignalSpec {
-    id: "SELL001",
-    version: 1,
-    family: Family::Commercial,
-    polarity: Polarity::Concern,
-    name: "call-to-action",
-    message: "a call to buy, order, book or sign up",
-    unit: PER_THOUSAND,
-    doc: "What it detects: calls to order, buy, book, call or sign up (\"order today\", \"book a \
-          free consultation\", \"refill your prescription online\", \"add to cart\", \"limited \
-          time\").\n\
-          Why it lowers reliability: a page that pushes a sale has a stake in what it claims; \
-          health information written to convert readers tends to overstate benefits.\n\
-          Example: \"Book a free consultation today and order your starter kit now.\"",
-    fires_on: &[
-        "Book a free consultation today and order your starter kit now.",
-        "Refill your prescription online in minutes. Add to cart!",
-    ],
-    quiet_on: &[
-        "Ask your pharmacist before you combine the two medicines.",
-        "The clinic books follow-up visits six weeks after surgery.",
-    ],
-};
-
-/// SELL001: calls to action.
-pub(super) fn call_to_action(lexicons: &mut LexiconBuilder) -> PhraseRate {
-    PhraseRate::builtin(
-        &CALL_TO_ACTION,
-        include_str!("../../data/lexicons/calls_to_action.tsv"),
-        1,
-        lexicons,
-    )
-}
 
 const SALES_PRICING: SignalSpec = SignalSpec {
     id: "SELL002",
@@ -160,39 +125,6 @@ fn is_offer(text: &str, span: Range<usize>) -> bool {
     offered_before || offered_after
 }
 
-const FOLLOW_PROMPT: SignalSpec = SignalSpec {
-    id: "SELL003",
-    version: 1,
-    family: Family::Commercial,
-    polarity: Polarity::Concern,
-    name: "follow-prompt",
-    message: "a prompt to follow, like or subscribe",
-    unit: PER_THOUSAND,
-    doc: "What it detects: social and newsletter prompts (\"follow us on Instagram\", \"like us \
-          on Facebook\", \"subscribe to our newsletter\").\n\
-          Why it lowers reliability: the page is built for audience growth; such prompts cluster \
-          on content-marketing pages rather than reference pages.\n\
-          Example: \"Follow us on Instagram for daily wellness tips!\"",
-    fires_on: &[
-        "Follow us on Instagram for daily wellness tips!",
-        "Subscribe to our newsletter and like us on Facebook.",
-    ],
-    quiet_on: &[
-        "Doctors follow up with patients after two weeks.",
-        "The researchers will follow the children until they turn 18.",
-    ],
-};
-
-/// SELL003: follow and subscribe prompts.
-pub(super) fn follow_prompt(lexicons: &mut LexiconBuilder) -> PhraseRate {
-    PhraseRate::builtin(
-        &FOLLOW_PROMPT,
-        include_str!("../../data/lexicons/follow.tsv"),
-        1,
-        lexicons,
-    )
-}
-
 const PHONE_NUMBER: SignalSpec = SignalSpec {
     id: "SELL004",
     version: 1,
@@ -310,74 +242,6 @@ impl Signal for AffiliateLink {
         hits.sort_by_key(|h| h.start);
         Measurement::rate(hits, doc)
     }
-}
-
-const OWN_PRODUCT: SignalSpec = SignalSpec {
-    id: "SELL006",
-    version: 1,
-    family: Family::Commercial,
-    polarity: Polarity::Concern,
-    name: "own-product",
-    message: "the page promotes a product or service it sells",
-    unit: PER_THOUSAND,
-    doc: "What it detects: first-person commercial offers (\"our supplement\", \"our clinic\", \
-          \"our formula\", \"our satisfied customers\", \"our proprietary blend\").\n\
-          Why it lowers reliability: health information written by the seller of the remedy it \
-          discusses has a conflict of interest it rarely declares.\n\
-          Example: \"Our proprietary formula is trusted by our satisfied customers.\"",
-    fires_on: &["Our proprietary formula is trusted by our satisfied customers."],
-    quiet_on: &[
-        "Our study followed 2,000 adults for ten years.",
-        "In our view, the evidence is still weak.",
-    ],
-};
-
-/// SELL006: the page's own product.
-pub(super) fn own_product(lexicons: &mut LexiconBuilder) -> PhraseRate {
-    PhraseRate::builtin(
-        &OWN_PRODUCT,
-        include_str!("../../data/lexicons/selling.tsv"),
-        1,
-        lexicons,
-    )
-}
-
-const SHOP_TERMS: SignalSpec = SignalSpec {
-    id: "SELL008",
-    version: 1,
-    family: Family::Commercial,
-    polarity: Polarity::Concern,
-    name: "shop-terms",
-    message: "the terms of an online shop: where it sells medicines, how it ships, what it costs",
-    unit: PER_THOUSAND,
-    doc: "What it detects: the words of an online shop selling medicines: \"online pharmacy\", \
-          \"no prescription needed\", \"discreet packaging\", \"overnight shipping\", \"lowest \
-          prices\", \"generic pills\", \"pay less\", \"order online\". They are in a third of \
-          the health sales spam of the corpus and in under 1% of the documents of every reliable \
-          source.\n\
-          Why it lowers reliability: a page that sells the medicines it describes is an \
-          advertisement, and one that ships them without prescription is a risk in itself.\n\
-          Example: \"Lowest prices on generic pills, discreet packaging, no prescription \
-          needed.\"",
-    fires_on: &[
-        "Lowest prices on generic pills, discreet packaging, no prescription needed.",
-        "Our online pharmacy ships worldwide. Pay less for your medication and order online.",
-    ],
-    quiet_on: &[
-        "The pharmacist checks every prescription before the medicine is handed over.",
-        "Patients paid less for generic drugs after the patent expired, the study found.",
-        "Buying medicines from websites that do not ask for a prescription is risky.",
-    ],
-};
-
-/// SELL008: the terms of an online shop.
-pub(super) fn shop_terms(lexicons: &mut LexiconBuilder) -> PhraseRate {
-    PhraseRate::builtin(
-        &SHOP_TERMS,
-        include_str!("../../data/lexicons/shop_terms.tsv"),
-        1,
-        lexicons,
-    )
 }
 
 const OBFUSCATED_PRODUCT_NAME: SignalSpec = SignalSpec {

@@ -11,6 +11,7 @@ mod cure;
 mod hype;
 mod pattern;
 mod quality;
+mod rules;
 mod screen;
 mod spun;
 mod synonym_swap;
@@ -217,7 +218,7 @@ pub fn registry() -> Registry {
     let support = CitationMarker::new().screened(s);
     let signals: Vec<Box<dyn Signal>> = vec![
         Box::new(spun::tortured_phrase(l)),
-        Box::new(spun::site_furniture(l)),
+        Box::new(rules::site_furniture(l)),
         // Not in the screen (nor QUAL010 and QUAL011 below): with its decimal and list-number
         // alternatives it made the union automaton rebuild states on most documents. Measured
         // on FakeHealth, one thread, 8 rounds: the three out of the union cut the median time
@@ -229,36 +230,36 @@ pub fn registry() -> Registry {
         // Not in the screen: its Cyrillic and Greek classes multiply the states of the union
         // automaton every document runs through (single-thread throughput fell by a quarter).
         Box::new(spun::look_alike_letter()),
-        Box::new(hype::health_marketing_superlative(l)),
-        Box::new(hype::seo_filler_vocabulary(l)),
+        Box::new(rules::health_marketing_superlative(l)),
+        Box::new(rules::seo_filler_vocabulary(l)),
         Box::new(hype::exclamation()),
         Box::new(hype::generation_artefact().screened(s)),
         Box::new(hype::first_name_anecdote().screened(s)),
         Box::new(hype::question_heading()),
         Box::new(RepeatedSentence),
-        Box::new(hype::novelty_promise(l)),
-        Box::new(hype::speculative_promise(l)),
-        Box::new(hype::disease_drama(l)),
+        Box::new(rules::novelty_promise(l)),
+        Box::new(rules::speculative_promise(l)),
+        Box::new(rules::disease_drama(l)),
         Box::new(hype::reader_address().screened(s)),
         Box::new(hype::assistant_hedging().screened(s)),
         Box::new(UnsupportedClaim::new(l, support.clone())),
         Box::new(support),
         Box::new(ReferenceList::new()),
         Box::new(citation::byline_or_date().screened(s)),
-        Box::new(citation::press_release_reliance(l)),
-        Box::new(citation::announced_not_published(l)),
-        Box::new(commercial::call_to_action(l)),
+        Box::new(rules::press_release_reliance(l)),
+        Box::new(rules::announced_not_published(l)),
+        Box::new(rules::call_to_action(l)),
         // Not in the screen: alone, the price pattern starts at a currency sign and its search
         // skips to one; in the screen's union it cost a tenth of single-thread throughput.
         Box::new(commercial::sales_pricing()),
-        Box::new(commercial::follow_prompt(l)),
+        Box::new(rules::follow_prompt(l)),
         Box::new(commercial::phone_number().screened(s)),
         Box::new(AffiliateLink::new()),
-        Box::new(commercial::own_product(l)),
+        Box::new(rules::own_product(l)),
         // Not in the screen either (measured: the screen's union automaton grew with their
         // classes and case-insensitive alternations, and every document paid for it).
         Box::new(commercial::obfuscated_product_name()),
-        Box::new(commercial::shop_terms(l)),
+        Box::new(rules::shop_terms(l)),
         Box::new(cure::cure_claim()),
         Box::new(cure::detox_claim()),
         Box::new(quality::costs_discussed(l)),

@@ -47,41 +47,6 @@ pub(super) fn tortured_phrase(lexicons: &mut LexiconBuilder) -> PhraseRate {
     })
 }
 
-const SITE_FURNITURE: SignalSpec = SignalSpec {
-    id: "SPUN002",
-    version: 2,
-    family: Family::Spun,
-    polarity: Polarity::Concern,
-    name: "site-furniture",
-    message: "page furniture (navigation, cart or cookie text) inside the article",
-    unit: PER_THOUSAND,
-    doc: "What it detects: the template text of a web page (\"Skip to content\", \"Your cart is \
-          empty\", \"Back to top\", cookie notices, share buttons) found in the article text.\n\
-          Why it lowers reliability: content scraped or pasted from other sites carries their \
-          furniture with it; original writing does not.\n\
-          Example: \"Turmeric eases joint pain. Your cart is empty. Back to top\"",
-    fires_on: &[
-        "Turmeric eases joint pain. Your cart is empty. Back to top",
-        "We use cookies to improve your experience. Vitamin D is made in the skin.",
-        "<html><body><p>Skip to content</p><p>Flu season starts in October.</p></body></html>",
-    ],
-    quiet_on: &[
-        "Keep the medicine cabinet out of reach of children and check expiry dates each year.",
-        "<html><body><nav>Skip to content</nav><p>Flu season starts in October.</p>\
-         <footer>All rights reserved</footer></body></html>",
-    ],
-};
-
-/// SPUN002: site furniture inside the article text.
-pub(super) fn site_furniture(lexicons: &mut LexiconBuilder) -> PhraseRate {
-    PhraseRate::builtin(
-        &SITE_FURNITURE,
-        include_str!("../../data/lexicons/furniture.tsv"),
-        1,
-        lexicons,
-    )
-}
-
 const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\
     thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|\
     sixty|seventy|eighty|ninety";

@@ -1,0 +1,120 @@
+//! Compiles the signals written as data (`data/signals/*.toml`, see `data/signals/README.md`)
+//! into Rust: for each, its `SignalSpec` and its constructor, in `$OUT_DIR/rules.rs`, which
+//! `src/signals/rules.rs` includes. A rule file that does not parse, or names an unknown
+//! family, polarity or measure, fails the build with the file's name.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rule {
+    id: String,
+    name: String,
+    version: u32,
+    family: String,
+    polarity: String,
+    message: String,
+    doc: String,
+    fires_on: Vec<String>,
+    quiet_on: Vec<String>,
+    measure: Measure,
+}
+
+/// How a rule's signal is measured.
+#[derive(serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+enum Measure {
+    /// The phrases of a lexicon under `data/lexicons/`, as a rate per 1,000 words.
+    PhraseRate {
+        /// The lexicon file.
+        lexicon: String,
+        /// Tab-separated fields a line may have, the phrase included.
+        fields: usize,
+    },
+}
+
+/// `word` with its first letter upper-case (a family or polarity as its Rust variant).
+fn variant(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn main() {
+    let dir = Path::new("data/signals");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("data/signals")
+        .map(|entry| entry.expect("data/signals").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    let mut out = String::new();
+    for path in &paths {
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(path).expect("a rule file");
+        let rule: Rule =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        assert_eq!(
+            stem,
+            rule.name,
+            "{}: a rule file is named as its signal",
+            path.display()
+        );
+        assert!(
+            ["spun", "hype", "citation", "commercial", "cure", "quality"]
+                .contains(&rule.family.as_str()),
+            "{}: unknown family {:?}",
+            path.display(),
+            rule.family
+        );
+        assert!(
+            ["concern", "support"].contains(&rule.polarity.as_str()),
+            "{}: unknown polarity {:?}",
+            path.display(),
+            rule.polarity
+        );
+        let constant = rule.name.replace('-', "_").to_uppercase();
+        let function = rule.name.replace('-', "_");
+        let _ = writeln!(
+            out,
+            "/// {id}, from `data/signals/{name}.toml`.\n\
+             pub(super) const {constant}: SignalSpec = SignalSpec {{\n    id: {id:?},\n    \
+             version: {version},\n    family: Family::{family},\n    polarity: \
+             Polarity::{polarity},\n    name: {name:?},\n    message: {message:?},\n    unit: \
+             PER_THOUSAND,\n    doc: {doc:?},\n    fires_on: &{fires_on:?},\n    quiet_on: \
+             &{quiet_on:?},\n}};\n",
+            id = rule.id,
+            name = rule.name,
+            version = rule.version,
+            family = variant(&rule.family),
+            polarity = variant(&rule.polarity),
+            message = rule.message,
+            doc = rule.doc,
+            fires_on = rule.fires_on,
+            quiet_on = rule.quiet_on,
+        );
+        match rule.measure {
+            Measure::PhraseRate { lexicon, fields } => {
+                let _ = writeln!(
+                    out,
+                    "/// {id}: the phrases of `data/lexicons/{lexicon}`.\n\
+                     pub(super) fn {function}(lexicons: &mut LexiconBuilder) -> PhraseRate {{\n    \
+                     PhraseRate::builtin(\n        &{constant},\n        \
+                     include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/data/lexicons/{lexicon}\")),\n        \
+                     {fields},\n        lexicons,\n    )\n}}\n",
+                    id = rule.id,
+                );
+                println!("cargo::rerun-if-changed=data/lexicons/{lexicon}");
+            }
+        }
+    }
+    let target = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("rules.rs");
+    std::fs::write(target, out).expect("rules.rs");
+}
