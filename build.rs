@@ -32,6 +32,12 @@ enum Measure {
         /// Tab-separated fields a line may have, the phrase included.
         fields: usize,
     },
+    /// The matches of a regular expression in the clean text, as a rate per 1,000 words (a
+    /// group named `hit` is the evidence, when the pattern has one).
+    PatternRate {
+        /// The regular expression (the `regex` crate's syntax).
+        pattern: String,
+    },
 }
 
 /// `word` with its first letter upper-case (a family or polarity as its Rust variant).
@@ -112,6 +118,15 @@ fn main() {
                     id = rule.id,
                 );
                 println!("cargo::rerun-if-changed=data/lexicons/{lexicon}");
+            }
+            Measure::PatternRate { pattern } => {
+                let _ = writeln!(
+                    out,
+                    "/// {id}: the matches of its pattern.\n\
+                     pub(super) fn {function}() -> PatternRate {{\n    \
+                     PatternRate::builtin(&{constant}, {pattern:?})\n}}\n",
+                    id = rule.id,
+                );
             }
         }
     }

@@ -125,37 +125,6 @@ fn is_offer(text: &str, span: Range<usize>) -> bool {
     offered_before || offered_after
 }
 
-const PHONE_NUMBER: SignalSpec = SignalSpec {
-    id: "SELL004",
-    version: 1,
-    family: Family::Commercial,
-    polarity: Polarity::Concern,
-    name: "phone-number",
-    message: "a phone number to call",
-    unit: PER_THOUSAND,
-    doc: "What it detects: telephone numbers (North American 3-3-4 digit numbers, toll-free \
-          numbers, and international numbers written with a + prefix).\n\
-          Why it lowers reliability: a number to call in the body of a health article is almost \
-          always a sales or booking line.\n\
-          Example: \"Call (555) 123-4567 to reserve your spot.\"",
-    fires_on: &[
-        "Call (555) 123-4567 to reserve your spot.",
-        "Free hotline: 1-800-555-0199, or from abroad +44 20 7946 0958.",
-    ],
-    quiet_on: &[
-        "Between 2019-2020 and 2021-2022 the rate fell from 3.5 to 2.1 per 1,000.",
-        "The trial enrolled 1,234 patients in 12 countries.",
-    ],
-};
-
-/// SELL004: phone numbers.
-pub(super) fn phone_number() -> PatternRate {
-    PatternRate::builtin(
-        &PHONE_NUMBER,
-        r"(?:(?-u:\b)1[-. ])?(?:\(\d{3}\)\s?|(?-u:\b)\d{3}[-. ])\d{3}[-. ]\d{4}(?-u:\b)|\+\d{1,3}(?:[ -]\d{1,4}){2,4}(?-u:\b)",
-    )
-}
-
 const AFFILIATE_LINK: SignalSpec = SignalSpec {
     id: "SELL005",
     version: 1,

@@ -10,28 +10,6 @@ use super::{
 use crate::document::Document;
 use crate::fingerprint::Sequence;
 
-const EXCLAMATION: SignalSpec = SignalSpec {
-    id: "HYPE003",
-    version: 1,
-    family: Family::Hype,
-    polarity: Polarity::Concern,
-    name: "exclamation",
-    message: "an exclamation mark",
-    unit: PER_THOUSAND,
-    doc: "What it detects: exclamation marks (a run of them counts once), as a rate per 1,000 \
-          words.\n\
-          Why it lowers reliability: informative health writing almost never exclaims; sales copy \
-          and clickbait do it in every paragraph.\n\
-          Example: \"Lose 10 pounds in a week!!! It really works!\"",
-    fires_on: &["Lose 10 pounds in a week!!! It really works!"],
-    quiet_on: &["Weight loss of more than two pounds a week is rarely sustained."],
-};
-
-/// HYPE003: exclamation marks.
-pub(super) fn exclamation() -> PatternRate {
-    PatternRate::builtin(&EXCLAMATION, r"!+")
-}
-
 const GENERATION_ARTEFACT: SignalSpec = SignalSpec {
     id: "HYPE004",
     version: 3,
@@ -122,33 +100,6 @@ pub(super) fn first_name_anecdote() -> PatternRate {
             r"(?i:a (?:patient|client|customer|woman|man|mother|father|mom|dad|reader) (?:named|called) )[A-Z][a-z]{2,12}(?-u:\b)",
         ]
         .join("|"),
-    )
-}
-
-const QUESTION_HEADING: SignalSpec = SignalSpec {
-    id: "HYPE006",
-    version: 1,
-    family: Family::Hype,
-    polarity: Polarity::Concern,
-    name: "question-heading",
-    message: "a heading that is a question (FAQ padding)",
-    unit: PER_THOUSAND,
-    doc: "What it detects: lines or headings that are nothing but a short question (\"Is turmeric \
-          good for you?\", \"What are the benefits of collagen?\"), as a rate per 1,000 words: the \
-          scaffolding of SEO articles that answer every search query in turn.\n\
-          Why it lowers reliability: question-headed padding marks text written for search \
-          engines. Note that encyclopedic Q&A pages (such as NIH's) use it too, so it is weighed \
-          with the other signals, never alone.\n\
-          Example: \"What are the benefits of collagen?\\nCollagen is a protein...\"",
-    fires_on: &["What are the benefits of collagen?\nCollagen is a protein in skin and bones."],
-    quiet_on: &["Collagen is a protein. Does it help joints? Trials are small and mixed."],
-};
-
-/// HYPE006: question headings.
-pub(super) fn question_heading() -> PatternRate {
-    PatternRate::builtin(
-        &QUESTION_HEADING,
-        r"(?m)^[ \t#]*(?P<hit>[A-Z][^\n?.!]{3,100}\?)[ \t]*$",
     )
 }
 
@@ -286,40 +237,6 @@ impl Signal for RepeatedSentence {
             .collect();
         Measurement::rate(hits, doc)
     }
-}
-
-const READER_ADDRESS: SignalSpec = SignalSpec {
-    id: "HYPE011",
-    version: 1,
-    family: Family::Hype,
-    polarity: Polarity::Concern,
-    name: "reader-address",
-    message: "the blog register: addressing the reader to walk them through the page",
-    unit: PER_THOUSAND,
-    doc: "What it detects: the stock turns with which blog posts and generated articles address \
-          their reader (\"Welcome, dear readers\", \"in this blog post\", \"let's dive into\", \
-          \"get ready for\", \"brace yourself\", \"are you tired of\", \"look no further\", \
-          \"stay tuned\"), as a rate per 1,000 words. Reference pages, reviews and news do not \
-          talk this way.\n\
-          Why it lowers reliability: the register of content written to hold a visitor on a page \
-          (and sell to them), not to inform.\n\
-          Example: \"Welcome, dear readers! In this blog post, let's dive into ketamine.\"",
-    fires_on: &[
-        "Welcome, dear readers! In this blog post, let's dive into ketamine.",
-        "Are you tired of back pain? Look no further: brace yourself for relief.",
-    ],
-    quiet_on: &[
-        "Readers asked about ketamine. This review summarises three trials.",
-        "Patients tired of pain looked for other treatments, the study found.",
-    ],
-};
-
-/// HYPE011: reader address.
-pub(super) fn reader_address() -> PatternRate {
-    PatternRate::builtin(
-        &READER_ADDRESS,
-        r"(?i:(?-u:\b)(?:dear readers?|welcome to (?:our|this|the (?:world|realm|fascinating))|in this (?:blog post|blog|post|article|guide|comprehensive guide)|let'?s (?:explore|dive|delve|take a (?:closer |deeper )?look|uncover|unravel|break (?:it|this) down|embark|discover|get started|begin)|get ready (?:to|for)|brace yourself|buckle up|stay tuned|without further ado|are you (?:looking for|struggling with|tired of|curious about|ready to)|look no further|you'?ve come to the right place|we'?ll (?:explore|delve|dive|uncover|unravel|discuss|walk you|take a)|join us (?:as|on)|read on to|keep reading)(?-u:\b))",
-    )
 }
 
 const ASSISTANT_HEDGING: SignalSpec = SignalSpec {

@@ -384,7 +384,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::citation::CitationMarker;
-    use super::super::{citation, commercial, hype, spun, PatternRate, Signal};
+    use super::super::{citation, commercial, hype, rules, spun, PatternRate, Signal};
     use super::{ScreenBuilder, Slot};
     use crate::document::Format;
     use crate::lexicon::PhraseIndex;
@@ -405,7 +405,7 @@ mod tests {
             hype::first_name_anecdote,
             citation::byline_or_date,
             commercial::sales_pricing,
-            commercial::phone_number,
+            rules::phone_number,
         ];
         let mut builder = ScreenBuilder::default();
         let mut rare: Vec<_> = makers
@@ -620,11 +620,11 @@ mod tests {
         // Two screens of the same patterns in another order: a document screened by the first
         // must still get right answers from the second.
         let mut first = ScreenBuilder::default();
-        let phones = commercial::phone_number().screened(&mut first);
+        let phones = rules::phone_number().screened(&mut first);
         first.build();
         let mut second = ScreenBuilder::default();
         let bylines = citation::byline_or_date().screened(&mut second);
-        let phones_too = commercial::phone_number().screened(&mut second);
+        let phones_too = rules::phone_number().screened(&mut second);
         second.build();
         let text = "Call 555-123-4567 today.";
         let doc = Document::new(text, Format::Text, &PhraseIndex::empty());
