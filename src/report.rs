@@ -432,7 +432,7 @@ impl Report {
             });
             evidence_truncated |= measurement.hits.len() > MAX_EVIDENCE_PER_SIGNAL;
             // A loop of pushes: `evidence.extend(hits.map(..))` made scoring 5% slower on
-            // the bench corpus (one thread, 3 interleaved rounds, 1.53-1.55 s against 1.42-1.45).
+            // the bench corpus (one thread, 3 interleaved rounds, 1.52-1.55 s against 1.42-1.45).
             for hit in measurement.hits.into_iter().take(MAX_EVIDENCE_PER_SIGNAL) {
                 evidence.push(Evidence::of(doc, spec, hit, with_context));
             }
