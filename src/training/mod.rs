@@ -318,13 +318,12 @@ impl TrainConfig {
 
 /// The L2 strength of `config.alphas` with the best pooled out-of-fold ROC-AUC over `folds`,
 /// every strength's AUC, and the chosen one's out-of-fold logits (for calibration).
-#[allow(clippy::type_complexity)]
 fn choose_alpha(
     specs: &[&SignalSpec],
     examples: &[Example],
     folds: &[usize],
     config: &TrainConfig,
-) -> Result<(f64, Vec<(f64, f64)>, Vec<f64>), Error> {
+) -> Result<AlphaChoice, Error> {
     let mut alpha_grid = Vec::new();
     let mut best: Option<(f64, f64, Vec<f64>)> = None;
     for &alpha in &config.alphas {
@@ -341,7 +340,21 @@ fn choose_alpha(
         }
     }
     let (alpha, _, logits) = best.ok_or(Error::Training(TrainingProblem::BadAlphas))?;
-    Ok((alpha, alpha_grid, logits))
+    Ok(AlphaChoice {
+        alpha,
+        alpha_grid,
+        logits,
+    })
+}
+
+/// What [`choose_alpha`] found.
+struct AlphaChoice {
+    /// The chosen L2 strength.
+    alpha: f64,
+    /// Each strength tried, with its pooled out-of-fold ROC-AUC.
+    alpha_grid: Vec<(f64, f64)>,
+    /// The chosen strength's out-of-fold logits.
+    logits: Vec<f64>,
 }
 
 /// The share of documents not spam that the spam threshold may call spam, out of fold.
@@ -373,7 +386,11 @@ pub fn train_head(
         other => other,
     })?;
     let folds = group_folds(examples, config.folds, config.seed);
-    let (alpha, alpha_grid, logits) = choose_alpha(specs, examples, &folds, config)?;
+    let AlphaChoice {
+        alpha,
+        alpha_grid,
+        logits,
+    } = choose_alpha(specs, examples, &folds, config)?;
     let all: Vec<usize> = (0..examples.len()).collect();
     let fit = fit_constrained(specs, examples, &all, alpha, config, config.seed)?;
     let labels: Vec<bool> = examples.iter().map(|e| e.reliable).collect();
