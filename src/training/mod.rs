@@ -386,16 +386,13 @@ pub fn train_head(
         other => other,
     })?;
     let folds = group_folds(examples, config.folds, config.seed);
-    let AlphaChoice {
-        alpha,
-        alpha_grid,
-        logits,
-    } = choose_alpha(specs, examples, &folds, config)?;
+    let choice = choose_alpha(specs, examples, &folds, config)?;
     let all: Vec<usize> = (0..examples.len()).collect();
-    let fit = fit_constrained(specs, examples, &all, alpha, config, config.seed)?;
+    let fit = fit_constrained(specs, examples, &all, choice.alpha, config, config.seed)?;
     let labels: Vec<bool> = examples.iter().map(|e| e.reliable).collect();
-    let (slope, offset) = platt(&logits, &labels)?;
-    let probabilities: Vec<f64> = logits
+    let (slope, offset) = platt(&choice.logits, &labels)?;
+    let probabilities: Vec<f64> = choice
+        .logits
         .iter()
         .map(|&l| sigmoid(slope * l + offset))
         .collect();
@@ -435,8 +432,8 @@ pub fn train_head(
                 .to_owned(),
             folds: config.folds,
             seed: config.seed,
-            alpha,
-            alpha_grid,
+            alpha: choice.alpha,
+            alpha_grid: choice.alpha_grid,
             dropped: fit.dropped,
             platt: (slope, offset),
         },
