@@ -58,7 +58,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 continue;
             }
             documents += 1;
-            for word in chaff::document::words(text) {
+            for word in chaff::tokens::words(text) {
                 *unigrams.entry(word.to_lowercase()).or_default() += 1;
             }
             count_bigrams(&mut bigrams, text);

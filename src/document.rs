@@ -8,8 +8,9 @@ use std::ops::Range;
 
 use crate::fingerprint::Fingerprint;
 use crate::html::{self, Link};
-use crate::lexicon::{Encoded, PhraseIndex, PhraseMatch};
+use crate::lexicon::{Encoded, PhraseIndex, PhraseMatch, PhraseSet};
 use crate::source::OffsetMap;
+use crate::tokens::{for_each_word, narrow, Token};
 
 /// What kind of text an input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -33,47 +34,6 @@ impl Format {
 
 /// The longest clean text a document holds, in bytes: the largest offset a [`Token`] can hold.
 pub const MAX_TEXT: usize = u32::MAX as usize;
-
-/// A word of the clean text. Offsets are 32-bit: a long document holds tens of millions of
-/// tokens, and 8 bytes each instead of 16 is most of its memory (documents are cut at 4 GiB,
-/// see [`MAX_TEXT`]). Which sentence a token is in, the document says
-/// ([`Document::sentence_tokens`]): one number a sentence, not one a word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Token {
-    start: u32,
-    end: u32,
-}
-
-impl Token {
-    /// A token over `start..end` of the clean text.
-    pub fn new(start: usize, end: usize) -> Self {
-        Token {
-            start: narrow(start),
-            end: narrow(end),
-        }
-    }
-
-    /// Start of the byte range in the clean text.
-    pub fn start(&self) -> usize {
-        self.start as usize
-    }
-
-    /// End of the byte range in the clean text.
-    pub fn end(&self) -> usize {
-        self.end as usize
-    }
-
-    /// The byte range in the clean text.
-    pub fn range(&self) -> Range<usize> {
-        self.start()..self.end()
-    }
-}
-
-/// An offset or a token index in 32 bits (documents are cut at [`MAX_TEXT`], so neither is
-/// larger).
-fn narrow(x: usize) -> u32 {
-    u32::try_from(x).unwrap_or(u32::MAX)
-}
 
 /// A document ready for signals.
 #[derive(Debug)]
@@ -105,91 +65,6 @@ pub struct Document<'a> {
     words: usize,
     /// Matches of each lexicon of the pipeline, by lexicon id.
     phrases: Vec<Vec<PhraseMatch>>,
-}
-
-/// Splits text into word strings the way documents are tokenized.
-pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    word_spans(text).map(move |r| &text[r])
-}
-
-/// The byte ranges of the words of `text`, as documents are tokenized: the maximal runs of
-/// alphanumeric characters (Unicode's definition).
-pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    spans_of_words(text).into_iter()
-}
-
-/// ASCII bytes that are alphanumeric.
-const ASCII_WORD: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut byte = 0;
-    while byte < 128 {
-        table[byte] = (byte as u8).is_ascii_alphanumeric();
-        byte += 1;
-    }
-    table
-};
-
-/// [`word_spans`], collected.
-fn spans_of_words(text: &str) -> Vec<Range<usize>> {
-    let mut spans = Vec::with_capacity(text.len() / 5);
-    for_each_word(text, |span| spans.push(span));
-    spans
-}
-
-/// Calls `each` with the byte range of every word of `text`, in order. Stretches of ASCII text
-/// are read 64 bytes at a time into a bit mask of word bytes, and words start and end where the
-/// mask changes: a table lookup a byte and a few instructions a word, with no branch on each
-/// byte's class (a character-by-character loop mispredicts at every word boundary). Other
-/// characters are decoded one by one.
-fn for_each_word(text: &str, mut each: impl FnMut(Range<usize>)) {
-    let bytes = text.as_bytes();
-    let spans = &mut each;
-    // Where the word being read started, if the text so far ends inside a word.
-    let mut open: Option<usize> = None;
-    let mut at = 0;
-    while at < bytes.len() {
-        if !bytes[at].is_ascii() {
-            let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
-                break; // `at` is always on a character boundary
-            };
-            if c.is_alphanumeric() {
-                open.get_or_insert(at);
-            } else if let Some(start) = open.take() {
-                spans(start..at);
-            }
-            at += c.len_utf8();
-            continue;
-        }
-        // Up to 64 ASCII bytes: bit k of `mask` is set when byte `at + k` is alphanumeric.
-        let mut mask = 0u64;
-        let mut n = 0;
-        for &byte in bytes[at..bytes.len().min(at + 64)].iter() {
-            if !byte.is_ascii() {
-                break;
-            }
-            mask |= u64::from(ASCII_WORD[usize::from(byte)]) << n;
-            n += 1;
-        }
-        // A bit of `changes` is set where a byte's class differs from the one before it.
-        let before = (mask << 1) | u64::from(open.is_some());
-        let mut changes = mask ^ before;
-        if n < 64 {
-            changes &= (1 << n) - 1;
-        }
-        while changes != 0 {
-            let k = changes.trailing_zeros() as usize;
-            changes &= changes - 1;
-            if mask & (1 << k) != 0 {
-                open = Some(at + k);
-            } else if let Some(start) = open.take() {
-                spans(start..at + k);
-            }
-        }
-        at += n;
-    }
-    if let Some(start) = open {
-        spans(start..bytes.len());
-    }
 }
 
 impl<'a> Document<'a> {
@@ -310,9 +185,14 @@ impl<'a> Document<'a> {
             .min(self.sentences.len().saturating_sub(1))
     }
 
-    /// The matches of lexicon `id` (see [`crate::lexicon::PhraseSet`]).
-    pub(crate) fn phrase_matches(&self, id: usize) -> &[PhraseMatch] {
-        self.phrases.get(id).map_or(&[], Vec::as_slice)
+    /// The non-overlapping, leftmost-longest matches of lexicon `set` in this document (found
+    /// when the document was read, one scan for every lexicon of the pipeline).
+    pub fn phrases<'d>(&'d self, set: &PhraseSet) -> impl Iterator<Item = PhraseMatch> + 'd {
+        self.phrases
+            .get(set.id())
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
     }
 }
 
@@ -427,62 +307,24 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::{one_lexicon, parse, LexiconBuilder};
 
     fn doc(text: &str) -> Document<'_> {
         Document::new(text, Format::Text, &PhraseIndex::empty())
     }
 
-    /// The definition of a word, character by character.
-    fn reference_spans(text: &str) -> Vec<Range<usize>> {
-        let mut spans = Vec::new();
-        let mut open = None;
-        for (i, c) in text.char_indices() {
-            match (c.is_alphanumeric(), open) {
-                (true, None) => open = Some(i),
-                (false, Some(start)) => {
-                    spans.push(start..i);
-                    open = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(start) = open {
-            spans.push(start..text.len());
-        }
-        spans
-    }
-
     proptest::proptest! {
-        #[test]
-        fn word_spans_follow_the_definition(
-            text in r"([a-zA-Z0-9 .,'’-]{0,70}|[éß½²—\x{2070}\x{1F600}\x{0663}]|\PC{0,3}){0,12}"
-        ) {
-            proptest::prop_assert_eq!(spans_of_words(&text), reference_spans(&text));
-        }
-
         /// Words are counted with the stem codes, from the cache keys of short ASCII words:
         /// the count is still that of the definition (tokens with an alphabetic character).
         #[test]
         fn words_are_tokens_with_a_letter(
             text in r"([a-zA-Z0-9 .,'’-]{0,70}|[0-9]{20,30}|[éß½²\x{0663}]|\PC{0,3}){0,12}"
         ) {
-            let expected = reference_spans(&text)
+            let expected = crate::tokens::reference_spans(&text)
                 .into_iter()
                 .filter(|r| text[r.clone()].chars().any(char::is_alphabetic))
                 .count();
             proptest::prop_assert_eq!(doc(&text).word_count(), expected);
-        }
-    }
-
-    #[test]
-    fn word_spans_cross_blocks_and_scripts() {
-        for text in [
-            "a".repeat(130),
-            format!("{} café {}", "x ".repeat(40), "y".repeat(70)),
-            "naïve résumé 3½ x² ٣ end".to_owned(),
-            " ".repeat(64) + "w",
-        ] {
-            assert_eq!(spans_of_words(&text), reference_spans(&text), "{text:?}");
         }
     }
 
@@ -526,5 +368,51 @@ mod tests {
         let d = doc("");
         assert!(d.tokens.is_empty());
         assert_eq!(d.sentences, vec![0..0]);
+    }
+
+    #[test]
+    fn matches_inflections_on_whole_words_only() {
+        let (set, index) = one_lexicon("miracle cure\ncure\n");
+        let doc = Document::new(
+            "Miracle cures! Insecure people procure a cure.",
+            Format::Text,
+            &index,
+        );
+        let found: Vec<_> = doc
+            .phrases(&set)
+            .map(|m| {
+                (
+                    set.entries()[m.entry].phrase.as_str(),
+                    m.first_token,
+                    m.end_token,
+                )
+            })
+            .collect();
+        assert_eq!(found, [("miracle cure", 0, 2), ("cure", 6, 7)]);
+    }
+
+    #[test]
+    fn phrases_do_not_span_punctuation() {
+        let (set, index) = one_lexicon("heart sickness\ndoctors don't want\n");
+        let count = |text: &str| {
+            Document::new(text, Format::Text, &index)
+                .phrases(&set)
+                .count()
+        };
+        assert_eq!(count("It affects the heart. Sickness follows."), 0);
+        assert_eq!(count("It causes heart sickness."), 1);
+        assert_eq!(count("What doctors don't want you to know"), 1);
+    }
+
+    #[test]
+    fn lexicons_sharing_one_scan_keep_their_own_matches() {
+        let mut builder = LexiconBuilder::default();
+        let long = builder.add(parse("a", "miracle cure\n", 1, 1).unwrap());
+        let short = builder.add(parse("b", "cure\nmiracle\n", 1, 1).unwrap());
+        let index = builder.build().unwrap();
+        let doc = Document::new("A miracle cure.", Format::Text, &index);
+        assert_eq!(doc.phrases(&long).count(), 1);
+        let words: Vec<_> = doc.phrases(&short).map(|m| m.first_token).collect();
+        assert_eq!(words, [1, 2], "each lexicon sees both words");
     }
 }

@@ -55,7 +55,7 @@ pub fn hash_words<'a>(words: impl IntoIterator<Item = &'a str>) -> u64 {
 pub fn units(text: &str) -> Vec<&str> {
     let mut units = Vec::new();
     let mut last = 0;
-    for span in crate::document::word_spans(text) {
+    for span in crate::tokens::word_spans(text) {
         push_marks(&text[last..span.start], &mut units);
         units.push(&text[span.clone()]);
         last = span.end;

@@ -9,10 +9,10 @@ use std::sync::{PoisonError, RwLock};
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
-use crate::document::{words, Document, Token};
 use crate::error::Error;
 use crate::fingerprint;
 use crate::per_thread::PerThread;
+use crate::tokens::{words, Token};
 
 /// One line of a lexicon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,9 +96,9 @@ impl PhraseSet {
         &self.entries
     }
 
-    /// The non-overlapping, leftmost-longest matches of this lexicon in the document.
-    pub fn find<'d>(&self, doc: &'d Document<'_>) -> impl Iterator<Item = PhraseMatch> + 'd {
-        doc.phrase_matches(self.id).iter().copied()
+    /// Which lexicon of its pipeline this is (see [`crate::document::Document::phrases`]).
+    pub(crate) fn id(&self) -> usize {
+        self.id
     }
 }
 
@@ -487,10 +487,18 @@ impl PhraseIndex {
     }
 }
 
+/// One lexicon parsed from `text`, and the index of its pipeline.
+#[cfg(test)]
+pub(crate) fn one_lexicon(text: &str) -> (PhraseSet, PhraseIndex) {
+    let mut builder = LexiconBuilder::default();
+    let set = builder.add(parse("t", text, 1, 1).unwrap());
+    let index = builder.build().unwrap();
+    (set, index)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Format;
 
     #[test]
     fn parses_fields_and_skips_comments() {
@@ -515,7 +523,7 @@ mod tests {
 
     /// The tokens of `text`, all in one sentence.
     fn tokens_of(text: &str) -> Vec<Token> {
-        crate::document::word_spans(text)
+        crate::tokens::word_spans(text)
             .map(|r| Token::new(r.start, r.end))
             .collect()
     }
@@ -588,55 +596,6 @@ mod tests {
                 occurrences(&distinct, &codes)
             );
         }
-    }
-
-    fn one_lexicon(text: &str) -> (PhraseSet, PhraseIndex) {
-        let mut builder = LexiconBuilder::default();
-        let set = builder.add(parse("t", text, 1, 1).unwrap());
-        let index = builder.build().unwrap();
-        (set, index)
-    }
-
-    #[test]
-    fn matches_inflections_on_whole_words_only() {
-        let (set, index) = one_lexicon("miracle cure\ncure\n");
-        let doc = Document::new(
-            "Miracle cures! Insecure people procure a cure.",
-            Format::Text,
-            &index,
-        );
-        let found: Vec<_> = set
-            .find(&doc)
-            .map(|m| {
-                (
-                    set.entries()[m.entry].phrase.as_str(),
-                    m.first_token,
-                    m.end_token,
-                )
-            })
-            .collect();
-        assert_eq!(found, [("miracle cure", 0, 2), ("cure", 6, 7)]);
-    }
-
-    #[test]
-    fn phrases_do_not_span_punctuation() {
-        let (set, index) = one_lexicon("heart sickness\ndoctors don't want\n");
-        let count = |text: &str| set.find(&Document::new(text, Format::Text, &index)).count();
-        assert_eq!(count("It affects the heart. Sickness follows."), 0);
-        assert_eq!(count("It causes heart sickness."), 1);
-        assert_eq!(count("What doctors don't want you to know"), 1);
-    }
-
-    #[test]
-    fn lexicons_sharing_one_scan_keep_their_own_matches() {
-        let mut builder = LexiconBuilder::default();
-        let long = builder.add(parse("a", "miracle cure\n", 1, 1).unwrap());
-        let short = builder.add(parse("b", "cure\nmiracle\n", 1, 1).unwrap());
-        let index = builder.build().unwrap();
-        let doc = Document::new("A miracle cure.", Format::Text, &index);
-        assert_eq!(long.find(&doc).count(), 1);
-        let words: Vec<_> = short.find(&doc).map(|m| m.first_token).collect();
-        assert_eq!(words, [1, 2], "each lexicon sees both words");
     }
 
     #[test]

@@ -64,6 +64,7 @@ pub mod signals;
 pub mod source;
 #[cfg(feature = "train")]
 pub mod spin;
+pub mod tokens;
 #[cfg(feature = "train")]
 pub mod training;
 

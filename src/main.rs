@@ -1097,7 +1097,7 @@ fn eval(
             (predictions, format!("{origin}, as trained"))
         }
     };
-    let evaluation = chaff::metrics::Evaluation::of(
+    let evaluation = chaff::training::Evaluation::of(
         heading,
         &specs,
         &examples,

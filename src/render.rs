@@ -364,7 +364,7 @@ pub struct Described {
 
 /// The evaluation report: ranking, probability and threshold figures, the confusion matrix, the
 /// calibration table and how often each signal fires per label.
-pub fn evaluation(e: &crate::metrics::Evaluation) -> String {
+pub fn evaluation(e: &crate::training::Evaluation) -> String {
     let figure =
         |x: Option<f64>| x.map_or("n/a (one label only)".to_owned(), |x| format!("{x:.3}"));
     let mut out = String::new();
@@ -445,7 +445,7 @@ pub fn evaluation(e: &crate::metrics::Evaluation) -> String {
 
 /// Per source and label: documents, ROC-AUC against every reliable document (of every source),
 /// the share judged spam, the share flagged, and the verdicts given.
-fn sources(figures: &[crate::metrics::SourceFigures]) -> String {
+fn sources(figures: &[crate::training::SourceFigures]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -24,9 +24,9 @@ pub const MAX_EVIDENCE_PER_SIGNAL: usize = 50;
 /// still give the whole span.
 pub const MAX_EVIDENCE_TEXT: usize = 300;
 
-/// The score of one document and its explanation. Its JSON record is declared once, in
-/// [`RECORD`]: the record's field names, their order, when a field is left out, and the value
-/// written.
+/// The score of one document and its explanation. Its JSON record is declared once, in this
+/// module's `RECORD`: the record's field names, their order, when a field is left out, and the
+/// value written.
 #[derive(Debug, Clone)]
 pub struct Report {
     /// Probability that the document is reliable, 0..1: `(1 - spam) × quality`.
@@ -172,7 +172,7 @@ impl Report {
 }
 
 impl Serialize for Report {
-    /// The record's fields as [`RECORD`] declares them.
+    /// The record's fields as `RECORD` declares them.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;

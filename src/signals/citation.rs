@@ -227,7 +227,7 @@ impl Signal for UnsupportedClaim {
     }
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
-        if self.claims.find(doc).next().is_none() {
+        if doc.phrases(&self.claims).next().is_none() {
             return Measurement::default();
         }
         let supported_sentences: Vec<usize> = self
@@ -236,9 +236,8 @@ impl Signal for UnsupportedClaim {
             .iter()
             .map(|h| doc.sentence_at(h.start))
             .collect();
-        let hits: Vec<Hit> = self
-            .claims
-            .find(doc)
+        let hits: Vec<Hit> = doc
+            .phrases(&self.claims)
             .filter_map(|m| {
                 let sentence = doc.sentence_of_token(m.first_token);
                 let supported = supported_sentences

@@ -382,9 +382,8 @@ impl Signal for PhraseRate {
     }
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
-        let mut hits: Vec<Hit> = self
-            .phrases
-            .find(doc)
+        let mut hits: Vec<Hit> = doc
+            .phrases(&self.phrases)
             .filter(|m| (self.filter)(doc, m))
             .map(|m| {
                 let span = doc.token_span(m.first_token..m.end_token);

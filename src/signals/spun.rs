@@ -163,7 +163,7 @@ fn inside_sentence_between_lowercase_words(doc: &Document<'_>, m: &PhraseMatch) 
         return false;
     };
     let span = doc.token_span(m.first_token..m.end_token);
-    let lowercase_word = |t: &crate::document::Token| {
+    let lowercase_word = |t: &crate::tokens::Token| {
         doc.token_text(t)
             .chars()
             .next()

@@ -19,6 +19,9 @@
 //!    out-of-fold probabilities; verdict words are cut around it.
 
 pub mod data;
+mod evaluation;
+
+pub use evaluation::{Evaluation, HeadFigures, SourceFigures};
 
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;

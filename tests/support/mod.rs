@@ -39,7 +39,7 @@ pub fn held_out_reliable(corpus: &Path) -> Vec<(String, String)> {
             };
             if record["label"] == "reliable"
                 && held_out(id)
-                && chaff::document::words(text).count() >= MIN_WORDS
+                && chaff::tokens::words(text).count() >= MIN_WORDS
             {
                 docs.push((id.to_owned(), text.to_owned()));
             }
