@@ -44,6 +44,8 @@
 
 pub mod batch;
 pub mod document;
+#[cfg(feature = "cli")]
+pub mod emit;
 pub mod error;
 pub mod fingerprint;
 pub mod frequency;

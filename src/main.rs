@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome};
+use chaff::emit::{OutputFormat, Prepared, Selection, Sink, Spares};
 use chaff::model::Probability;
 use chaff::paths::{self, PathEntry};
 use chaff::render::{self, Styling};
-use chaff::run::{self, OutputFormat, Prepared, Selection, Sink};
+use chaff::run;
 use chaff::training::{self, TrainConfig};
 use chaff::{Error, Pipeline, Report, Scorer};
 
@@ -178,7 +179,7 @@ struct ScoreArgs {
     jsonl: bool,
     /// Output format [default: table on a terminal, jsonl otherwise].
     #[arg(long, value_enum)]
-    format: Option<CliFormat>,
+    format: Option<OutputFormat>,
     /// A model file to use instead of the built-in one.
     #[arg(long)]
     model: Option<PathBuf>,
@@ -382,18 +383,6 @@ fn parse_family(name: &str) -> Result<chaff::Family, String> {
         })
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum CliFormat {
-    /// One line per document, least reliable first.
-    Table,
-    /// A JSON array of records.
-    Json,
-    /// One JSON record per line, in input order.
-    Jsonl,
-    /// CSV with a header row.
-    Csv,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui::new(cli.color, cli.quiet);
@@ -518,7 +507,7 @@ fn reads_stdin(paths: &[PathBuf]) -> bool {
 /// How `chaff score` reads and writes.
 struct ScoreOptions {
     jsonl: bool,
-    format: Option<CliFormat>,
+    format: Option<OutputFormat>,
     sort: bool,
     threshold: Option<Probability>,
     selection: Selection,
@@ -554,18 +543,16 @@ fn score_on_pool(
     scorer: &Scorer,
     options: &ScoreOptions,
 ) -> Result<ExitCode, Error> {
-    let format = match options.format {
-        Some(CliFormat::Table) => OutputFormat::Table,
-        Some(CliFormat::Json) => OutputFormat::Json,
-        Some(CliFormat::Jsonl) => OutputFormat::Jsonl,
-        Some(CliFormat::Csv) => OutputFormat::Csv,
-        None if io::stdout().is_terminal() => OutputFormat::Table,
-        None => OutputFormat::Jsonl,
-    };
+    let format = options.format.unwrap_or(if io::stdout().is_terminal() {
+        OutputFormat::Table
+    } else {
+        OutputFormat::Jsonl
+    });
     let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let spares = run::Spares::default();
-    let mut sink = Sink::new(format, options.sort, &options.selection, out).reusing(&spares);
+    let spares = Spares::default();
     let ui = options.ui;
+    let emitter = format.emitter(Styling { color: ui.color });
+    let mut sink = Sink::new(emitter, options.sort, &options.selection, out).reusing(&spares);
     let warn = |message: String| ui.warn(message);
     let input = Input::of(paths, options, &warn);
     let bar = progress_bar(match &input {
@@ -573,7 +560,7 @@ fn score_on_pool(
         _ => None,
     });
     let progress = |bytes: u64| bar.inc(bytes);
-    let prepare = run::preparer(format, options.sort, &options.selection, &spares);
+    let prepare = sink.preparer();
     let mut push = |prepared: Prepared| sink.push_prepared(prepared).map_err(stdout_error);
     let driver = Driver {
         scorer,
@@ -585,7 +572,7 @@ fn score_on_pool(
     driver.score(input, &mut push)?;
     bar.finish_and_clear();
     // Fields trim JSON records only.
-    if matches!(format, OutputFormat::Jsonl | OutputFormat::Json) {
+    if sink.trims_fields() {
         for name in options.selection.unmatched_fields() {
             warn(format!(
                 "--fields: no record had a field `{name}` (chaff writes `id`, `{}`, and error \
@@ -594,9 +581,7 @@ fn score_on_pool(
             ));
         }
     }
-    let failed = sink
-        .finish(Styling { color: ui.color })
-        .map_err(stdout_error)?;
+    let failed = sink.finish().map_err(stdout_error)?;
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -1,4 +1,5 @@
-//! Output for people and for tools: tables, CSV, explanations and signal documentation.
+//! Output for people: explanations, signal documentation and evaluation figures (the record
+//! formats, the table among them, are `crate::emit`).
 //!
 //! Renderers only read reports; they never recompute a feature.
 
@@ -6,10 +7,9 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::batch::Outcome;
 use crate::model::{HeadKind, Status};
 use crate::report::Report;
-use crate::signals::{Family, SignalSpec};
+use crate::signals::SignalSpec;
 
 /// Whether to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct Styling {
 }
 
 impl Styling {
-    fn paint(&self, style: Style, text: &str) -> String {
+    pub(crate) fn paint(&self, style: Style, text: &str) -> String {
         if self.color {
             format!("{style}{text}{style:#}")
         } else {
@@ -28,138 +28,11 @@ impl Styling {
     }
 }
 
-const BOLD: Style = Style::new().bold();
+pub(crate) const BOLD: Style = Style::new().bold();
 const HIGHLIGHT: Style = Style::new()
     .bold()
     .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
-const DIM: Style = Style::new().dimmed();
-
-/// How many reasons the table shows per document.
-const TABLE_REASONS: usize = 3;
-
-/// One line per document, least reliable first: reliability, verdict, id and top reasons.
-pub fn table(outcomes: &[Outcome], styling: Styling) -> String {
-    let mut rows: Vec<&Outcome> = outcomes.iter().collect();
-    rows.sort_by(|a, b| {
-        let key = |o: &Outcome| o.reliability().unwrap_or(f64::NEG_INFINITY);
-        key(a).total_cmp(&key(b))
-    });
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}",
-        styling.paint(BOLD, "reliability  verdict       document  (top reasons)")
-    );
-    for outcome in rows {
-        match outcome {
-            Outcome::Scored { id, report, .. } => {
-                let reasons = top_reasons(report, TABLE_REASONS);
-                let short = if report.insufficient_text {
-                    " [insufficient text]"
-                } else {
-                    ""
-                };
-                let _ = writeln!(
-                    out,
-                    "{:>11.3}  {:<12}  {id}{short}  {}",
-                    report.reliability,
-                    report.verdict,
-                    styling.paint(DIM, &format!("({reasons})"))
-                );
-            }
-            Outcome::Failed {
-                id, line, error, ..
-            } => {
-                let place = match (id, line) {
-                    (Some(id), Some(line)) => format!("{id} (line {line})"),
-                    (Some(id), None) => id.clone(),
-                    (None, Some(line)) => format!("line {line}"),
-                    (None, None) => "?".to_owned(),
-                };
-                let _ = writeln!(out, "{:>11}  {:<12}  {place}  ({error})", "-", "error");
-            }
-        }
-    }
-    out
-}
-
-/// The signals that pull the score down most, as "name (SIGNAL)" joined by commas.
-fn top_reasons(report: &Report, n: usize) -> String {
-    let reasons: Vec<String> = report
-        .reasons()
-        .into_iter()
-        .filter(|c| c.effect_on_reliability() < -0.05)
-        .take(n)
-        .map(|c| format!("{} {}", c.feature, c.name))
-        .collect();
-    if reasons.is_empty() {
-        "nothing stands out".to_owned()
-    } else {
-        reasons.join(", ")
-    }
-}
-
-/// The CSV header: id, reliability, verdict, flags, family sub-scores, top reasons, error.
-pub fn csv_header() -> Vec<String> {
-    let mut header = vec![
-        "id".to_owned(),
-        "reliability".to_owned(),
-        "verdict".to_owned(),
-        "flagged".to_owned(),
-        "spam".to_owned(),
-        "spam_kind".to_owned(),
-        "quality".to_owned(),
-        "insufficient_text".to_owned(),
-        "words".to_owned(),
-    ];
-    header.extend(Family::ALL.iter().map(|f| format!("family_{f}")));
-    header.extend(["top_reasons".to_owned(), "error".to_owned()]);
-    header
-}
-
-/// One CSV row, in the order of [`csv_header`].
-pub fn csv_row(outcome: &Outcome) -> Vec<String> {
-    let mut row: Vec<String> = vec![outcome.id().unwrap_or_default().to_owned()];
-    match outcome {
-        Outcome::Scored { report, .. } => {
-            row.push(format!("{:.4}", report.reliability));
-            row.push(report.verdict.clone());
-            row.push(report.flagged.to_string());
-            row.push(format!("{:.4}", report.spam));
-            row.push(
-                report
-                    .spam_kind
-                    .map(|k| k.name())
-                    .unwrap_or_default()
-                    .to_owned(),
-            );
-            row.push(format!("{:.4}", report.quality));
-            row.push(report.insufficient_text.to_string());
-            row.push(report.words.to_string());
-            row.extend(report.families.iter().map(|f| format!("{:.4}", f.score)));
-            row.push(top_reasons(report, TABLE_REASONS));
-            row.push(String::new());
-        }
-        Outcome::Failed { line, error, .. } => {
-            row.extend(std::iter::repeat_n(
-                String::new(),
-                8 + Family::ALL.len() + 1,
-            ));
-            let place = line.map(|l| format!("line {l}: ")).unwrap_or_default();
-            row.push(format!("{place}{error}"));
-        }
-    }
-    row
-}
-
-/// One CSV record, quoted as needed, with its line ending.
-pub fn csv_line(fields: &[String]) -> std::io::Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(fields).map_err(std::io::Error::other)?;
-    writer
-        .into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
-}
+pub(crate) const DIM: Style = Style::new().dimmed();
 
 /// Width of the family bars in `explain`, each side of zero.
 const BAR_WIDTH: usize = 12;

@@ -7,240 +7,20 @@
 //! the input size; output starts once the second chunk is read (or the input ends), and every
 //! input record yields exactly one outcome.
 
-use std::collections::BTreeSet;
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
-use serde_json::{Map, Value};
 
 use crate::batch::{load_bytes, Outcome};
 use crate::paths::PathEntry;
-use crate::render;
+
 use crate::{Report, Scorer};
 
 /// Records scored together at most.
 pub const CHUNK_RECORDS: usize = 256;
 /// Bytes of records scored together at most (a single larger record is scored alone).
 pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
-
-/// Whether a sink keeps every outcome until the end (to sort them, or to lay out a table).
-fn collects(format: OutputFormat, sort: bool) -> bool {
-    sort || format == OutputFormat::Table
-}
-
-/// One outcome as a JSON Lines record (trimmed to the selected fields), with its newline.
-fn render_jsonl(
-    outcome: &Outcome,
-    selection: &Selection,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    if selection.fields.is_none() {
-        outcome.write_json(&mut *out)?;
-    } else {
-        serde_json::to_writer(&mut *out, &selection.to_json(outcome))?;
-    }
-    out.write_all(b"\n")
-}
-
-/// The room a rendered record is given to start with.
-const LINE_CAPACITY: usize = 8 * 1024;
-
-/// Rendered lines that a [`Sink`] has written, kept for [`preparer`] to fill again.
-///
-/// A line is rendered on a scoring thread and written by the thread that writes. Freed there,
-/// each line would go back to the scoring thread's malloc arena under that arena's lock, which
-/// the scoring thread holds whenever it allocates: with glibc and two threads, `strace -f -c`
-/// counted 810 to 1,266 futex calls in runs on the 50 MB benchmark file, nearly all in frees,
-/// against 17 on one thread (141 to 148 now, with the chunk buffers of [`score_jsonl`]).
-/// Reused, a line is freed once, at the end.
-#[derive(Debug, Default)]
-pub struct Spares {
-    lines: Mutex<Vec<Vec<u8>>>,
-}
-
-/// Lines kept at most: the lines of the chunks a run holds at once (see the module docs).
-const MAX_SPARES: usize = 3 * CHUNK_RECORDS;
-/// The room of a line kept at most.
-const MAX_SPARE_BYTES: usize = 64 * 1024;
-
-impl Spares {
-    /// An empty line, with room from an earlier record if there is one.
-    fn take(&self) -> Vec<u8> {
-        let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
-        lines.pop().unwrap_or_default()
-    }
-
-    /// Keeps a written line for reuse: up to [`MAX_SPARES`] of them, and none with no room or
-    /// with room for a huge record (memory stays flat: those are freed).
-    fn give(&self, mut line: Vec<u8>) {
-        if line.capacity() == 0 || line.capacity() > MAX_SPARE_BYTES {
-            return;
-        }
-        line.clear();
-        let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
-        if lines.len() < MAX_SPARES {
-            lines.push(line);
-        }
-    }
-}
-
-/// Prepares outcomes for [`Sink::push_prepared`] on the threads that score them: JSON Lines
-/// written as they come (not sorted) are rendered there, filters applied, so the thread
-/// that writes only copies bytes. The arguments are those of the sink's [`Sink::new`], and the
-/// spare lines the sink gives back (see [`Sink::reusing`]).
-pub fn preparer<'a>(
-    format: OutputFormat,
-    sort: bool,
-    selection: &'a Selection,
-    spares: &'a Spares,
-) -> impl Fn(Outcome) -> Prepared + Sync + 'a {
-    let render = format == OutputFormat::Jsonl && !collects(format, sort);
-    move |outcome| {
-        if !render {
-            return Prepared::Outcome(outcome);
-        }
-        let failed = matches!(outcome, Outcome::Failed { .. });
-        let mut line = Vec::new();
-        if selection.keeps(&outcome) {
-            line = spares.take();
-            // A full record of a 5 KB document takes about 8 KB: room for it at once, rather
-            // than growing (and copying) the line a dozen times. A few fields take what they
-            // need, and a record the filters drop nothing (nor takes a spare).
-            if selection.fields.is_none() {
-                line.reserve(LINE_CAPACITY);
-            }
-            // Writing to a vector cannot fail; a serialisation error would be a bug.
-            if let Err(e) = render_jsonl(&outcome, selection, &mut line) {
-                return Prepared::Failed(e.to_string());
-            }
-        }
-        Prepared::Rendered { failed, line }
-    }
-}
-
-/// An outcome made ready for a [`Sink`] by [`preparer`].
-#[derive(Debug)]
-pub enum Prepared {
-    /// Kept as it is, for the sink to filter and write (sorted or tabular output).
-    Outcome(Outcome),
-    /// Rendered: the record's JSON line, empty when the filters dropped it.
-    Rendered {
-        /// Whether the record was an error (the run's exit status says so).
-        failed: bool,
-        /// The bytes to write.
-        line: Vec<u8>,
-    },
-    /// Rendering failed (a bug in chaff): the message.
-    Failed(String),
-}
-
-/// What to keep of the outcomes: a reliability range and a list of fields.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Selection {
-    /// Keep scored records with at least this reliability.
-    pub min_reliability: Option<f64>,
-    /// Keep scored records with at most this reliability.
-    pub max_reliability: Option<f64>,
-    /// Keep only these fields of each JSON record (all when `None`).
-    pub fields: Option<Vec<String>>,
-    /// Which selected fields were found among the input's extra fields (shared by the clones
-    /// of a selection, across threads).
-    pub passed_through: PassedThrough,
-}
-
-/// The names of selected fields that an input record carried, recorded as records are
-/// trimmed, so a run can say which selected names matched nothing (a typo, most often).
-#[derive(Debug, Clone, Default)]
-pub struct PassedThrough(Arc<Mutex<BTreeSet<String>>>);
-
-impl PartialEq for PassedThrough {
-    /// Always equal: what was seen is a record of the run, not part of what is selected.
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Selection {
-    /// Whether chaff itself writes a field of this name in some record: `id`, the fields of
-    /// an error record, or a report field. Input records may carry others, which pass through.
-    pub fn is_written_field(name: &str) -> bool {
-        ["id", "file", "line", "error"].contains(&name) || Report::FIELDS.contains(&name)
-    }
-
-    /// The selected names that no record had so far: neither a field chaff writes nor an
-    /// extra field of any input record trimmed by [`Selection::to_json`].
-    pub fn unmatched_fields(&self) -> Vec<&str> {
-        let seen = self
-            .passed_through
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        self.fields
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .filter(|name| !Self::is_written_field(name) && !seen.contains(*name))
-            .collect()
-    }
-
-    /// True when the outcome passes the reliability filters. Error records always pass: a
-    /// failure is never dropped silently.
-    pub fn keeps(&self, outcome: &Outcome) -> bool {
-        match outcome.reliability() {
-            None => true,
-            Some(r) => {
-                self.min_reliability.is_none_or(|min| r >= min)
-                    && self.max_reliability.is_none_or(|max| r <= max)
-            }
-        }
-    }
-
-    /// The outcome as JSON, trimmed to the selected fields (error records keep `id`, `file`,
-    /// `line` and `error` whatever is selected).
-    pub fn to_json(&self, outcome: &Outcome) -> Value {
-        let Some(fields) = &self.fields else {
-            return outcome.to_json();
-        };
-        let keep = |name: &str| fields.iter().any(|f| f == name);
-        let Outcome::Scored { id, report, extra } = outcome else {
-            let json = outcome.to_json();
-            let Value::Object(object) = json else {
-                return json;
-            };
-            let trimmed = object
-                .into_iter()
-                .filter(|(k, _)| keep(k) || ["id", "file", "line", "error"].contains(&k.as_str()));
-            return Value::Object(trimmed.collect());
-        };
-        // As `Outcome::to_json` builds it (id, extra fields, report fields, the report's
-        // winning over an extra field of the same name), but only the fields kept.
-        let mut object = Map::new();
-        if keep("id") {
-            object.insert("id".to_owned(), Value::String(id.clone()));
-        }
-        for (name, value) in extra.iter().filter(|(name, _)| keep(name)) {
-            object.insert(name.clone(), value.clone());
-            if !Self::is_written_field(name) {
-                let mut seen = self
-                    .passed_through
-                    .0
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                if !seen.contains(name) {
-                    seen.insert(name.clone());
-                }
-            }
-        }
-        for &name in Report::FIELDS.iter().filter(|name| keep(name)) {
-            if let Some(value) = report.field(name) {
-                object.insert(name.to_owned(), value);
-            }
-        }
-        Value::Object(object)
-    }
-}
 
 /// The largest document or record scored, in bytes: a longer one is an error record, read past
 /// without being held in memory (scoring holds a few times a document's size).
@@ -309,7 +89,7 @@ pub fn too_long(bytes: u64, max_bytes: MaxBytes) -> String {
 
 /// Records read together: their texts one after the other in one buffer, and each one's line
 /// number and place in it. One buffer a chunk, not a string a record: a record's text is freed
-/// by the thread that read it, not by the one that scored it (see [`Spares`] for why that
+/// by the thread that read it, not by the one that scored it (see [`crate::emit::Spares`] for why that
 /// matters), and the buffer is read into again.
 #[derive(Debug, Default)]
 struct Chunk {
@@ -371,8 +151,8 @@ pub fn score_jsonl<E>(
 }
 
 /// [`score_jsonl`], with each outcome passed through `prepare` on the scoring thread before it
-/// reaches `emit` (see [`preparer`]: rendering output there keeps the thread that writes
-/// from becoming the bottleneck).
+/// reaches `emit` (see [`crate::emit::Sink::preparer`]: rendering output there keeps the thread
+/// that writes from becoming the bottleneck).
 // The reader, what each outcome becomes and where it goes, and three ways the run is observed
 // or bounded: grouped in a struct they would only be renamed.
 #[allow(clippy::too_many_arguments)]
@@ -697,135 +477,6 @@ fn failed_file(path: &Path, error: String) -> Outcome {
     }
 }
 
-/// How a batch run writes its records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    /// One line per document, least reliable first (collected, then written).
-    Table,
-    /// A JSON array of records.
-    Json,
-    /// One JSON record per line.
-    Jsonl,
-    /// CSV with a header row.
-    Csv,
-}
-
-/// Where outcomes go: streamed as they come (JSON Lines, JSON, CSV), or collected first (the
-/// table, or any format when sorted). Applies a [`Selection`] on the way.
-pub struct Sink<'s, W: Write> {
-    format: OutputFormat,
-    selection: &'s Selection,
-    spares: Option<&'s Spares>,
-    collect: bool,
-    collected: Vec<Outcome>,
-    out: W,
-    written: usize,
-    failed: bool,
-}
-
-impl<'s, W: Write> Sink<'s, W> {
-    /// A sink writing `format` to `out`; `sort` orders the records least reliable first.
-    pub fn new(format: OutputFormat, sort: bool, selection: &'s Selection, out: W) -> Self {
-        Sink {
-            format,
-            selection,
-            spares: None,
-            collect: collects(format, sort),
-            collected: Vec::new(),
-            out,
-            written: 0,
-            failed: false,
-        }
-    }
-
-    /// Gives the lines of prepared outcomes, once written, to `spares` (the [`preparer`]'s).
-    pub fn reusing(mut self, spares: &'s Spares) -> Self {
-        self.spares = Some(spares);
-        self
-    }
-
-    /// Takes one outcome: written now when streaming, kept otherwise.
-    pub fn push(&mut self, outcome: Outcome) -> std::io::Result<()> {
-        self.failed |= matches!(outcome, Outcome::Failed { .. });
-        if !self.selection.keeps(&outcome) {
-            return Ok(());
-        }
-        if self.collect {
-            self.collected.push(outcome);
-            return Ok(());
-        }
-        self.write(&outcome)
-    }
-
-    /// Takes an outcome from [`preparer`].
-    pub fn push_prepared(&mut self, prepared: Prepared) -> std::io::Result<()> {
-        match prepared {
-            Prepared::Outcome(outcome) => self.push(outcome),
-            Prepared::Rendered { failed, line } => {
-                self.failed |= failed;
-                if !line.is_empty() {
-                    self.out.write_all(&line)?;
-                    self.written += 1;
-                }
-                if let Some(spares) = self.spares {
-                    spares.give(line);
-                }
-                Ok(())
-            }
-            Prepared::Failed(message) => Err(std::io::Error::other(message)),
-        }
-    }
-
-    fn write(&mut self, outcome: &Outcome) -> std::io::Result<()> {
-        match self.format {
-            OutputFormat::Jsonl => render_jsonl(outcome, self.selection, &mut self.out)?,
-            OutputFormat::Json => {
-                let lead: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
-                self.out.write_all(lead)?;
-                serde_json::to_writer_pretty(&mut self.out, &self.selection.to_json(outcome))?;
-            }
-            OutputFormat::Csv => {
-                if self.written == 0 {
-                    self.out
-                        .write_all(&render::csv_line(&render::csv_header())?)?;
-                }
-                self.out
-                    .write_all(&render::csv_line(&render::csv_row(outcome))?)?;
-            }
-            OutputFormat::Table => {}
-        }
-        self.written += 1;
-        Ok(())
-    }
-
-    /// Writes what was collected and closes the output; returns true when some record failed.
-    pub fn finish(mut self, styling: render::Styling) -> std::io::Result<bool> {
-        let mut collected = std::mem::take(&mut self.collected);
-        if self.format == OutputFormat::Table {
-            let table = render::table(&collected, styling);
-            self.out.write_all(table.as_bytes())?;
-        } else {
-            collected.sort_by(|a, b| {
-                let key = |o: &Outcome| o.reliability().unwrap_or(f64::INFINITY);
-                key(a).total_cmp(&key(b))
-            });
-            for outcome in &collected {
-                self.write(outcome)?;
-            }
-        }
-        match self.format {
-            OutputFormat::Json if self.written == 0 => self.out.write_all(b"[]\n")?,
-            OutputFormat::Json => self.out.write_all(b"\n]\n")?,
-            OutputFormat::Csv if self.written == 0 => self
-                .out
-                .write_all(&render::csv_line(&render::csv_header())?)?,
-            _ => {}
-        }
-        self.out.flush()?;
-        Ok(self.failed)
-    }
-}
-
 /// Why a JSON Lines run stopped: the input could not be read, or the output refused a record.
 #[derive(Debug)]
 pub enum RunError<E> {
@@ -850,30 +501,34 @@ pub fn total_bytes(entries: &[PathEntry]) -> u64 {
         .sum()
 }
 
+/// The outcomes of JSON Lines `input` (named `t.jsonl`), scored with the built-in model.
+#[cfg(test)]
+pub(crate) fn outcomes_of(input: &str) -> Vec<Outcome> {
+    let scorer = Scorer::default();
+    let mut out = Vec::new();
+    let mut emit = |o: Outcome| -> Result<(), ()> {
+        out.push(o);
+        Ok(())
+    };
+    score_jsonl(
+        &scorer,
+        input.as_bytes(),
+        Some("t.jsonl"),
+        &mut emit,
+        &|_| {},
+        &|_| {},
+        MaxBytes::DEFAULT,
+    )
+    .unwrap();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::{OutputFormat, Prepared, Selection, Sink, Spares};
+    use crate::render::Styling;
     use std::io::Read;
-
-    fn collect(input: &str) -> Vec<Outcome> {
-        let scorer = Scorer::default();
-        let mut out = Vec::new();
-        let mut emit = |o: Outcome| -> Result<(), ()> {
-            out.push(o);
-            Ok(())
-        };
-        score_jsonl(
-            &scorer,
-            input.as_bytes(),
-            Some("t.jsonl"),
-            &mut emit,
-            &|_| {},
-            &|_| {},
-            MaxBytes::DEFAULT,
-        )
-        .unwrap();
-        out
-    }
 
     #[test]
     fn a_read_failure_part_way_names_the_line_after_every_record_before_it() {
@@ -929,7 +584,7 @@ mod tests {
                 }
             })
             .collect();
-        let outcomes = collect(&lines.join("\n"));
+        let outcomes = outcomes_of(&lines.join("\n"));
         assert_eq!(outcomes.len(), lines.len());
         for (i, outcome) in outcomes.iter().enumerate() {
             match outcome {
@@ -940,49 +595,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn selection_filters_scores_but_keeps_errors_and_trims_fields() {
-        let outcomes =
-            collect("{\"id\": \"a\", \"text\": \"Miracle cure! Buy now!\"}\n{\"id\": \"b\"}\n");
-        let selection = Selection {
-            min_reliability: Some(0.999),
-            max_reliability: None,
-            fields: Some(vec!["id".to_owned(), "reliability".to_owned()]),
-            ..Selection::default()
-        };
-        assert!(!selection.keeps(&outcomes[0]));
-        assert!(
-            selection.keeps(&outcomes[1]),
-            "errors are never filtered out"
-        );
-        let json = selection.to_json(&outcomes[0]);
-        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["id", "reliability"]);
-        let error = selection.to_json(&outcomes[1]);
-        assert!(error.get("error").is_some() && error.get("line").is_some());
-    }
-
-    /// A written line comes back to the preparer with its room; one with no room or with room
-    /// for a huge record is not kept, nor more than MAX_SPARES.
-    #[test]
-    fn written_lines_are_reused_within_bounds() {
-        let spares = Spares::default();
-        let mut line = Vec::with_capacity(100);
-        line.extend_from_slice(b"{}\n");
-        let address = line.as_ptr();
-        spares.give(line);
-        let again = spares.take();
-        assert!(again.is_empty() && again.capacity() >= 100);
-        assert_eq!(again.as_ptr(), address, "the same buffer");
-        spares.give(Vec::new());
-        spares.give(Vec::with_capacity(MAX_SPARE_BYTES + 1));
-        assert_eq!(spares.take().capacity(), 0, "neither was kept");
-        for _ in 0..MAX_SPARES + 10 {
-            spares.give(Vec::with_capacity(8));
-        }
-        assert_eq!(spares.lines.lock().unwrap().len(), MAX_SPARES);
     }
 
     /// A run that reuses its lines writes what one that does not writes, over several chunks.
@@ -1003,11 +615,12 @@ mod tests {
         let write = |reuse: bool| {
             let spares = Spares::default();
             let mut out = Vec::new();
-            let mut sink = Sink::new(OutputFormat::Jsonl, false, &selection, &mut out);
+            let emitter = OutputFormat::Jsonl.emitter(Styling { color: false });
+            let mut sink = Sink::new(emitter, false, &selection, &mut out);
             if reuse {
                 sink = sink.reusing(&spares);
             }
-            let prepare = preparer(OutputFormat::Jsonl, false, &selection, &spares);
+            let prepare = sink.preparer();
             let mut emit = |p: Prepared| sink.push_prepared(p);
             score_jsonl_prepared(
                 &scorer,
@@ -1020,7 +633,7 @@ mod tests {
                 MaxBytes::DEFAULT,
             )
             .unwrap();
-            let reused = !spares.lines.lock().unwrap().is_empty();
+            let reused = spares.held() > 0;
             drop(sink);
             (String::from_utf8(out).unwrap(), reused)
         };
@@ -1028,50 +641,5 @@ mod tests {
         assert!(reused && !kept);
         assert_eq!(reusing.lines().count(), CHUNK_RECORDS * 3 + 7);
         assert_eq!(reusing, fresh);
-    }
-
-    #[test]
-    fn prepared_outcomes_write_what_pushed_ones_write() {
-        let input = "{\"id\": \"a\", \"text\": \"Miracle cure! Buy now!\"}\n{\"id\": \"b\"}\n\
-                     {\"id\": \"c\", \"text\": \"A trial of 400 adults found fewer strokes.\"}\n";
-        let selections = [
-            Selection::default(),
-            Selection {
-                min_reliability: Some(0.5),
-                max_reliability: None,
-                fields: Some(vec!["id".to_owned(), "reliability".to_owned()]),
-                ..Selection::default()
-            },
-        ];
-        for selection in &selections {
-            for (format, sort) in [
-                (OutputFormat::Jsonl, false),
-                (OutputFormat::Jsonl, true),
-                (OutputFormat::Csv, false),
-            ] {
-                let (mut pushed, mut prepared) = (Vec::new(), Vec::new());
-                let mut sink = Sink::new(format, sort, selection, &mut pushed);
-                for outcome in collect(input) {
-                    sink.push(outcome).unwrap();
-                }
-                let failed = sink.finish(render::Styling { color: false }).unwrap();
-                let spares = Spares::default();
-                let prepare = preparer(format, sort, selection, &spares);
-                let mut sink = Sink::new(format, sort, selection, &mut prepared).reusing(&spares);
-                for outcome in collect(input) {
-                    sink.push_prepared(prepare(outcome)).unwrap();
-                }
-                assert_eq!(
-                    sink.finish(render::Styling { color: false }).unwrap(),
-                    failed
-                );
-                assert!(failed, "record b has no text");
-                assert_eq!(
-                    String::from_utf8(prepared).unwrap(),
-                    String::from_utf8(pushed).unwrap(),
-                    "{format:?}, sorted: {sort}, {selection:?}"
-                );
-            }
-        }
     }
 }
