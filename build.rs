@@ -36,8 +36,42 @@ enum Measure {
     /// group named `hit` is the evidence, when the pattern has one).
     PatternRate {
         /// The regular expression (the `regex` crate's syntax).
-        pattern: String,
+        pattern: Pattern,
+        /// Whether the engine may skip ahead to a literal every match contains (off when that
+        /// literal is a common word: stopping at each costs more than one pass).
+        #[serde(default = "yes")]
+        prefilter: bool,
     },
+    /// The matches of a regular expression counted, up to 100, not divided by the length of
+    /// the text (specifics a thorough story reports more of).
+    PatternCount {
+        /// The regular expression.
+        pattern: Pattern,
+        /// What the value counts, for `chaff features`.
+        unit: String,
+    },
+}
+
+/// A regular expression: one string, or alternatives (each with its own comment in the file)
+/// joined with `|`.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Pattern {
+    One(String),
+    Alternatives(Vec<String>),
+}
+
+impl Pattern {
+    fn source(&self) -> String {
+        match self {
+            Pattern::One(pattern) => pattern.clone(),
+            Pattern::Alternatives(alternatives) => alternatives.join("|"),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `word` with its first letter upper-case (a family or polarity as its Rust variant).
@@ -94,7 +128,7 @@ fn main() {
              pub(super) const {constant}: SignalSpec = SignalSpec {{\n    id: {id:?},\n    \
              version: {version},\n    family: Family::{family},\n    polarity: \
              Polarity::{polarity},\n    name: {name:?},\n    message: {message:?},\n    unit: \
-             PER_THOUSAND,\n    doc: {doc:?},\n    fires_on: &{fires_on:?},\n    quiet_on: \
+             {unit},\n    doc: {doc:?},\n    fires_on: &{fires_on:?},\n    quiet_on: \
              &{quiet_on:?},\n}};\n",
             id = rule.id,
             name = rule.name,
@@ -105,6 +139,10 @@ fn main() {
             doc = rule.doc,
             fires_on = rule.fires_on,
             quiet_on = rule.quiet_on,
+            unit = match &rule.measure {
+                Measure::PatternCount { unit, .. } => format!("{unit:?}"),
+                _ => "PER_THOUSAND".to_owned(),
+            },
         );
         match rule.measure {
             Measure::PhraseRate { lexicon, fields } => {
@@ -119,13 +157,25 @@ fn main() {
                 );
                 println!("cargo::rerun-if-changed=data/lexicons/{lexicon}");
             }
-            Measure::PatternRate { pattern } => {
+            Measure::PatternRate { pattern, prefilter } => {
+                let prefilter = if prefilter { "Auto" } else { "Off" };
                 let _ = writeln!(
                     out,
                     "/// {id}: the matches of its pattern.\n\
                      pub(super) fn {function}() -> PatternRate {{\n    \
-                     PatternRate::builtin(&{constant}, {pattern:?})\n}}\n",
+                     PatternRate::builtin_with(&{constant}, {pattern:?}, Prefilter::{prefilter})\n}}\n",
                     id = rule.id,
+                    pattern = pattern.source(),
+                );
+            }
+            Measure::PatternCount { pattern, .. } => {
+                let _ = writeln!(
+                    out,
+                    "/// {id}: the matches of its pattern, counted.\n\
+                     pub(super) fn {function}() -> PatternCount {{\n    \
+                     PatternCount(PatternRate::builtin(&{constant}, {pattern:?}))\n}}\n",
+                    id = rule.id,
+                    pattern = pattern.source(),
                 );
             }
         }

@@ -363,46 +363,6 @@ impl Signal for ReferenceList {
     }
 }
 
-const BYLINE_OR_DATE: SignalSpec = SignalSpec {
-    id: "CITE004",
-    version: 1,
-    family: Family::Citation,
-    polarity: Polarity::Support,
-    name: "byline-or-date",
-    message: "a named author or reviewer, or a publication date",
-    unit: PER_THOUSAND,
-    doc:
-        "What it detects: a byline (\"By Jane Smith\", \"Medically reviewed by Dr. Ana Ruiz\") or \
-          a dated publication line (\"Published March 3, 2021\", \"Last updated: 2022-05-01\").\n\
-          Why it raises reliability: a named, dated text has someone accountable for it and a \
-          time against which to judge it.\n\
-          Example: \"By Jane Smith\\nUpdated March 3, 2021\"",
-    fires_on: &[
-        "By Jane Smith\nUpdated March 3, 2021\n\nFlu season is here.",
-        "Medically reviewed by Dr. Ana Ruiz. Last updated: 2022-05-01.",
-    ],
-    quiet_on: &[
-        "By the way, flu season is here.",
-        "Stand by your doctor's advice; symptoms were updated in the chart.",
-    ],
-};
-
-/// CITE004: bylines and dates.
-pub(super) fn byline_or_date() -> super::PatternRate {
-    const MONTH: &str = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\\.?";
-    // No literal prefilter: "By" and "updated" are common words, and stopping at each costs more
-    // than one pass of the automaton (measured: 11.3 against 9.0 µs a document).
-    super::PatternRate::builtin_with(
-        &BYLINE_OR_DATE,
-        &[
-            r"(?m)(?:^|[.|]\s+)(?P<hit>(?:By|Written by|Reviewed by|Medically reviewed by|Fact[- ]checked by|Author:)[ \t]+(?:Dr\.?[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][A-Za-z'’-]+)".to_owned(),
-            format!(r"(?i:(?:published|updated|last updated|reviewed|last reviewed|posted)(?: on)?:?)\s+(?:{MONTH} \d{{1,2}},? \d{{4}}|\d{{1,2}} {MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"),
-        ]
-        .join("|"),
-        super::Prefilter::Off,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,45 +64,6 @@ pub(super) fn generation_artefact() -> PatternRate {
     })
 }
 
-const FIRST_NAME_ANECDOTE: SignalSpec = SignalSpec {
-    id: "HYPE005",
-    version: 1,
-    family: Family::Hype,
-    polarity: Polarity::Concern,
-    name: "first-name-anecdote",
-    message: "a patient story told about a first name only",
-    unit: PER_THOUSAND,
-    doc: "What it detects: a sentence that opens a patient story on a bare first name and an age \
-          (\"Sarah, 42, suffered for years...\", \"Meet Tom, a 58-year-old teacher\"), or \"a \
-          patient named ...\": the form of testimonials and of the invented cases of generated \
-          articles, where journalism names people in full.\n\
-          Why it lowers reliability: an anecdote with no way to check it stands in for evidence.\n\
-          Example: \"Sarah, 42, suffered from fatigue for years until she found our blend.\"",
-    fires_on: &[
-        "Sarah, 42, suffered from fatigue for years until she found our blend.",
-        "Meet Tom, a 58-year-old teacher who beat arthritis.",
-        "One of our clients, a woman named Linda, lost 30 pounds.",
-    ],
-    quiet_on: &[
-        "Jane Smith, 54, of Dayton, said the trial changed her life.",
-        "Patients aged 42 to 60 took part in the study.",
-        "However, 3 of 10 patients relapsed. Similarly, 12 percent had side effects.",
-    ],
-};
-
-/// HYPE005: first-name anecdotes.
-pub(super) fn first_name_anecdote() -> PatternRate {
-    PatternRate::builtin(
-        &FIRST_NAME_ANECDOTE,
-        &[
-            r"(?m)(?:^|[.!?][ \t]+)(?P<hit>[A-Z][a-z]{2,12}, (?:\d{1,2},|(?:a |an )\d{1,2}-year-old))",
-            r"(?-u:\b)(?:Meet|Take|Consider|Like) (?:[A-Z][a-z]{2,12}, (?:a |an )\d{1,2}-year-old)",
-            r"(?i:a (?:patient|client|customer|woman|man|mother|father|mom|dad|reader) (?:named|called) )[A-Z][a-z]{2,12}(?-u:\b)",
-        ]
-        .join("|"),
-    )
-}
-
 const REPEATED_SENTENCE: SignalSpec = SignalSpec {
     id: "HYPE007",
     version: 1,
@@ -237,57 +198,6 @@ impl Signal for RepeatedSentence {
             .collect();
         Measurement::rate(hits, doc)
     }
-}
-
-const ASSISTANT_HEDGING: SignalSpec = SignalSpec {
-    id: "HYPE012",
-    version: 1,
-    family: Family::Hype,
-    polarity: Polarity::Concern,
-    name: "assistant-hedging",
-    message: "the hedge-and-refer boilerplate of a chat assistant",
-    unit: PER_THOUSAND,
-    doc: "What it detects: the stock turns with which chat assistants pad an answer instead of \
-          giving one: \"it is important to ...\", \"it's always a good idea to ...\", \"consult \
-          with a healthcare professional\", \"there are several possible causes\", \"can vary \
-          depending on\", \"without more information\", \"I'm sorry, but\", as a rate per 1,000 \
-          words. Reference pages and doctors' answers say such things once; generated answers \
-          and articles say them in every paragraph (\"It's important to note\" is the best known \
-          tell of ChatGPT's register).\n\
-          Why it lowers reliability: generic advice that fits any question stands in for the \
-          specific answer; the page was generated, not written for its reader.\n\
-          Example: \"It is important to consult with a healthcare professional, as symptoms can \
-          vary depending on the individual.\"",
-    fires_on: &[
-        "It is important to consult with a healthcare professional, as symptoms can vary \
-         depending on the individual.",
-        "There are several possible causes of a headache. It's always a good idea to rest.",
-        "I'm sorry, but without more information it is difficult to say what is wrong.",
-    ],
-    quiet_on: &[
-        "Take the tablets with food; the importance of timing is shown in two trials.",
-        "Several causes are known: migraine, tension and, rarely, a bleed.",
-        "Doses vary from 5 to 10 mg depending on weight, the label says.",
-    ],
-};
-
-/// HYPE012: chat-assistant hedging.
-pub(super) fn assistant_hedging() -> PatternRate {
-    PatternRate::builtin(
-        &ASSISTANT_HEDGING,
-        &[
-            // "it is important to", "it's always a good idea to", "it is best to"
-            r"(?i:it(?: is|['’]s) (?:also |always |very |especially |generally |usually |often )?(?:important|essential|crucial|vital|advisable|recommended|best|a good idea|wise) (?:to|that|for)(?-u:\b))",
-            // the referral that ends every generated answer
-            r"(?i:(?-u:\b)(?:consult|speak|talk|check) (?:with )?(?:a|your|an) (?:doctor or (?:other )?|qualified |licensed )?(?:healthcare|health care|medical)(?: care)? (?:professional|provider)s?(?-u:\b))",
-            // the enumeration announced before it is given
-            r"(?i:(?-u:\b)there are (?:several|many|a few|a number of|various) (?:possible |potential |different )?(?:things|ways|reasons|causes|factors|options|steps|treatments)(?-u:\b))",
-            r"(?i:(?-u:\b)(?:can|may) vary (?:depending on|from person to person|from individual to individual)(?-u:\b))",
-            // refusals and apologies of a chat turn
-            r"(?i:(?-u:\b)i(?:['’]m| am) (?:sorry|not able to|unable to|not a doctor)(?-u:\b)|without more information|it(?: is|['’]s) (?:difficult|hard|not possible) (?:for me )?to (?:say|diagnose|determine|tell)(?-u:\b))",
-        ]
-        .join("|"),
-    )
 }
 
 #[cfg(test)]

@@ -3,10 +3,7 @@
 
 use crate::lexicon::LexiconBuilder;
 
-use super::{
-    Family, Measurement, PatternRate, PhraseRate, Polarity, Reading, Signal, SignalSpec,
-    PER_THOUSAND,
-};
+use super::{Family, Measurement, PhraseRate, Polarity, Reading, Signal, SignalSpec, PER_THOUSAND};
 
 /// Builds a quality signal from its lexicon and an optional pattern.
 fn quality(
@@ -271,94 +268,6 @@ pub(super) fn named_expert_quoted(lexicons: &mut LexiconBuilder) -> PhraseRate {
         ),
         lexicons,
     )
-}
-
-const REPORTED_QUANTITIES: SignalSpec = SignalSpec {
-    id: "QUAL010",
-    version: 3,
-    family: Family::Quality,
-    polarity: Polarity::Support,
-    name: "reported-quantities",
-    message: "a quantity the story reports",
-    unit: "quantities counted, up to 100",
-    doc: "What it detects: the quantities a story reports, counted: \"12 percent\", \"40 \
-          patients\", \"5 mg\", \"1 in 20\", \"three times\". A count, not a rate: a thorough \
-          story reports more of them, while length by itself, or topic words without numbers, \
-          earns nothing (this replaced version 2, which counted words).\n\
-          Why it raises reliability: HealthNewsReview.org's reviewers asked for benefits and \
-          harms in numbers; in the FakeHealth reviews, stories that reported more quantities met \
-          more criteria.\n\
-          Example: \"Of 40 patients, 12 percent improved; 1 in 20 had nausea.\"",
-    fires_on: &[
-        "Of 40 patients, 12 percent improved; 1 in 20 had nausea.",
-        "Doses above 5 mg doubled the risk, and three times as many stopped early.",
-    ],
-    quiet_on: &[
-        "Ketamine is a powerful medicine with many benefits, risks and alternatives to consider.",
-        "In 2019 the clinic opened on 5th Street.",
-    ],
-};
-
-const ATTRIBUTED_STATEMENTS: SignalSpec = SignalSpec {
-    id: "QUAL011",
-    version: 1,
-    family: Family::Quality,
-    polarity: Polarity::Support,
-    name: "attributed-statements",
-    message: "a statement attributed to someone",
-    unit: "attributions counted, up to 100",
-    doc: "What it detects: statements attributed to a source, counted: \"said\", \"says\", \
-          \"told\", \"according to\", \"explained\", \"noted\", \"added\". A count, not a rate, \
-          for the reason QUAL010 is one.\n\
-          Why it raises reliability: a story that says who said what can be checked; \
-          HealthNewsReview.org's reviewers asked for sources, independent ones above all. \
-          QUAL009 asks more (a named expert), this asks only that statements have an owner.\n\
-          Example: \"The effect was small, she said, and the author told reporters it may fade.\"",
-    fires_on: &["The effect was small, she said, and the author told reporters it may fade."],
-    quiet_on: &["The effect is small and may fade. Ketamine is a powerful medicine."],
-};
-
-/// Counts above this add nothing: a story has reported enough.
-const MAX_COUNT: usize = 100;
-
-/// A pattern's matches counted, not divided by the length of the text: the quality signals whose
-/// worth is in how many specifics a story reports (a rate would mark a long, thorough story down).
-#[derive(Debug)]
-pub struct PatternCount(PatternRate);
-
-impl Signal for PatternCount {
-    fn spec(&self) -> &'static SignalSpec {
-        self.0.spec()
-    }
-
-    fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
-        let mut measurement = self.0.measure(doc);
-        measurement.value = measurement.hits.len().min(MAX_COUNT) as f64;
-        measurement
-    }
-}
-
-/// QUAL010: reported quantities.
-pub(super) fn reported_quantities() -> PatternCount {
-    PatternCount(PatternRate::builtin(
-        &REPORTED_QUANTITIES,
-        &[
-            // a number with its unit, a percentage, or a count of people or events
-            r"(?i-u:(?-u:\b)\d[\d,.]*[ \t]?(?:%|(?:percent|per cent|mg|milligrams?|micrograms?|mcg|kg|ml|mmol|patients|participants|people|adults|children|women|men|subjects|volunteers|weeks|months|years|days|hours|times|fold|deaths|cases)(?-u:\b)))",
-            // a natural frequency: "1 in 20", "3 out of 10"
-            r"(?-u:\b)\d+ (?:in|out of) \d[\d,]*(?-u:\b)",
-            r"(?i-u:(?-u:\b)(?:two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|half|a third|a quarter) (?:percent|patients|participants|people|adults|children|women|men|times)(?-u:\b))",
-        ]
-        .join("|"),
-    ))
-}
-
-/// QUAL011: attributed statements.
-pub(super) fn attributed_statements() -> PatternCount {
-    PatternCount(PatternRate::builtin(
-        &ATTRIBUTED_STATEMENTS,
-        r"(?-u:\b)(?:said|says|told|according to|explained|noted|added)(?-u:\b)",
-    ))
 }
 
 #[cfg(test)]

@@ -384,7 +384,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::citation::CitationMarker;
-    use super::super::{citation, commercial, hype, rules, spun, PatternRate, Signal};
+    use super::super::{commercial, hype, rules, PatternRate, Signal};
     use super::{ScreenBuilder, Slot};
     use crate::document::Format;
     use crate::lexicon::PhraseIndex;
@@ -400,10 +400,10 @@ mod tests {
 
     fn pairs() -> Pairs {
         let makers: [fn() -> PatternRate; 6] = [
-            spun::number_word_reference_mark,
+            rules::number_word_reference_mark,
             hype::generation_artefact,
-            hype::first_name_anecdote,
-            citation::byline_or_date,
+            rules::first_name_anecdote,
+            rules::byline_or_date,
             commercial::sales_pricing,
             rules::phone_number,
         ];
@@ -623,7 +623,7 @@ mod tests {
         let phones = rules::phone_number().screened(&mut first);
         first.build();
         let mut second = ScreenBuilder::default();
-        let bylines = citation::byline_or_date().screened(&mut second);
+        let bylines = rules::byline_or_date().screened(&mut second);
         let phones_too = rules::phone_number().screened(&mut second);
         second.build();
         let text = "Call 555-123-4567 today.";

@@ -47,62 +47,6 @@ pub(super) fn tortured_phrase(lexicons: &mut LexiconBuilder) -> PhraseRate {
     })
 }
 
-const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\
-    thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|\
-    sixty|seventy|eighty|ninety";
-
-const NUMBER_WORD_REFERENCE_MARK: SignalSpec = SignalSpec {
-    id: "SPUN003",
-    version: 2,
-    family: Family::Spun,
-    polarity: Polarity::Concern,
-    name: "number-word-reference-mark",
-    message: "a numeral a spinner wrote as a word: a reference mark, a decimal or a list number",
-    unit: PER_THOUSAND,
-    doc: "What it detects: numerals that a spinner took for words and replaced with number \
-          words, where no writer would spell them out: a number word glued to the end of a \
-          sentence and followed by a new sentence (\"... in adults.seventeen Further \
-          trials\", a reference mark), a number word inside a decimal (\"four.5 kilograms\", \
-          \"39.four C\"), or a number word numbering a list item (\"two. Persistent fever\").\n\
-          Why it lowers reliability: the copy was spun from an original without anyone reading \
-          it; where a reference mark stood, the citation is gone too.\n\
-          Example: \"The drug lowered pain in adults.seventeen Further trials are planned.\"",
-    fires_on: &[
-        "The drug lowered pain in adults.seventeen Further trials are planned.",
-        "Zinc shortens colds by a day,twelve Researchers are less sure about children.",
-        "If you have lost more than ten pounds (four.5 kilograms), talk to your doctor.",
-        "Call your doctor if your temperature is 103 F (39.four C) or higher.",
-        "1. Unexplained weight loss\n\ntwo. Persistent or high fever\n",
-    ],
-    quiet_on: &[
-        "The drug lowered pain in adults.17 Further trials are planned.",
-        "Twelve adults took part. Seventeen others were on a waiting list.",
-        "Take one tablet a day. Two weeks later, see your doctor.",
-        "If you have lost more than 10 pounds (4.5 kilograms), talk to your doctor.",
-        "Step one. Wash your hands.\nOne of the two tablets is enough.",
-        "See www.cdc.gov/asthma or version 2.1 of the guideline (table 3.2).",
-    ],
-};
-
-/// SPUN003: number words where numerals stood.
-pub(super) fn number_word_reference_mark() -> PatternRate {
-    PatternRate::builtin(
-        &NUMBER_WORD_REFERENCE_MARK,
-        &[
-            // A reference mark (the evidence is the number word only)...
-            format!(
-                r"(?-u:\b)[a-z]{{2,}}[.,;:](?P<hit>(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)(?-u:\b)\s+[A-Z]"
-            ),
-            // ...a decimal with a number word on either side of its point...
-            format!(r"[0-9][.,](?:{NUMBER_WORDS})(?-u:\b)"),
-            format!(r"(?-u:\b)(?:{NUMBER_WORDS})[.,][0-9]"),
-            // ...a list item numbered with a lowercase number word.
-            format!(r"(?m:^)[\t ]*(?:{NUMBER_WORDS})\.[\t ]+[A-Z]"),
-        ]
-        .join("|"),
-    )
-}
-
 const STRAY_ANCHOR_TEXT: SignalSpec = SignalSpec {
     id: "SPUN004",
     version: 1,
