@@ -31,6 +31,16 @@ enum Measure {
         lexicon: String,
         /// Tab-separated fields a line may have, the phrase included.
         fields: usize,
+        /// A regular expression whose matches count too, where they overlap no phrase.
+        #[serde(default)]
+        pattern: Option<Pattern>,
+        /// A named filter of phrase matches (`src/signals/filters.rs`).
+        #[serde(default)]
+        filter: Option<String>,
+        /// The evidence's note: `{said}` is the matched text, `{1}`, `{2}` the entry's fields
+        /// after the phrase (an entry without the field gets no note).
+        #[serde(default)]
+        note: Option<String>,
     },
     /// The matches of a regular expression in the clean text, as a rate per 1,000 words (a
     /// group named `hit` is the evidence, when the pattern has one).
@@ -41,6 +51,9 @@ enum Measure {
         /// literal is a common word: stopping at each costs more than one pass).
         #[serde(default = "yes")]
         prefilter: bool,
+        /// A named filter of pattern matches (`src/signals/filters.rs`).
+        #[serde(default)]
+        filter: Option<String>,
     },
     /// The matches of a regular expression counted, up to 100, not divided by the length of
     /// the text (specifics a thorough story reports more of).
@@ -72,6 +85,35 @@ impl Pattern {
 
 fn yes() -> bool {
     true
+}
+
+/// The Rust path of a named filter (`mid-sentence` is `filters::mid_sentence`).
+fn filter_path(name: &str) -> String {
+    format!("super::filters::{}", name.replace('-', "_"))
+}
+
+/// A note template as the closure that writes it: `{said}` is the matched text, `{N}` the
+/// entry's field N after the phrase.
+fn note_closure(template: &str) -> String {
+    let mut lets = String::new();
+    let mut format = template.to_owned();
+    for n in 1..=9 {
+        if format.contains(&format!("{{{n}}}")) {
+            let field = match n {
+                1 => "first()".to_owned(),
+                _ => format!("get({})", n - 1),
+            };
+            let _ = write!(lets, "let f{n} = entry.fields.{field}?; ");
+            format = format.replace(&format!("{{{n}}}"), &format!("{{f{n}}}"));
+        }
+    }
+    let said = if template.contains("{said}") {
+        "said"
+    } else {
+        "_"
+    };
+    let entry = if lets.is_empty() { "_" } else { "entry" };
+    format!("|{said}, {entry}| {{ {lets}Some(format!({format:?})) }}")
 }
 
 /// `word` with its first letter upper-case (a family or polarity as its Rust variant).
@@ -145,28 +187,52 @@ fn main() {
             },
         );
         match rule.measure {
-            Measure::PhraseRate { lexicon, fields } => {
-                let _ = writeln!(
+            Measure::PhraseRate {
+                lexicon,
+                fields,
+                pattern,
+                filter,
+                note,
+            } => {
+                let _ = write!(
                     out,
                     "/// {id}: the phrases of `data/lexicons/{lexicon}`.\n\
                      pub(super) fn {function}(lexicons: &mut LexiconBuilder) -> PhraseRate {{\n    \
                      PhraseRate::builtin(\n        &{constant},\n        \
                      include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/data/lexicons/{lexicon}\")),\n        \
-                     {fields},\n        lexicons,\n    )\n}}\n",
+                     {fields},\n        lexicons,\n    )",
                     id = rule.id,
                 );
+                if let Some(pattern) = pattern {
+                    let _ = write!(out, "\n    .with_pattern({:?})", pattern.source());
+                }
+                if let Some(filter) = filter {
+                    let _ = write!(out, "\n    .with_filter({})", filter_path(&filter));
+                }
+                if let Some(note) = note {
+                    let _ = write!(out, "\n    .with_note({})", note_closure(&note));
+                }
+                let _ = writeln!(out, "\n}}\n");
                 println!("cargo::rerun-if-changed=data/lexicons/{lexicon}");
             }
-            Measure::PatternRate { pattern, prefilter } => {
+            Measure::PatternRate {
+                pattern,
+                prefilter,
+                filter,
+            } => {
                 let prefilter = if prefilter { "Auto" } else { "Off" };
-                let _ = writeln!(
+                let _ = write!(
                     out,
                     "/// {id}: the matches of its pattern.\n\
                      pub(super) fn {function}() -> PatternRate {{\n    \
-                     PatternRate::builtin_with(&{constant}, {pattern:?}, Prefilter::{prefilter})\n}}\n",
+                     PatternRate::builtin_with(&{constant}, {pattern:?}, Prefilter::{prefilter})",
                     id = rule.id,
                     pattern = pattern.source(),
                 );
+                if let Some(filter) = filter {
+                    let _ = write!(out, "\n    .with_filter({})", filter_path(&filter));
+                }
+                let _ = writeln!(out, "\n}}\n");
             }
             Measure::PatternCount { pattern, .. } => {
                 let _ = writeln!(

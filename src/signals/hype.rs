@@ -4,65 +4,9 @@ use std::collections::hash_map::Entry;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{
-    Family, Hit, Measurement, PatternRate, Polarity, Reading, Signal, SignalSpec, PER_THOUSAND,
-};
+use super::{Family, Hit, Measurement, Polarity, Reading, Signal, SignalSpec, PER_THOUSAND};
 use crate::document::Document;
 use crate::fingerprint::Sequence;
-
-const GENERATION_ARTEFACT: SignalSpec = SignalSpec {
-    id: "HYPE004",
-    version: 3,
-    family: Family::Hype,
-    polarity: Polarity::Concern,
-    name: "generation-artefact",
-    message: "an outline instruction, placeholder or chatbot phrase left in the text",
-    unit: PER_THOUSAND,
-    doc: "What it detects: the leftovers of generated articles: outline instructions kept as text \
-          (\"- Discuss potential long-term adverse effects.\": a bullet that is a writing verb \
-          and its topic, not advice to the reader), template placeholders (\"[Insert \
-          brand name]\", \"[Your Name]\"), and chatbot turns (\"As an AI language model\", \
-          \"Certainly! Here is\").\n\
-          Why it lowers reliability: nobody read the article before it was published.\n\
-          Example: \"- Explain the key benefits of turmeric here.\"",
-    fires_on: &[
-        "Turmeric for joints\n- Explain the key benefits of turmeric here.\n- Add a study.",
-        "Side effects\n- Discuss potential long-term adverse effects of ketamine use.",
-        "As an AI language model, I cannot give medical advice. [Insert brand name] is best.",
-    ],
-    quiet_on: &[
-        "Explain your symptoms to the doctor here at the clinic or by phone.",
-        "- Ask your doctor to explain the results.\n- Bring a list of your medicines.",
-        "- Discuss any side effects with your doctor.\n- Describe your pain to the nurse.",
-    ],
-};
-
-/// HYPE004: generation artefacts.
-pub(super) fn generation_artefact() -> PatternRate {
-    PatternRate::builtin(
-        &GENERATION_ARTEFACT,
-        &[
-            // an outline bullet that instructs the writer: a whole line that is a writing verb
-            // and its object ("- Discuss potential long-term effects."); a patient's to-do
-            // ("- Ask your doctor to explain") starts with another verb, and "Discuss it with
-            // your doctor" is left out by the filter
-            r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]*(?:Explain|Describe|Discuss|Include|Insert|Mention|Provide|Write|Highlight|Summarize|Summarise|Introduce|Outline|Elaborate on|Expand on|Talk about|Emphasize|Emphasise|Explore|Address|Examine|Analyze|Analyse|Compare|Conclude with|Touch on|Delve into)(?-u:\b)[^\n]{0,160}$",
-            // template placeholders
-            r"\[(?i:insert|add|your|company|brand|product|name of|link to|keyword|placeholder)[^\]\n]{0,40}\]",
-            // chatbot turns
-            // ("I hope this helps" is left out: doctors sign their forum answers with it as often
-            // as chatbots do)
-            r"(?i:as an ai language model|as an ai,? i|certainly! here(?:'s| is)|sure! here(?:'s| is)|i cannot provide medical advice|regenerate response)",
-        ]
-        .join("|"),
-    )
-    // An outline line that speaks to the reader ("- Discuss it with your doctor") is advice.
-    .with_filter(|text, span| {
-        !text[span]
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| w.eq_ignore_ascii_case("your") || w.eq_ignore_ascii_case("you"))
-    })
-}
 
 const REPEATED_SENTENCE: SignalSpec = SignalSpec {
     id: "HYPE007",

@@ -8,6 +8,7 @@
 mod citation;
 mod commercial;
 mod cure;
+mod filters;
 mod hype;
 mod pattern;
 mod quality;
@@ -216,23 +217,23 @@ pub fn registry() -> Registry {
     let s = &mut screen;
     let support = CitationMarker::new().screened(s);
     let signals: Vec<Box<dyn Signal>> = vec![
-        Box::new(spun::tortured_phrase(l)),
+        Box::new(rules::tortured_phrase(l)),
         Box::new(rules::site_furniture(l)),
         // Not in the screen (nor QUAL010 and QUAL011 below): with its decimal and list-number
         // alternatives it made the union automaton rebuild states on most documents. Measured
         // on FakeHealth, one thread, 8 rounds: the three out of the union cut the median time
         // of scoring by a fifth (0.549 s to 0.441 s; callgrind: 16% fewer instructions).
         Box::new(rules::number_word_reference_mark()),
-        Box::new(spun::stray_anchor_text(l)),
+        Box::new(rules::stray_anchor_text(l)),
         Box::new(SynonymSwap::new()),
-        Box::new(spun::broken_article_agreement()),
+        Box::new(rules::broken_article_agreement()),
         // Not in the screen: its Cyrillic and Greek classes multiply the states of the union
         // automaton every document runs through (single-thread throughput fell by a quarter).
         Box::new(spun::look_alike_letter()),
         Box::new(rules::health_marketing_superlative(l)),
         Box::new(rules::seo_filler_vocabulary(l)),
         Box::new(rules::exclamation()),
-        Box::new(hype::generation_artefact().screened(s)),
+        Box::new(rules::generation_artefact().screened(s)),
         Box::new(rules::first_name_anecdote().screened(s)),
         Box::new(rules::question_heading()),
         Box::new(RepeatedSentence),
@@ -250,26 +251,26 @@ pub fn registry() -> Registry {
         Box::new(rules::call_to_action(l)),
         // Not in the screen: alone, the price pattern starts at a currency sign and its search
         // skips to one; in the screen's union it cost a tenth of single-thread throughput.
-        Box::new(commercial::sales_pricing()),
+        Box::new(rules::sales_pricing()),
         Box::new(rules::follow_prompt(l)),
         Box::new(rules::phone_number().screened(s)),
         Box::new(AffiliateLink::new()),
         Box::new(rules::own_product(l)),
         // Not in the screen either (measured: the screen's union automaton grew with their
         // classes and case-insensitive alternations, and every document paid for it).
-        Box::new(commercial::obfuscated_product_name()),
+        Box::new(rules::obfuscated_product_name()),
         Box::new(rules::shop_terms(l)),
         Box::new(cure::cure_claim()),
         Box::new(cure::detox_claim()),
         Box::new(quality::costs_discussed(l)),
         Box::new(quality::benefits_quantified(l)),
-        Box::new(quality::harms_discussed(l)),
+        Box::new(rules::harms_discussed(l)),
         Box::new(rules::evidence_quality_stated(l)),
         Box::new(rules::independent_source(l)),
         Box::new(rules::funding_disclosed(l)),
         Box::new(rules::alternatives_discussed(l)),
         Box::new(rules::caveats(l)),
-        Box::new(quality::named_expert_quoted(l)),
+        Box::new(rules::named_expert_quoted(l)),
         Box::new(rules::reported_quantities()),
         Box::new(rules::attributed_statements()),
     ];

@@ -384,7 +384,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::citation::CitationMarker;
-    use super::super::{commercial, hype, rules, PatternRate, Signal};
+    use super::super::{rules, PatternRate, Signal};
     use super::{ScreenBuilder, Slot};
     use crate::document::Format;
     use crate::lexicon::PhraseIndex;
@@ -401,10 +401,10 @@ mod tests {
     fn pairs() -> Pairs {
         let makers: [fn() -> PatternRate; 6] = [
             rules::number_word_reference_mark,
-            hype::generation_artefact,
+            rules::generation_artefact,
             rules::first_name_anecdote,
             rules::byline_or_date,
-            commercial::sales_pricing,
+            rules::sales_pricing,
             rules::phone_number,
         ];
         let mut builder = ScreenBuilder::default();
@@ -418,8 +418,8 @@ mod tests {
             CitationMarker::new(),
         );
         rare.push((
-            hype::generation_artefact().screened(&mut builder),
-            hype::generation_artefact(),
+            rules::generation_artefact().screened(&mut builder),
+            rules::generation_artefact(),
         ));
         builder.build();
         Pairs { rare, citations }

@@ -1,0 +1,243 @@
+//! Named filters: the code some signals written as data need, each a predicate on a match that
+//! says whether it counts. A rule file names one (`filter = "mid-sentence"`) and `build.rs`
+//! calls it by that name, so a signal is still one rule file; a filter serves any rule whose
+//! matches need the same judgement. Filters of phrase matches read the document around the
+//! match; filters of pattern matches read the clean text and the match's span.
+
+use std::ops::Range;
+
+use crate::document::Document;
+use crate::lexicon::PhraseMatch;
+
+// Filters of phrase matches.
+
+/// Whether a harm is discussed, not denied: "no side effects", "zero risks", "without
+/// complications" deny harms rather than discuss them.
+pub(super) fn not_denied(doc: &Document<'_>, m: &PhraseMatch) -> bool {
+    let before = m
+        .first_token
+        .checked_sub(1)
+        .map(|i| doc.token_text(&doc.tokens[i]));
+    !matches!(
+        before.map(str::to_lowercase).as_deref(),
+        Some("no" | "zero" | "without" | "free")
+    )
+}
+
+/// Words that can stand before link text in a real sentence ("to learn more", "you can read
+/// more").
+const LICENSING_BEFORE: &[&str] = &[
+    "to", "can", "could", "you", "please", "will", "would", "may", "might", "should", "must",
+    "and", "or", "also", "then", "we", "i", "they", "simply",
+];
+
+/// Words that can follow link text in a real sentence ("learn more about", "click here for").
+const LICENSING_AFTER: &[&str] = &[
+    "about", "on", "at", "in", "from", "to", "for", "by", "if", "here", "there", "now",
+];
+
+/// True when the match has a lowercase word right before and right after it, with nothing but
+/// spaces between them and the match, and neither word is one that makes the link text part of
+/// a real sentence.
+pub(super) fn mid_sentence(doc: &Document<'_>, m: &PhraseMatch) -> bool {
+    let (Some(before), Some(after)) = (
+        m.first_token.checked_sub(1).and_then(|i| doc.tokens.get(i)),
+        doc.tokens.get(m.end_token),
+    ) else {
+        return false;
+    };
+    let span = doc.token_span(m.first_token..m.end_token);
+    let lowercase_word = |t: &crate::tokens::Token| {
+        doc.token_text(t)
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+    };
+    let only_spaces = |s: &str| s.chars().all(|c| c == ' ');
+    let licensed = LICENSING_BEFORE.contains(&doc.token_text(before))
+        || LICENSING_AFTER.contains(&doc.token_text(after));
+    !licensed
+        && lowercase_word(before)
+        && lowercase_word(after)
+        && lowercase_word(&doc.tokens[m.first_token])
+        && only_spaces(&doc.text[before.end()..span.start])
+        && only_spaces(&doc.text[span.end..after.start()])
+}
+
+// Filters of pattern matches.
+
+/// Whether an outline line instructs a writer rather than the reader: a line that speaks to
+/// the reader ("- Discuss it with your doctor") is advice.
+pub(super) fn not_addressed_to_reader(text: &str, span: Range<usize>) -> bool {
+    !text[span]
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("your") || w.eq_ignore_ascii_case("you"))
+}
+
+/// Whether "a" or "an" stands as an article: before a word that is not a function word. "a"
+/// used as a letter or label ("type a or b", "a is the") is followed by one.
+pub(super) fn article_before_a_word(text: &str, span: Range<usize>) -> bool {
+    let next = text[span].split(' ').nth(1).unwrap_or("");
+    !FUNCTION_WORDS.contains(&next)
+}
+
+/// Words after which "a" is a letter, not an article.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "if", "in", "into", "is", "it", "of", "on", "or", "our",
+    "also", "its", "than", "that",
+];
+
+/// Whether a matched price is offered, not reported: framed as an offer ("only", "from",
+/// "off", "per bottle", "a month"), not after a word that reports it as a fact, and not a range.
+pub(super) fn offered_price(text: &str, span: Range<usize>) -> bool {
+    let matched = text[span.clone()].to_ascii_lowercase();
+    if !matched.starts_with(['$', '£', '€']) {
+        return true; // a percentage off, a saving or a code
+    }
+    let after_symbol = matched
+        .char_indices()
+        .nth(1)
+        .map_or("", |(i, _)| &matched[i..]);
+    if after_symbol.contains(['$', '£', '€']) {
+        return false; // a range: "from $500 to $1,000"
+    }
+    // The last three words before the price, nearest first.
+    let before: Vec<String> = super::words_before(&text[..span.start]).take(3).collect();
+    let word = |i: usize| before.get(i).map_or("", String::as_str);
+    let reported = |w: &str| PRICE_AS_FACT.contains(&w);
+    if reported(word(0)) {
+        return false; // "costs $1,000", "about $100 a month"
+    }
+    let offered_before = match word(0) {
+        "only" | "just" | "now" | "from" => !reported(word(1)), // but "costs just $6"
+        "as" => word(1) == "little" && word(2) == "as",         // "for as little as $5"
+        _ => false,
+    };
+    let offered_after = [
+        "off", "bottle", "box", "jar", "pack", "month", "session", "visit",
+    ]
+    .iter()
+    .any(|w| matched.trim_end().ends_with(w));
+    offered_before || offered_after
+}
+
+/// Words before a price that report it as a fact rather than offer it.
+const PRICE_AS_FACT: &[&str] = &[
+    "cost",
+    "costs",
+    "costing",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "average",
+    "averages",
+    "than",
+    "nearly",
+    "almost",
+    "over",
+    "under",
+    "to",
+    "paid",
+    "pay",
+    "pays",
+    "charge",
+    "charges",
+    "charged",
+    "spend",
+    "spends",
+    "spent",
+    "at",
+    "between",
+    "estimated",
+    "of",
+];
+
+/// Whether a token is one of [`DISGUISED_WORDS`] disguised: with its separators dropped and its
+/// look-alike digits and symbols read as letters (1 as i or l), it is the word, and it was not
+/// spelled plainly.
+pub(super) fn disguised_sales_word(text: &str, span: Range<usize>) -> bool {
+    let token = &text[span];
+    let letters: String = token
+        .chars()
+        .filter(|c| !matches!(c, '-' | '.' | '_' | '*' | ' '))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if letters.len() < 4
+        || letters.len() > 20
+        || (letters.chars().all(|c| c.is_ascii_alphabetic()) && letters.len() == token.len())
+    {
+        return false;
+    }
+    let read = |one: char| -> String {
+        letters
+            .chars()
+            .map(|c| match c {
+                '0' => 'o',
+                '1' | '|' | '!' => one,
+                '3' => 'e',
+                '4' | '@' => 'a',
+                '5' | '$' => 's',
+                '8' => 'b',
+                c => c,
+            })
+            .collect()
+    };
+    ['i', 'l']
+        .into_iter()
+        .any(|one| DISGUISED_WORDS.contains(&read(one).as_str()))
+}
+
+/// The words pharmacy spam disguises. Written for chaff from the drug and sales vocabulary of
+/// health spam (drug names of the kinds sold without prescription, and the words of the offer).
+const DISGUISED_WORDS: &[&str] = &[
+    "viagra",
+    "cialis",
+    "levitra",
+    "valium",
+    "xanax",
+    "ambien",
+    "soma",
+    "tramadol",
+    "vicodin",
+    "hydrocodone",
+    "oxycodone",
+    "oxycontin",
+    "phentermine",
+    "adipex",
+    "meridia",
+    "xenical",
+    "propecia",
+    "prozac",
+    "zoloft",
+    "ultram",
+    "codeine",
+    "percocet",
+    "lorazepam",
+    "ativan",
+    "diazepam",
+    "alprazolam",
+    "sildenafil",
+    "tadalafil",
+    "pharmacy",
+    "pharmaceutical",
+    "pills",
+    "pill",
+    "meds",
+    "medication",
+    "medications",
+    "prescription",
+    "prescriptions",
+    "discount",
+    "generic",
+    "cheap",
+    "penis",
+    "enlargement",
+    "erection",
+    "viagara",
+    "drugs",
+    "online",
+    "order",
+    "weight",
+    "diet",
+];
