@@ -1,91 +1,13 @@
-//! Batch runs: inputs to outcomes, scored in parallel, emitted in input order, in bounded memory.
-//!
-//! Records are read in chunks (at most [`CHUNK_RECORDS`] records or [`CHUNK_BYTES`] bytes) and
-//! each chunk is scored on the current rayon pool; JSON Lines input is pipelined, so while one
-//! chunk is scored the previous chunk's outcomes are handed to the caller, in input order, and
-//! the next chunk is read. At most three chunks are held at once, so memory stays flat whatever
-//! the input size; output starts once the second chunk is read (or the input ends), and every
-//! input record yields exactly one outcome.
+//! JSON Lines: one record a line (`id`, `text` or `html`, any other fields passed through), read
+//! in chunks of records for the driver.
 
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::batch::{load_bytes, Outcome};
-use crate::paths::PathEntry;
-
+use super::{drive, too_long, Holds, MaxBytes, RunError, CHUNK_BYTES, CHUNK_RECORDS};
+use crate::batch::Outcome;
 use crate::{Report, Scorer};
-
-/// Records scored together at most.
-pub const CHUNK_RECORDS: usize = 256;
-/// Bytes of records scored together at most (a single larger record is scored alone).
-pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
-
-/// The largest document or record scored, in bytes: a longer one is an error record, read past
-/// without being held in memory (scoring holds a few times a document's size).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MaxBytes(std::num::NonZeroUsize);
-
-impl MaxBytes {
-    /// The default limit: 64 MiB, far above any real page and a few hundred MB of memory to
-    /// score.
-    pub const DEFAULT: MaxBytes = MaxBytes(match std::num::NonZeroUsize::new(64 << 20) {
-        Some(n) => n,
-        None => unreachable!(),
-    });
-
-    /// A limit of `bytes` (at least 1).
-    pub fn new(bytes: std::num::NonZeroUsize) -> Self {
-        MaxBytes(bytes)
-    }
-
-    /// The limit in bytes.
-    pub fn get(self) -> usize {
-        self.0.get()
-    }
-
-    /// Parses `64M`, `500K`, `1G` (binary multiples) or a number of bytes.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let text = text.trim();
-        let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-            Some((i, _)) => text.split_at(i),
-            None => (text, ""),
-        };
-        let scale: usize = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
-            "" => 1,
-            "K" => 1 << 10,
-            "M" => 1 << 20,
-            "G" => 1 << 30,
-            _ => {
-                return Err(format!(
-                    "`{text}` is not a size: a number of bytes, or with K, M or G"
-                ))
-            }
-        };
-        digits
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| n.checked_mul(scale))
-            .and_then(std::num::NonZeroUsize::new)
-            .map(MaxBytes)
-            .ok_or_else(|| format!("`{text}` is not a size of at least one byte"))
-    }
-}
-
-impl Default for MaxBytes {
-    fn default() -> Self {
-        MaxBytes::DEFAULT
-    }
-}
-
-/// The error of a document or record longer than the limit.
-pub fn too_long(bytes: u64, max_bytes: MaxBytes) -> String {
-    format!(
-        "{bytes} bytes, more than --max-bytes ({}): not scored",
-        max_bytes.get()
-    )
-}
 
 /// Records read together: their texts one after the other in one buffer, and each one's line
 /// number and place in it. One buffer a chunk, not a string a record: a record's text is freed
@@ -123,6 +45,12 @@ impl Chunk {
         }
         self.text.clear();
         self.records.clear();
+    }
+}
+
+impl Holds for Chunk {
+    fn is_empty(&self) -> bool {
+        self.records.is_empty()
     }
 }
 
@@ -182,84 +110,6 @@ pub fn score_jsonl_prepared<E, P: Send>(
         (scored, chunk.bytes() as u64)
     };
     drive(&mut read, &score, emit, progress)
-}
-
-/// The one driver of every input: reads a chunk of records, scores it on the pool, and writes
-/// the outcomes in input order. A pipeline: while the pool scores one chunk, this thread writes
-/// the outcomes of the one before and reads the one after (reading and writing are serial;
-/// overlapping them with scoring keeps every thread busy). At most three chunks are held at
-/// once. `read` fills a chunk (emptied) and, on a read error that ends the input early, sets
-/// it: nothing more is read, and what was read is still scored and written. A scored chunk's
-/// buffers are read into again: the thread that reads made them and frees them at the end.
-/// `score` gives a chunk's outcomes, in order, and the bytes of input they took.
-fn drive<C: Default + Send + Sync + Holds, P: Send, E>(
-    read: &mut dyn FnMut(C, &mut Option<RunError<E>>) -> C,
-    score: &(dyn Fn(&C) -> (Vec<P>, u64) + Sync),
-    emit: &mut dyn FnMut(P) -> Result<(), E>,
-    progress: &dyn Fn(u64),
-) -> Result<(), RunError<E>> {
-    let mut unread: Option<RunError<E>> = None;
-    let mut failure: Option<E> = None;
-    let mut emit_all = |outcomes: Vec<P>, failure: &mut Option<E>| {
-        for outcome in outcomes {
-            if failure.is_some() {
-                return;
-            }
-            if let Err(e) = emit(outcome) {
-                *failure = Some(e);
-            }
-        }
-    };
-    let mut chunk = read(C::default(), &mut unread);
-    let mut spare = C::default();
-    let mut pending: Vec<P> = Vec::new();
-    let mut pending_bytes = 0;
-    while !(chunk.is_empty() && pending.is_empty()) {
-        let mut scored = (Vec::new(), 0);
-        let mut used = None;
-        let mut next = None;
-        rayon::in_place_scope(|scope| {
-            if failure.is_none() && !chunk.is_empty() {
-                let (batch, scored, used) = (std::mem::take(&mut chunk), &mut scored, &mut used);
-                scope.spawn(move |_| {
-                    *scored = score(&batch);
-                    *used = Some(batch);
-                });
-            }
-            emit_all(std::mem::take(&mut pending), &mut failure);
-            if failure.is_none() && unread.is_none() {
-                next = Some(read(std::mem::take(&mut spare), &mut unread));
-            }
-        });
-        progress(std::mem::take(&mut pending_bytes));
-        (pending, pending_bytes) = scored;
-        chunk = next.unwrap_or_default();
-        if let Some(used) = used {
-            spare = used;
-        }
-    }
-    match (failure, unread) {
-        (Some(e), _) => Err(RunError::Emit(e)),
-        (None, Some(e)) => Err(e),
-        (None, None) => Ok(()),
-    }
-}
-
-/// A chunk of input for [`drive`]: whether it holds any record.
-trait Holds {
-    fn is_empty(&self) -> bool;
-}
-
-impl Holds for Chunk {
-    fn is_empty(&self) -> bool {
-        self.records.is_empty()
-    }
-}
-
-impl Holds for Vec<PathEntry> {
-    fn is_empty(&self) -> bool {
-        <[PathEntry]>::is_empty(self)
-    }
 }
 
 /// The output fields that an input's fields were renamed for (see
@@ -355,150 +205,6 @@ fn score_chunk<P: Send>(
             prepare(outcome)
         })
         .collect()
-}
-
-/// Scores files (plain text or HTML, detected per file), in parallel chunks, one outcome per
-/// entry, in order. A file that cannot be read or is binary yields an error outcome.
-pub fn score_files<E>(
-    scorer: &Scorer,
-    entries: Vec<PathEntry>,
-    emit: &mut dyn FnMut(Outcome) -> Result<(), E>,
-    warn: &(dyn Fn(String) + Sync),
-    progress: &dyn Fn(u64),
-    max_bytes: MaxBytes,
-) -> Result<(), E> {
-    let mut entries = entries.into_iter();
-    let mut read = |mut chunk: Vec<PathEntry>, _: &mut Option<RunError<E>>| {
-        chunk.clear();
-        chunk.extend(entries.by_ref().take(CHUNK_RECORDS));
-        chunk
-    };
-    let score = |chunk: &Vec<PathEntry>| {
-        let scored: Vec<(Outcome, u64)> = chunk
-            .par_iter()
-            .with_max_len(1)
-            .map(|entry| match entry {
-                Ok(path) => score_file(scorer, path, warn, max_bytes),
-                Err((path, reason)) => (failed_file(path, reason.clone()), 0),
-            })
-            .collect();
-        let bytes = scored.iter().map(|(_, bytes)| bytes).sum();
-        (
-            scored.into_iter().map(|(outcome, _)| outcome).collect(),
-            bytes,
-        )
-    };
-    drive(&mut read, &score, emit, progress).map_err(|e| match e {
-        RunError::Emit(e) => e,
-        RunError::Read { .. } => unreachable!("a list of files is never read short"),
-    })
-}
-
-fn score_file(
-    scorer: &Scorer,
-    path: &Path,
-    warn: &(dyn Fn(String) + Sync),
-    max_bytes: MaxBytes,
-) -> (Outcome, u64) {
-    let id = path.display().to_string();
-    // The size first: a file over the limit is not read at all. Read through a limit too, for
-    // a file that grows, or a device whose size the metadata does not give.
-    if let Ok(size) = std::fs::metadata(path).map(|m| m.len()) {
-        if size > max_bytes.get() as u64 {
-            return (failed_file(path, too_long(size, max_bytes)), size);
-        }
-    }
-    match std::fs::File::open(path).and_then(|file| read_within(file, max_bytes)) {
-        Ok(Ok(bytes)) => {
-            let size = bytes.len() as u64;
-            (
-                score_bytes(scorer, id, bytes, Some(path), warn, false),
-                size,
-            )
-        }
-        Ok(Err(size)) => (failed_file(path, too_long(size, max_bytes)), size),
-        Err(e) => (failed_file(path, e.to_string()), 0),
-    }
-}
-
-/// The bytes of a document (a file, stdin) when they are at most the limit; otherwise its
-/// length, read through without being kept.
-pub fn read_within(
-    mut reader: impl std::io::Read,
-    max_bytes: MaxBytes,
-) -> std::io::Result<Result<Vec<u8>, u64>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    (&mut reader)
-        .take(max_bytes.get() as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() <= max_bytes.get() {
-        return Ok(Ok(bytes));
-    }
-    let rest = std::io::copy(&mut reader, &mut std::io::sink())?;
-    Ok(Err(bytes.len() as u64 + rest))
-}
-
-/// Scores the bytes of one document (a file or stdin); with `explain`, each piece of evidence
-/// carries its sentence.
-pub fn score_bytes(
-    scorer: &Scorer,
-    id: String,
-    bytes: Vec<u8>,
-    path: Option<&Path>,
-    warn: &(dyn Fn(String) + Sync),
-    explain: bool,
-) -> Outcome {
-    match load_bytes(bytes, path) {
-        Ok(loaded) => {
-            if loaded.lossy {
-                warn(format!(
-                    "{id}: invalid {} replaced with U+FFFD",
-                    loaded.encoding.name()
-                ));
-            }
-            Outcome::from_loaded(scorer, id, &loaded, explain)
-        }
-        Err(error) => Outcome::Failed {
-            id: Some(id),
-            file: None,
-            line: None,
-            error,
-        },
-    }
-}
-
-fn failed_file(path: &Path, error: String) -> Outcome {
-    Outcome::Failed {
-        id: Some(path.display().to_string()),
-        file: None,
-        line: None,
-        error,
-    }
-}
-
-/// Why a JSON Lines run stopped: the input could not be read, or the output refused a record.
-#[derive(Debug)]
-pub enum RunError<E> {
-    /// Reading the input failed at this 1-based line (every line before it was emitted).
-    Read {
-        /// The line that could not be read.
-        line: usize,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The `emit` callback failed.
-    Emit(E),
-}
-
-/// The total size of the files of `entries`, for a progress bar.
-pub fn total_bytes(entries: &[PathEntry]) -> u64 {
-    entries
-        .iter()
-        .filter_map(|e| e.as_ref().ok())
-        .filter_map(|p: &PathBuf| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum()
 }
 
 /// The outcomes of JSON Lines `input` (named `t.jsonl`), scored with the built-in model.
