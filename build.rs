@@ -54,6 +54,14 @@ enum Measure {
         /// A named filter of pattern matches (`src/signals/filters.rs`).
         #[serde(default)]
         filter: Option<String>,
+        /// A named gate (`src/signals/filters.rs`): a cheap test of the whole text without
+        /// which the pattern cannot match, so it is not searched.
+        #[serde(default)]
+        gate: Option<String>,
+        /// The words (any case) every match starts with, at a word boundary: the pattern runs
+        /// only where one of them stands in the text.
+        #[serde(default)]
+        starting_words: Option<Vec<String>>,
     },
     /// The matches of a regular expression counted, up to 100, not divided by the length of
     /// the text (specifics a thorough story reports more of).
@@ -219,6 +227,8 @@ fn main() {
                 pattern,
                 prefilter,
                 filter,
+                gate,
+                starting_words,
             } => {
                 let prefilter = if prefilter { "Auto" } else { "Off" };
                 let _ = write!(
@@ -231,6 +241,12 @@ fn main() {
                 );
                 if let Some(filter) = filter {
                     let _ = write!(out, "\n    .with_filter({})", filter_path(&filter));
+                }
+                if let Some(gate) = gate {
+                    let _ = write!(out, "\n    .only_where({})", filter_path(&gate));
+                }
+                if let Some(words) = starting_words {
+                    let _ = write!(out, "\n    .starting_at_words(&{words:?})");
                 }
                 let _ = writeln!(out, "\n}}\n");
             }

@@ -7,14 +7,12 @@
 
 mod citation;
 mod commercial;
-mod cure;
 mod filters;
 mod hype;
 mod pattern;
 mod quality;
 mod rules;
 mod screen;
-mod spun;
 mod synonym_swap;
 
 use std::fmt;
@@ -229,7 +227,7 @@ pub fn registry() -> Registry {
         Box::new(rules::broken_article_agreement()),
         // Not in the screen: its Cyrillic and Greek classes multiply the states of the union
         // automaton every document runs through (single-thread throughput fell by a quarter).
-        Box::new(spun::look_alike_letter()),
+        Box::new(rules::look_alike_letter()),
         Box::new(rules::health_marketing_superlative(l)),
         Box::new(rules::seo_filler_vocabulary(l)),
         Box::new(rules::exclamation()),
@@ -260,8 +258,8 @@ pub fn registry() -> Registry {
         // classes and case-insensitive alternations, and every document paid for it).
         Box::new(rules::obfuscated_product_name()),
         Box::new(rules::shop_terms(l)),
-        Box::new(cure::cure_claim()),
-        Box::new(cure::detox_claim()),
+        Box::new(rules::cure_claim()),
+        Box::new(rules::detox_claim()),
         Box::new(quality::costs_discussed(l)),
         Box::new(quality::benefits_quantified(l)),
         Box::new(rules::harms_discussed(l)),

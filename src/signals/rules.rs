@@ -9,3 +9,121 @@ use super::{
 use crate::lexicon::LexiconBuilder;
 
 include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+
+#[cfg(test)]
+mod tests {
+    use crate::signals::Reading;
+    use proptest::prelude::*;
+
+    use super::super::{registry, PatternRate, Signal};
+    use super::{cure_claim, detox_claim};
+    use crate::document::{Document, Format};
+
+    /// Hits as (start, end).
+    type Spans = Vec<(usize, usize)>;
+
+    /// The hits of a claim signal run at its first words, and of the same signal scanning the
+    /// whole text.
+    fn both(signal: fn() -> PatternRate, text: &str) -> (Spans, Spans) {
+        static REGISTRY: std::sync::LazyLock<super::super::Registry> =
+            std::sync::LazyLock::new(registry);
+        let doc = Document::new(text, Format::Text, &REGISTRY.phrases);
+        let doc = Reading::new(&doc);
+        let at_words = signal();
+        let mut everywhere = signal();
+        everywhere.starts = None;
+        let spans = |s: &PatternRate| -> Spans {
+            s.measure(&doc)
+                .hits
+                .iter()
+                .map(|h| (h.start, h.end))
+                .collect()
+        };
+        (spans(&at_words), spans(&everywhere))
+    }
+
+    #[test]
+    fn claims_are_found_at_their_first_words() {
+        let text = "Doctors hate it: this Miracle cure will REVERSE your diabetes and cure-all \
+                    tea flushes out toxins. It cures it permanently, 100% natural remedy! There \
+                    is no evidence that it cures cancer. Boost your immune system.";
+        let (at_words, everywhere) = both(cure_claim, text);
+        assert_eq!(at_words.len(), 5, "{at_words:?}");
+        assert_eq!(at_words, everywhere);
+        let (at_words, everywhere) = both(detox_claim, text);
+        assert_eq!(at_words.len(), 2, "{at_words:?}");
+        assert_eq!(at_words, everywhere);
+    }
+
+    /// Text made of the patterns' first words and the words after them, in several cases, and
+    /// of the bytes that decide a word boundary.
+    fn text() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            " ",
+            ",",
+            ".",
+            "\n",
+            "-",
+            "_",
+            "x",
+            "no ",
+            "not ",
+            "claims ",
+            "cure",
+            "Cure",
+            "CURES",
+            "s",
+            "d",
+            " all",
+            "-all",
+            " it ",
+            "them ",
+            "naturally",
+            "permanently",
+            " your ",
+            "diabetes",
+            "cancer",
+            "arthritis",
+            "reverse",
+            "Reversing",
+            "heals",
+            "get rid of ",
+            "gets rid of ",
+            "melt away ",
+            "belly fat",
+            "miracle ",
+            "natural ",
+            "100% natural ",
+            "remedy",
+            "remedies",
+            "secret ",
+            "detox",
+            "ify",
+            " the body",
+            "flush",
+            "es",
+            " out ",
+            "toxins",
+            "harmful ",
+            "boost",
+            "Boosting",
+            " immune system",
+            "draws ",
+        ];
+        super::super::text_of_pieces(PIECES)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Running the claim patterns only at their first words finds what a scan of the whole
+        /// text finds.
+        #[test]
+        fn first_words_miss_no_claim(text in text()) {
+            let (at_words, everywhere) = both(cure_claim, &text);
+            prop_assert_eq!(at_words, everywhere, "{:?}", text);
+            let (at_words, everywhere) = both(detox_claim, &text);
+            prop_assert_eq!(at_words, everywhere, "{:?}", text);
+        }
+    }
+}
