@@ -49,6 +49,7 @@ pub mod emit;
 pub mod error;
 pub mod fingerprint;
 pub mod frequency;
+pub mod head;
 pub mod html;
 pub mod lexicon;
 #[cfg(feature = "train")]

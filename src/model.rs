@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+pub use crate::error::ModelProblem;
+pub use crate::head::HeadKind;
 use crate::signals::{Family, SignalSpec};
 
 /// The model file format this build reads and writes.
@@ -20,41 +22,6 @@ pub struct VerdictCut {
     pub min_reliability: f64,
     /// The word shown.
     pub verdict: String,
-}
-
-/// Which judgement a signal feeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum HeadKind {
-    /// The probability that a page is SEO spam or mass-produced junk.
-    Spam,
-    /// The probability that a page is reliable as health journalism (HealthNewsReview.org).
-    Quality,
-}
-
-impl HeadKind {
-    /// The head a family's signals feed: spun text, hype, selling and cure claims are what spam pages are
-    /// made of; citations and the journalism criteria are what reliable writing shows.
-    pub fn of(family: Family) -> Self {
-        match family {
-            Family::Spun | Family::Hype | Family::Commercial | Family::Cure => HeadKind::Spam,
-            Family::Citation | Family::Quality => HeadKind::Quality,
-        }
-    }
-
-    /// The lowercase name used in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            HeadKind::Spam => "spam",
-            HeadKind::Quality => "quality",
-        }
-    }
-}
-
-impl std::fmt::Display for HeadKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// One logistic head over the registry's features: `P = sigmoid(intercept + Σ weight ×
@@ -162,90 +129,6 @@ impl std::str::FromStr for Probability {
         let p: f64 = text.trim().parse().map_err(|e| format!("{e}"))?;
         Probability::new(p).ok_or_else(|| format!("a probability is between 0 and 1, not {p}"))
     }
-}
-
-/// What makes a model file unusable with this build (see [`Model::from_json`]).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ModelProblem {
-    /// It is not a model file: bad JSON, a missing or mistyped field.
-    #[error("{0}")]
-    Json(String),
-    /// It was written in a format this build does not read.
-    #[error("format version {found} is not supported (this build reads version {FORMAT_VERSION})")]
-    FormatVersion {
-        /// The file's format version.
-        found: u32,
-    },
-    /// It was trained with a signal this build does not have.
-    #[error(
-        "its feature {position} is {id:?}, a signal this build does not have; retrain it with \
-         `chaff train`"
-    )]
-    UnknownFeature {
-        /// 1-based place in its feature list.
-        position: usize,
-        /// The feature's id.
-        id: String,
-    },
-    /// It names a feature twice.
-    #[error("it names the feature {id:?} twice")]
-    RepeatedFeature {
-        /// The feature's id.
-        id: String,
-    },
-    /// Its features are the build's signals at other versions.
-    #[error(
-        "its feature schema hash {found} differs from this build's {expected} for the same \
-         features (a signal changed version); retrain it with `chaff train`"
-    )]
-    SchemaHash {
-        /// The file's hash.
-        found: String,
-        /// The hash of the build's signals of the same ids.
-        expected: String,
-    },
-    /// A head's numbers do not match its features.
-    #[error("the {head} head's mean, scale and weights must each have {features} values")]
-    Shape {
-        /// The head.
-        head: HeadKind,
-        /// The model's number of features.
-        features: usize,
-    },
-    /// A head holds a non-finite number or a scale that is not positive.
-    #[error("every number of the {head} head must be finite and every scale positive")]
-    NotFinite {
-        /// The head.
-        head: HeadKind,
-    },
-    /// A head's finite numbers can still give an infinite logit.
-    #[error(
-        "the {head} head's weights and scales can give a non-finite logit (weights too large \
-         for their scales)"
-    )]
-    Overflow {
-        /// The head.
-        head: HeadKind,
-    },
-    /// A head's threshold is outside 0..1.
-    #[error("the {head} head's threshold {threshold} is not a probability")]
-    Threshold {
-        /// The head.
-        head: HeadKind,
-        /// The threshold.
-        threshold: f64,
-    },
-    /// A head weighs a signal of the other head.
-    #[error("the {head} head weighs {feature}, a signal of the other head")]
-    ForeignFeature {
-        /// The head.
-        head: HeadKind,
-        /// The signal's id.
-        feature: String,
-    },
-    /// It gives no verdict words.
-    #[error("it names no verdicts")]
-    NoVerdicts,
 }
 
 /// A feature dropped by the sign constraints.
@@ -447,6 +330,7 @@ impl Model {
         if model.format_version != FORMAT_VERSION {
             return Err(ModelProblem::FormatVersion {
                 found: model.format_version,
+                supported: FORMAT_VERSION,
             });
         }
         // A model lists the features it was trained with, by id: the build's signals it does
@@ -480,7 +364,7 @@ impl Model {
         ] {
             head.check(kind, n)?;
             let foreign =
-                (0..n).find(|&j| head.weights[j] != 0.0 && HeadKind::of(theirs[j].family) != kind);
+                (0..n).find(|&j| head.weights[j] != 0.0 && theirs[j].family.head() != kind);
             if let Some(j) = foreign {
                 return Err(ModelProblem::ForeignFeature {
                     head: kind,
@@ -712,7 +596,10 @@ mod tests {
         );
         assert_eq!(
             problem_after(&model, |json| json["format_version"] = 3.into()),
-            ModelProblem::FormatVersion { found: 3 }
+            ModelProblem::FormatVersion {
+                found: 3,
+                supported: FORMAT_VERSION
+            }
         );
         assert_eq!(
             problem_after(&model, |json| json["verdicts"] = serde_json::json!([])),
@@ -817,11 +704,7 @@ mod tests {
     fn each_spam_side_family_names_a_kind() {
         for family in Family::ALL {
             let kind = SpamKind::of(family);
-            assert_eq!(
-                kind.is_some(),
-                HeadKind::of(family) == HeadKind::Spam,
-                "{family}"
-            );
+            assert_eq!(kind.is_some(), family.head() == HeadKind::Spam, "{family}");
         }
         assert_eq!(SpamKind::of(Family::Cure), Some(SpamKind::CureClaims));
     }

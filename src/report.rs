@@ -428,7 +428,7 @@ impl FamilyScore {
             .iter()
             .map(|&family| FamilyScore {
                 family,
-                head: HeadKind::of(family),
+                head: family.head(),
                 score: contributions
                     .iter()
                     .filter(|c| c.family == family)
@@ -478,7 +478,7 @@ impl Report {
         for (i, (signal, measurement)) in signals.iter().zip(measurements).enumerate() {
             let spec = signal.spec();
             // Each feature counts in its own head only (the other head's weight for it is 0).
-            let head = HeadKind::of(spec.family);
+            let head = spec.family.head();
             contributions.push(Contribution {
                 feature: spec.id,
                 name: spec.name,

@@ -15,7 +15,7 @@ fn signal_table() -> String {
          |---|---|---|---|---|---|---|\n",
     );
     for spec in registry().specs() {
-        let head = HeadKind::of(spec.family);
+        let head = spec.family.head();
         // What more of the signal does to its head's probability.
         let effect = match (head, spec.polarity) {
             (HeadKind::Spam, _) => "raises spam",

@@ -23,6 +23,7 @@ use regex_automata::{Anchored, Input, Span};
 use serde::Serialize;
 
 use crate::document::Document;
+use crate::head::HeadKind;
 use crate::lexicon::{Entry, LexiconBuilder, PhraseIndex, PhraseMatch, PhraseSet};
 pub(crate) use pattern::{Pattern, Prefilter};
 pub(crate) use screen::Screened;
@@ -52,6 +53,15 @@ pub enum Family {
 }
 
 impl Family {
+    /// The head this family's signals feed: spun text, hype, selling and cure claims are what spam pages are
+    /// made of; citations and the journalism criteria are what reliable writing shows.
+    pub fn head(self) -> HeadKind {
+        match self {
+            Family::Spun | Family::Hype | Family::Commercial | Family::Cure => HeadKind::Spam,
+            Family::Citation | Family::Quality => HeadKind::Quality,
+        }
+    }
+
     /// Every family, in report order.
     pub const ALL: [Family; 6] = [
         Family::Spun,

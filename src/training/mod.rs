@@ -32,6 +32,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+pub use crate::error::TrainingProblem;
 use crate::metrics::roc_auc;
 use crate::model::{
     schema_hash, sigmoid, transform, verdicts_around, Dropped, Head, HeadKind, Model, Provenance,
@@ -141,96 +142,6 @@ impl Default for TrainConfig {
     }
 }
 
-/// Why training could not run on the given data and options.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum TrainingProblem {
-    /// Cross-validation needs two folds at least.
-    #[error("at least 2 folds are needed, not {0}")]
-    TooFewFolds(usize),
-    /// Evaluation's outer cross-validation needs two folds at least.
-    #[error("at least 2 outer folds are needed, not {0}")]
-    TooFewOuterFolds(usize),
-    /// No L2 strength to try, or one that is negative or not finite.
-    #[error("alphas must be finite numbers >= 0")]
-    BadAlphas,
-    /// The examples of a head are all of one label.
-    #[error(
-        "both labels are needed; found {reliable} reliable and {unreliable} unreliable examples"
-    )]
-    OneLabel {
-        /// Reliable examples.
-        reliable: usize,
-        /// The others.
-        unreliable: usize,
-    },
-    /// Fewer groups than folds: some fold would be empty.
-    #[error("{folds} folds need at least as many groups; found {groups}")]
-    TooFewGroups {
-        /// Folds asked for.
-        folds: usize,
-        /// Distinct groups in the data.
-        groups: usize,
-    },
-    /// The spam head's examples are all spam or all not.
-    #[error(
-        "the spam head needs documents labelled spam and documents that are not: found {spam} \
-         spam of {total}; give a manifest (--sources) whose labels map some documents to spam"
-    )]
-    NoSpam {
-        /// Spam examples.
-        spam: usize,
-        /// All examples.
-        total: usize,
-    },
-    /// A training fold is of one label only.
-    #[error(
-        "a training fold holds documents of one label only (its groups are all reliable or all \
-         unreliable); use fewer folds"
-    )]
-    OneLabelFold,
-    /// The logistic regression could not be fitted.
-    #[error("{0}")]
-    Fit(String),
-    /// A problem of one head's training.
-    #[error("the {head} head: {problem}")]
-    Head {
-        /// The head.
-        head: HeadKind,
-        /// What went wrong.
-        problem: Box<TrainingProblem>,
-    },
-    /// A source's spinning settings are out of range.
-    #[error("spinning needs `every` >= 1 and a `rate` from 0 to 1, not {every} and {rate}")]
-    Spinning {
-        /// Every how many records one is spun.
-        every: usize,
-        /// The share of words swapped.
-        rate: f64,
-    },
-    /// The thesaurus for spinning could not be read.
-    #[error("{0}")]
-    Thesaurus(String),
-    /// A source names a group field that none of its records has.
-    #[error(
-        "{file}: no record has the field `{field}` to group by (its first record's fields: id, \
-         {fields})"
-    )]
-    NoGroupField {
-        /// The source file.
-        file: String,
-        /// The field named.
-        field: String,
-        /// The fields of its first record, comma-separated.
-        fields: String,
-    },
-}
-
-impl From<TrainingProblem> for Error {
-    fn from(problem: TrainingProblem) -> Self {
-        Error::Training(problem)
-    }
-}
-
 impl TrainConfig {
     fn validate(&self, examples: &[Example]) -> Result<(), Error> {
         if self.folds < 2 {
@@ -309,7 +220,7 @@ impl TrainConfig {
     fn for_head(&self, kind: HeadKind) -> TrainConfig {
         let families: Vec<Family> = Family::ALL
             .into_iter()
-            .filter(|&f| HeadKind::of(f) == kind)
+            .filter(|&f| f.head() == kind)
             .filter(|f| self.families.is_empty() || self.families.contains(f))
             .collect();
         TrainConfig {
@@ -918,7 +829,7 @@ mod tests {
         );
         for (i, spec) in specs().iter().enumerate() {
             let (spam, quality) = (model.spam.weights[i], model.quality.weights[i]);
-            match HeadKind::of(spec.family) {
+            match spec.family.head() {
                 HeadKind::Spam => assert!(spam >= 0.0 && quality == 0.0, "{}", spec.id),
                 HeadKind::Quality => {
                     assert_eq!(spam, 0.0, "{}", spec.id);
