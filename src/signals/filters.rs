@@ -2,7 +2,8 @@
 //! says whether it counts. A rule file names one (`filter = "mid-sentence"`) and `build.rs`
 //! calls it by that name, so a signal is still one rule file; a filter serves any rule whose
 //! matches need the same judgement. Filters of phrase matches read the document around the
-//! match; filters of pattern matches read the clean text and the match's span.
+//! match; filters of pattern matches read the clean text and the match's span. Gates
+//! (`gate = "cyrillic-or-greek"`) test the whole text before a pattern is searched at all.
 
 use std::ops::Range;
 
