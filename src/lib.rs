@@ -156,6 +156,8 @@ impl Pipeline {
 pub struct Scorer {
     pipeline: Pipeline,
     model: Model,
+    /// Whether reports keep the readable text ([`Scorer::keeping_text`]).
+    keeps_text: bool,
 }
 
 impl Default for Scorer {
@@ -172,7 +174,11 @@ impl Scorer {
     pub fn with_model_json(json: &str, origin: &str) -> Result<Self, Error> {
         let pipeline = Pipeline::default();
         let model = Model::from_json(json, origin, &pipeline.specs())?;
-        Ok(Self { pipeline, model })
+        Ok(Self {
+            pipeline,
+            model,
+            keeps_text: false,
+        })
     }
 
     /// Moves the decision threshold (below it a document is `flagged` unreliable) and cuts the
@@ -180,6 +186,14 @@ impl Scorer {
     pub fn with_threshold(mut self, threshold: model::Probability) -> Self {
         self.model.quality.threshold = threshold.get();
         self.model.verdicts = model::verdicts_around(threshold.get());
+        self
+    }
+
+    /// Makes every report keep the document's readable text ([`Report::readable_text`]), the
+    /// text its evidence's [`report::Evidence::readable`] spans point into: what a reader is
+    /// shown (the triage report), at the cost of a copy of the text per report.
+    pub fn keeping_text(mut self) -> Self {
+        self.keeps_text = true;
         self
     }
 
@@ -216,13 +230,17 @@ impl Scorer {
     fn report(&self, input: &str, format: Format, with_context: bool) -> Report {
         let doc = self.pipeline.document(input, format);
         let measurements = self.pipeline.measure(&doc);
-        Report::build(
+        let mut report = Report::build(
             &doc,
             &self.pipeline.signals,
             measurements,
             &self.model,
             with_context,
-        )
+        );
+        if self.keeps_text {
+            report.readable_text = Some(doc.text.into_owned());
+        }
+        report
     }
 
     /// The pipeline (signals and text processing).

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome};
-use chaff::emit::{OutputFormat, Prepared, Selection, Sink, Spares};
+use chaff::emit::{Emitter, OutputFormat, Prepared, Selection, Sink, Spares, Triage};
 use chaff::model::Probability;
 use chaff::paths::{self, PathEntry};
 use chaff::render::{self, Styling};
@@ -80,6 +80,11 @@ enum Command {
     /// Score documents: files, directories (recursively), or stdin.
     #[command(after_help = EXIT_STATUS)]
     Score(ScoreArgs),
+    /// Write a triage report: one self-contained HTML page of the documents, least reliable
+    /// first, to sort, filter and open with the evidence marked in the text (`chaff report
+    /// crawl/ -o triage.html`). Reads what `score` reads.
+    #[command(after_help = EXIT_STATUS)]
+    Report(ReportArgs),
     /// Explain one document's score: families, contributions and evidence in context.
     #[command(after_help = EXIT_STATUS)]
     Explain {
@@ -169,38 +174,21 @@ enum Command {
     },
 }
 
-/// The options of `chaff score`, as given.
+/// What `chaff score` and `chaff report` read, and with which model, as given.
 #[derive(clap::Args)]
-struct ScoreArgs {
+struct InputArgs {
     /// Files or directories; `-` or nothing reads stdin.
     paths: Vec<PathBuf>,
     /// Read JSON Lines records (`id` and `text` or `html`; other fields pass through).
     #[arg(long)]
     jsonl: bool,
-    /// Output format [default: table on a terminal, jsonl otherwise].
-    #[arg(long, value_enum)]
-    format: Option<OutputFormat>,
     /// A model file to use instead of the built-in one.
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Order the output least reliable first (errors last), whatever the format.
-    #[arg(long)]
-    sort: bool,
     /// Decision threshold: documents below it are `flagged`, and the verdict words are cut
     /// around it, 0 to 1 [default: the model's, chosen in training].
     #[arg(long, allow_negative_numbers = true)]
     threshold: Option<Probability>,
-    /// Keep only scored records with at least this reliability, 0 to 1 (errors are always
-    /// kept).
-    #[arg(long, allow_negative_numbers = true)]
-    min_reliability: Option<Probability>,
-    /// Keep only scored records with at most this reliability, 0 to 1 (errors are always
-    /// kept).
-    #[arg(long, allow_negative_numbers = true)]
-    max_reliability: Option<Probability>,
-    /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
-    #[arg(long, value_delimiter = ',', value_parser = field_name)]
-    fields: Option<Vec<String>>,
     /// Threads to score on, 1 to 1024 [default: all cores].
     // More threads than any machine has cores only costs memory: each holds a chunk's
     // records and a stack.
@@ -232,20 +220,54 @@ struct ScoreArgs {
     hidden: bool,
 }
 
-impl ScoreArgs {
-    /// The paths, the model file and the options, checked (an empty reliability range is a
-    /// usage error).
-    fn checked(self, ui: Ui) -> (Vec<PathBuf>, Option<PathBuf>, ScoreOptions) {
-        let ScoreArgs {
+/// The options of `chaff score`, as given.
+#[derive(clap::Args)]
+struct ScoreArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format [default: table on a terminal, jsonl otherwise].
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    /// Order the output least reliable first (errors last), whatever the format.
+    #[arg(long)]
+    sort: bool,
+    /// Keep only scored records with at least this reliability, 0 to 1 (errors are always
+    /// kept).
+    #[arg(long, allow_negative_numbers = true)]
+    min_reliability: Option<Probability>,
+    /// Keep only scored records with at most this reliability, 0 to 1 (errors are always
+    /// kept).
+    #[arg(long, allow_negative_numbers = true)]
+    max_reliability: Option<Probability>,
+    /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
+    #[arg(long, value_delimiter = ',', value_parser = field_name)]
+    fields: Option<Vec<String>>,
+}
+
+/// The options of `chaff report`, as given.
+#[derive(clap::Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The HTML file to write (replaced if it exists).
+    #[arg(long, short = 'o')]
+    out: PathBuf,
+}
+
+impl InputArgs {
+    /// The paths, the model file and the options, checked, writing to `destination` with
+    /// `selection`.
+    fn checked(
+        self,
+        ui: Ui,
+        destination: Destination,
+        selection: Selection,
+    ) -> (Vec<PathBuf>, Option<PathBuf>, ScoreOptions) {
+        let InputArgs {
             paths,
             jsonl,
-            format,
             model,
-            sort,
             threshold,
-            min_reliability,
-            max_reliability,
-            fields,
             threads,
             max_bytes,
             follow,
@@ -253,6 +275,42 @@ impl ScoreArgs {
             types,
             no_ignore,
             hidden,
+        } = self;
+        let options = ScoreOptions {
+            jsonl,
+            destination,
+            threshold,
+            selection,
+            threads: threads.map(usize::from),
+            max_bytes,
+            ui,
+            walking: paths::WalkOptions {
+                types: match (types.is_empty(), jsonl) {
+                    (false, _) => types,
+                    (true, true) => vec![paths::FileType::Jsonl],
+                    (true, false) => paths::FileType::ALL.to_vec(),
+                },
+                follow,
+                exclude,
+                ignore_files: !no_ignore,
+                hidden,
+            },
+        };
+        (paths, model, options)
+    }
+}
+
+impl ScoreArgs {
+    /// The paths, the model file and the options, checked (an empty reliability range is a
+    /// usage error).
+    fn checked(self, ui: Ui) -> (Vec<PathBuf>, Option<PathBuf>, ScoreOptions) {
+        let ScoreArgs {
+            input,
+            format,
+            sort,
+            min_reliability,
+            max_reliability,
+            fields,
         } = self;
         if let (Some(min), Some(max)) = (min_reliability, max_reliability) {
             if min > max {
@@ -275,28 +333,7 @@ impl ScoreArgs {
             fields,
             ..Selection::default()
         };
-        let options = ScoreOptions {
-            jsonl,
-            format,
-            sort,
-            threshold,
-            selection,
-            threads: threads.map(usize::from),
-            max_bytes,
-            ui,
-            walking: paths::WalkOptions {
-                types: match (types.is_empty(), jsonl) {
-                    (false, _) => types,
-                    (true, true) => vec![paths::FileType::Jsonl],
-                    (true, false) => paths::FileType::ALL.to_vec(),
-                },
-                follow,
-                exclude,
-                ignore_files: !no_ignore,
-                hidden,
-            },
-        };
-        (paths, model, options)
+        input.checked(ui, Destination::Stdout { format, sort }, selection)
     }
 }
 
@@ -389,6 +426,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => {
             let (paths, model, options) = args.checked(ui);
+            score(&paths, model.as_deref(), &options)
+        }
+        Command::Report(ReportArgs { input, out }) => {
+            let destination = Destination::Triage(out);
+            let (paths, model, options) = input.checked(ui, destination, Selection::default());
             score(&paths, model.as_deref(), &options)
         }
         Command::Explain {
@@ -504,11 +546,22 @@ fn reads_stdin(paths: &[PathBuf]) -> bool {
     paths.is_empty() || paths.iter().all(|p| p.as_os_str() == "-")
 }
 
-/// How `chaff score` reads and writes.
+/// Where a run's records go.
+enum Destination {
+    /// Records on stdout, in `format` [default: a table on a terminal, JSON Lines otherwise],
+    /// `sort`ed least reliable first or in input order (`chaff score`).
+    Stdout {
+        format: Option<OutputFormat>,
+        sort: bool,
+    },
+    /// The triage page, written to this file (`chaff report`).
+    Triage(PathBuf),
+}
+
+/// How `chaff score` and `chaff report` read and write.
 struct ScoreOptions {
     jsonl: bool,
-    format: Option<OutputFormat>,
-    sort: bool,
+    destination: Destination,
     threshold: Option<Probability>,
     selection: Selection,
     threads: Option<usize>,
@@ -524,10 +577,14 @@ fn score(
     model: Option<&Path>,
     options: &ScoreOptions,
 ) -> Result<ExitCode, Error> {
-    let scorer = match options.threshold {
+    let mut scorer = match options.threshold {
         Some(t) => scorer(model)?.with_threshold(t),
         None => scorer(model)?,
     };
+    // The triage page shows each document's text with its evidence marked.
+    if matches!(options.destination, Destination::Triage(_)) {
+        scorer = scorer.keeping_text();
+    }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = options.threads {
         builder = builder.num_threads(threads);
@@ -543,16 +600,35 @@ fn score_on_pool(
     scorer: &Scorer,
     options: &ScoreOptions,
 ) -> Result<ExitCode, Error> {
-    let format = options.format.unwrap_or(if io::stdout().is_terminal() {
-        OutputFormat::Table
-    } else {
-        OutputFormat::Jsonl
-    });
-    let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let spares = Spares::default();
     let ui = options.ui;
-    let emitter = format.emitter(Styling { color: ui.color });
-    let mut sink = Sink::new(emitter, options.sort, &options.selection, out).reusing(&spares);
+    let (emitter, sort, out, out_name): (Box<dyn Emitter>, _, Box<dyn Write>, _) =
+        match &options.destination {
+            Destination::Stdout { format, sort } => {
+                let format = format.unwrap_or(if io::stdout().is_terminal() {
+                    OutputFormat::Table
+                } else {
+                    OutputFormat::Jsonl
+                });
+                let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+                let emitter = format.emitter(Styling { color: ui.color });
+                (emitter, *sort, Box::new(out), PathBuf::from("stdout"))
+            }
+            Destination::Triage(path) => {
+                // Made before scoring: a file that cannot be written stops the run at once.
+                let file = std::fs::File::create(path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                let emitter = Box::new(Triage::new(&scorer.specs()));
+                (emitter, false, Box::new(BufWriter::new(file)), path.clone())
+            }
+        };
+    let out_error = |source| Error::Io {
+        path: out_name.clone(),
+        source,
+    };
+    let spares = Spares::default();
+    let mut sink = Sink::new(emitter, sort, &options.selection, out).reusing(&spares);
     let warn = |message: String| ui.warn(message);
     let input = Input::of(paths, options, &warn);
     let bar = progress_bar(match &input {
@@ -561,7 +637,7 @@ fn score_on_pool(
     });
     let progress = |bytes: u64| bar.inc(bytes);
     let prepare = sink.preparer();
-    let mut push = |prepared: Prepared| sink.push_prepared(prepared).map_err(stdout_error);
+    let mut push = |prepared: Prepared| sink.push_prepared(prepared).map_err(out_error);
     let driver = Driver {
         scorer,
         options,
@@ -581,7 +657,12 @@ fn score_on_pool(
             ));
         }
     }
-    let failed = sink.finish().map_err(stdout_error)?;
+    let failed = sink.finish().map_err(out_error)?;
+    if let Destination::Triage(path) = &options.destination {
+        if !ui.quiet {
+            eprintln!("chaff: wrote the triage report to {}", path.display());
+        }
+    }
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -67,6 +67,11 @@ pub struct Report {
     pub evidence: Vec<Evidence>,
     /// True when some signal had more evidence than was kept.
     pub evidence_truncated: bool,
+    /// The readable text the signals read (the input itself for plain text, the extracted
+    /// text for HTML), kept only by a scorer made [`crate::Scorer::keeping_text`] (for the
+    /// triage report, which shows it with the evidence marked; each piece of evidence's
+    /// [`Evidence::readable`] is its span there). Not part of the JSON record.
+    pub readable_text: Option<String>,
 }
 
 /// The value of one field of a report's JSON record, borrowed from the report.
@@ -398,6 +403,9 @@ pub struct Evidence {
     pub column: usize,
     /// The matched text, quoted up to [`MAX_EVIDENCE_TEXT`] bytes (longer ones end in "…").
     pub text: String,
+    /// Byte range in the readable text (see [`Report::readable_text`]); for plain text the
+    /// same as `start..end` (before any [`Report::remap_offsets`]). Not part of the JSON record.
+    pub readable: std::ops::Range<usize>,
     /// A remark, such as the phrase a tortured phrase stands for.
     pub note: Option<String>,
     /// The sentence around the match, filled by [`crate::Scorer::explain`] only (and written
@@ -454,6 +462,7 @@ impl Evidence {
             line: 0,
             column: 0,
             text: quoted(&doc.text[hit.start..hit.end]),
+            readable: hit.start..hit.end,
             note: hit.note,
             context: if with_context {
                 context(doc, hit.start..hit.end)
@@ -540,6 +549,7 @@ impl Report {
             contributions,
             evidence,
             evidence_truncated,
+            readable_text: None,
         }
     }
 
@@ -559,8 +569,9 @@ impl Report {
     /// Checks the promises a report makes about `input`, the text it was scored from: every
     /// evidence span lies inside it on character boundaries, with a line and column; the
     /// probabilities are probabilities; each head's logit is exactly its intercept plus its
-    /// features' contributions. The property tests and the fuzz targets hold every report to
-    /// them; `Err` says which one failed.
+    /// features' contributions; when the report keeps the readable text, each piece of
+    /// evidence quotes it at its readable span. The property tests and the fuzz targets hold
+    /// every report to them; `Err` says which one failed.
     pub fn verify(&self, input: &str) -> Result<(), String> {
         for (name, p) in [
             ("reliability", self.reliability),
@@ -578,6 +589,17 @@ impl Report {
                     "evidence {}..{} of {} is not a span of the input",
                     e.start, e.end, e.signal
                 ));
+            }
+            if let Some(text) = &self.readable_text {
+                let span = &e.readable;
+                let quotes = span.start <= span.end
+                    && text.get(span.clone()).is_some_and(|t| e.text == quoted(t));
+                if !quotes {
+                    return Err(format!(
+                        "evidence {}..{} of {} does not quote the readable text",
+                        span.start, span.end, e.signal
+                    ));
+                }
             }
             if e.line == 0 || e.column == 0 {
                 return Err(format!(

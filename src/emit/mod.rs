@@ -9,6 +9,7 @@ mod csv;
 mod json;
 mod jsonl;
 mod table;
+mod triage;
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -18,7 +19,10 @@ use serde_json::{Map, Value};
 
 use crate::batch::Outcome;
 use crate::render::Styling;
+use crate::report::Contribution;
 use crate::Report;
+
+pub use triage::Triage;
 
 /// How a batch run writes its records (`--format`; each variant's comment is its help text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -85,13 +89,19 @@ pub trait Emitter {
 /// How many reasons the table and CSV show per document.
 const TOP_REASONS: usize = 3;
 
-/// The signals that pull the score down most, as "name (SIGNAL)" joined by commas.
-fn top_reasons(report: &Report) -> String {
-    let reasons: Vec<String> = report
+/// The signals that pull reliability down most (at most [`TOP_REASONS`], each by more than a
+/// twentieth of a logit), most first: what the table, CSV and triage page give as reasons.
+fn lowering_reasons(report: &Report) -> impl Iterator<Item = &Contribution> {
+    report
         .reasons()
         .into_iter()
         .filter(|c| c.effect_on_reliability() < -0.05)
         .take(TOP_REASONS)
+}
+
+/// The signals that pull the score down most, as "SIGNAL name" joined by commas.
+fn top_reasons(report: &Report) -> String {
+    let reasons: Vec<String> = lowering_reasons(report)
         .map(|c| format!("{} {}", c.feature, c.name))
         .collect();
     if reasons.is_empty() {

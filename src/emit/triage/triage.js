@@ -1,0 +1,322 @@
+// chaff's triage page: the queue, its sorting and filters, and each document's view, built from
+// the data embedded above. No network, no library: it must open from file://.
+"use strict";
+(() => {
+  const data = JSON.parse(document.getElementById("chaff-data").textContent);
+  const docs = data.documents;
+  const signals = data.signals;
+  const $ = (id) => document.getElementById(id);
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const fixed = (x, digits = 3) => (x === null || x === undefined ? "" : x.toFixed(digits));
+  const signed = (x) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(3);
+  const familyOf = (id) => (signals[id] ? signals[id].family : "quality");
+  // A contribution moves reliability down when it raises spam or lowers quality.
+  const effect = (bar) => (bar[1] === "spam" ? -bar[3] : bar[3]);
+
+  docs.forEach((d, i) => {
+    d.rank = i + 1;
+    d.reasonText = (d.reasons || []).map((r) => r[0] + " " + (signals[r[0]] ? signals[r[0]].name : "")).join(", ");
+    d.haystack = [d.id, d.title, d.url, d.verdict, d.spam_kind, d.reasonText, d.error].filter(Boolean).join(" ").toLowerCase();
+  });
+
+  // ---- header: summary and legend
+  const scored = docs.filter((d) => !d.error);
+  const spam = scored.filter((d) => d.spam_kind).length;
+  const failed = docs.length - scored.length;
+  $("summary").textContent = `${docs.length} documents: ${spam} judged spam, ${scored.filter((d) => d.flagged).length} flagged` + (failed ? `, ${failed} not scored` : "");
+  $("legend").innerHTML = data.families.map((f) => `<li class="f-${f}" style="--c: var(--${f})">${f}</li>`).join("");
+
+  // ---- filters
+  const fill = (select, values) => {
+    for (const v of values) select.insertAdjacentHTML("beforeend", `<option value="${esc(v)}">${esc(v)}</option>`);
+  };
+  const distinct = (f) => [...new Set(docs.map(f).filter(Boolean))].sort();
+  fill($("f-verdict"), distinct((d) => d.verdict || (d.error ? "error" : null)));
+  fill($("f-kind"), distinct((d) => d.spam_kind));
+  fill($("f-family"), data.families);
+
+  let shown = docs.slice();
+  let current = 0;
+  let sort = { key: "rank", dir: 1 };
+
+  const sortValue = {
+    rank: (d) => d.rank,
+    reliability: (d) => (d.error ? Infinity : d.reliability),
+    spam: (d) => (d.error ? -Infinity : d.spam),
+    verdict: (d) => d.verdict || "~error",
+    spam_kind: (d) => d.spam_kind || "~",
+    reasons: (d) => d.reasonText || "~",
+    words: (d) => d.words || 0,
+    title: (d) => (d.title || d.url || d.id || "").toLowerCase(),
+  };
+
+  function apply() {
+    const text = $("f-text").value.trim().toLowerCase();
+    const verdict = $("f-verdict").value;
+    const kind = $("f-kind").value;
+    const family = $("f-family").value;
+    const familyIndex = data.families.indexOf(family);
+    shown = docs.filter((d) =>
+      (!text || d.haystack.includes(text)) &&
+      (!verdict || (d.verdict || "error") === verdict) &&
+      (!kind || d.spam_kind === kind) &&
+      (!family || (d.families && d.families[familyIndex][2] > 0)));
+    const value = sortValue[sort.key];
+    shown.sort((a, b) => {
+      const x = value(a), y = value(b);
+      return (x < y ? -1 : x > y ? 1 : 0) * sort.dir || a.rank - b.rank;
+    });
+    for (const th of document.querySelectorAll("#queue th")) {
+      th.setAttribute("aria-sort", th.dataset.sort === sort.key ? (sort.dir > 0 ? "ascending" : "descending") : "none");
+    }
+    $("count").textContent = `Showing ${shown.length} of ${docs.length}`;
+    current = Math.min(current, Math.max(shown.length - 1, 0));
+    renderQueue();
+  }
+
+  function row(d, i) {
+    const name = d.title || d.url || d.id || "(no id)";
+    const sub = d.title || d.url ? `<small>${esc(d.id || "")}${d.url && d.title ? " · " + esc(d.url) : ""}</small>` : "";
+    if (d.error) {
+      const place = [d.file, d.line ? "line " + d.line : null].filter(Boolean).join(", ");
+      return `<tr class="error" data-i="${i}"><td class="num">${d.rank}</td><td class="num">—</td><td class="num">—</td>` +
+        `<td class="verdict">error</td><td class="wide"></td><td class="wide reasons">${esc(d.error)}</td><td class="wide"></td>` +
+        `<td class="doctitle">${esc(name)}<small>${esc(place)}</small></td></tr>`;
+    }
+    const vclass = d.spam_kind ? "v-spam" : d.verdict === "reliable" ? "v-reliable" : "";
+    return `<tr data-i="${i}"${i === current ? ' class="current" aria-selected="true"' : ""}>` +
+      `<td class="num">${d.rank}</td>` +
+      `<td class="num" data-value="${d.reliability}">${fixed(d.reliability)}<span class="bar reliability" aria-hidden="true"><span style="width:${(d.reliability * 100).toFixed(1)}%"></span></span></td>` +
+      `<td class="num" data-value="${d.spam}">${fixed(d.spam)}<span class="bar spam" aria-hidden="true"><span style="width:${(d.spam * 100).toFixed(1)}%"></span></span></td>` +
+      `<td class="verdict ${vclass}">${esc(d.verdict)}${d.insufficient_text ? ' <small class="muted">(short)</small>' : ""}</td>` +
+      `<td class="wide">${esc(d.spam_kind || "")}</td>` +
+      `<td class="wide reasons">${esc(d.reasonText)}</td>` +
+      `<td class="wide num">${d.words}</td>` +
+      `<td class="doctitle"><a href="#doc=${d.rank - 1}">${esc(name)}</a>${sub}</td></tr>`;
+  }
+
+  function renderQueue() {
+    $("queue").tBodies[0].innerHTML = shown.map(row).join("");
+  }
+
+  function moveCurrent(to) {
+    if (!shown.length) return;
+    const body = $("queue").tBodies[0];
+    const old = body.rows[current];
+    if (old) { old.classList.remove("current"); old.removeAttribute("aria-selected"); }
+    current = Math.max(0, Math.min(shown.length - 1, to));
+    const now = body.rows[current];
+    now.classList.add("current");
+    now.setAttribute("aria-selected", "true");
+    now.scrollIntoView({ block: "nearest" });
+  }
+
+  for (const th of document.querySelectorAll("#queue th")) {
+    th.querySelector("button").addEventListener("click", () => {
+      const key = th.dataset.sort;
+      sort = { key, dir: sort.key === key ? -sort.dir : 1 };
+      current = 0;
+      apply();
+    });
+  }
+  for (const id of ["f-text", "f-verdict", "f-kind", "f-family"]) {
+    $(id).addEventListener("input", () => { current = 0; apply(); });
+  }
+  $("filters").addEventListener("submit", (e) => e.preventDefault());
+  $("queue").tBodies[0].addEventListener("click", (e) => {
+    const tr = e.target.closest("tr");
+    if (!tr || e.target.closest("a")) return;
+    moveCurrent(Number(tr.dataset.i));
+    openCurrent();
+  });
+
+  function openCurrent() {
+    const d = shown[current];
+    if (d) location.hash = "doc=" + (d.rank - 1);
+  }
+
+  // ---- the document view, rendered when opened
+  let marks = [];
+  let markAt = -1;
+
+  // The text with each piece of evidence in a <mark>. Spans may nest or cross: at every span
+  // boundary the marks that end are closed (and the ones opened inside them closed and opened
+  // again, as pieces), so each piece of evidence is one mark or several consecutive pieces
+  // whose text, together, is its span.
+  function markUp(text, spans) {
+    // Blank lines before the first word (an HTML page's head) are not shown, unless marked.
+    const blank = text.length - text.trimStart().length;
+    const from = spans.every((m) => m[0] >= blank) ? blank : 0;
+    const points = [...new Set([from, text.length, ...spans.flatMap((m) => [m[0], m[1]])])].sort((a, b) => a - b);
+    const starting = new Map();
+    spans.forEach((m, i) => {
+      if (!starting.has(m[0])) starting.set(m[0], []);
+      starting.get(m[0]).push(i);
+    });
+    const tag = (i, first) => {
+      const family = familyOf(spans[i][2]);
+      return `<mark class="f-${family}${spans[i][0] === spans[i][1] ? " empty" : ""}" data-ev="${i}"` +
+        (first ? ` id="mark-${i}" tabindex="0"` : ` data-piece="more"`) + `>`;
+    };
+    const opened = new Set();
+    const active = new Set();
+    let open = [];
+    let html = "";
+    points.forEach((at, p) => {
+      for (const i of [...active]) if (spans[i][1] <= at) active.delete(i);
+      const here = starting.get(at) || [];
+      for (const i of here) if (spans[i][1] > at) active.add(i);
+      let keep = 0;
+      while (keep < open.length && active.has(open[keep])) keep++;
+      html += "</mark>".repeat(open.length - keep);
+      open = open.slice(0, keep);
+      const toOpen = [...active].filter((i) => !open.includes(i)).sort((a, b) => spans[b][1] - spans[a][1] || a - b);
+      for (const i of toOpen) {
+        html += tag(i, !opened.has(i));
+        opened.add(i);
+        open.push(i);
+      }
+      for (const i of here) if (spans[i][1] === at) html += tag(i, true) + "</mark>";
+      if (p + 1 < points.length) html += esc(text.slice(at, points[p + 1]));
+    });
+    return html + "</mark>".repeat(open.length);
+  }
+
+  function bars(d, head) {
+    const own = d.contributions.filter((c) => c[1] === head).sort((a, b) => effect(a) - effect(b));
+    const largest = Math.max(1e-9, ...own.map((c) => Math.abs(c[3])));
+    const items = own.map((c) => {
+      const width = ((Math.abs(c[3]) / largest) * 100).toFixed(1);
+      const name = signals[c[0]] ? signals[c[0]].name : "";
+      const fill = `<span style="width:${width}%"></span>`;
+      const lowers = effect(c) < 0;
+      return `<li data-feature="${esc(c[0])}" data-contribution="${c[3]}" title="${esc(c[0] + " " + name + ": value " + c[2] + ", contribution " + c[3])}">` +
+        `<span class="label">${esc(c[0])} ${esc(name)} <b>${signed(c[3])}</b></span>` +
+        `<span class="side left">${lowers ? fill : ""}</span><span class="side right">${lowers ? "" : fill}</span></li>`;
+    });
+    const logit = head === "spam" ? d.spam_logit : d.quality_logit;
+    const intercept = head === "spam" ? d.spam_intercept : d.quality_intercept;
+    const probability = head === "spam" ? d.spam : d.quality;
+    return `<section class="head" aria-label="${head} head"><h3>${head === "spam" ? "Spam" : "Quality"} head: ${fixed(probability)}</h3>` +
+      `<p class="muted">logit ${fixed(logit)} = intercept ${fixed(intercept)} + the contributions below. Left lowers reliability, right raises it.</p>` +
+      `<ol class="bars">${items.join("") || '<li class="muted">no contribution</li>'}</ol></section>`;
+  }
+
+  function renderDoc(index) {
+    const d = docs[index];
+    if (!d) return showQueue();
+    const name = d.title || d.url || d.id || "(no id)";
+    let html = `<h2 id="doc-title">${esc(name)}</h2>`;
+    if (d.error) {
+      html += `<p class="error">${esc(d.error)}</p>`;
+      $("doc").innerHTML = html;
+      marks = [];
+      return;
+    }
+    html += `<p class="muted">${esc(d.id || "")}${d.url ? " · " + esc(d.url) : ""} · ${d.format} · ${d.words} words${d.evidence_truncated ? " · evidence truncated" : ""}</p>`;
+    html += `<div class="scores"><div>Reliability <b id="doc-reliability">${fixed(d.reliability)}</b></div>` +
+      `<div>Spam <b id="doc-spam">${fixed(d.spam)}</b></div><div>Quality <b id="doc-quality">${fixed(d.quality)}</b></div>` +
+      `<div>Verdict <b id="doc-verdict">${esc(d.verdict)}</b></div></div>`;
+    const evidence = d.marks.map((m, i) =>
+      `<li class="f-${familyOf(m[2])}"><button type="button" data-jump="${i}"><span class="sig">${esc(m[2])}</span> ${esc(d.text.slice(m[0], m[1]).slice(0, 80))}</button></li>`);
+    html += `<div class="layout"><article id="doc-text" class="text" aria-label="Text with evidence marked">${markUp(d.text, d.marks)}</article><aside>` +
+      `<div class="marknav"><button type="button" id="prev-mark">◀ Previous mark <kbd>p</kbd></button>` +
+      `<span id="mark-pos" aria-live="polite">${d.marks.length} marks</span>` +
+      `<button type="button" id="next-mark">Next mark <kbd>n</kbd> ▶</button></div>` +
+      bars(d, "spam") + bars(d, "quality") +
+      `<h3>Evidence</h3><ol class="evlist">${evidence.join("") || '<li class="muted">none</li>'}</ol></aside></div>`;
+    $("doc").innerHTML = html;
+    marks = [...document.querySelectorAll("#doc-text mark[id]")].sort((a, b) => a.dataset.ev - b.dataset.ev);
+    markAt = -1;
+    $("prev-mark").addEventListener("click", () => jump(markAt - 1));
+    $("next-mark").addEventListener("click", () => jump(markAt + 1));
+    for (const b of document.querySelectorAll("[data-jump]")) b.addEventListener("click", () => jump(Number(b.dataset.jump)));
+  }
+
+  function jump(to) {
+    if (!marks.length) return;
+    markAt = (to + marks.length) % marks.length;
+    for (const m of document.querySelectorAll("mark.at")) m.classList.remove("at");
+    const mark = marks[markAt];
+    for (const piece of document.querySelectorAll(`#doc-text mark[data-ev="${markAt}"]`)) piece.classList.add("at");
+    mark.focus({ preventScroll: true });
+    mark.scrollIntoView({ block: "center" });
+    $("mark-pos").textContent = `mark ${markAt + 1} of ${marks.length}`;
+  }
+
+  // ---- the tooltip: the signal, its message and note, on hover or focus
+  const tip = $("tip");
+  function showTip(mark) {
+    const d = docs[openIndex];
+    const m = d && d.marks[Number(mark.dataset.ev)];
+    if (!m) return;
+    const s = signals[m[2]] || { name: "", message: "" };
+    tip.innerHTML = `<b>${esc(m[2])} ${esc(s.name)} (${esc(s.family || "")})</b>${esc(s.message)}` + (m[3] ? `<br><i>${esc(m[3])}</i>` : "");
+    tip.hidden = false;
+    const r = mark.getBoundingClientRect();
+    const left = Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8);
+    tip.style.left = Math.max(4, left) + "px";
+    tip.style.top = window.scrollY + r.bottom + 6 + "px";
+    mark.setAttribute("aria-describedby", "tip");
+  }
+  const hideTip = () => { tip.hidden = true; };
+  $("doc").addEventListener("mouseover", (e) => { const m = e.target.closest("mark"); if (m) showTip(m); });
+  $("doc").addEventListener("mouseout", (e) => { if (e.target.closest("mark")) hideTip(); });
+  $("doc").addEventListener("focusin", (e) => { const m = e.target.closest("mark"); if (m) showTip(m); });
+  $("doc").addEventListener("focusout", hideTip);
+
+  // ---- routing: #doc=N opens document N (queue order as written), anything else the queue
+  let openIndex = -1;
+  function showQueue() {
+    openIndex = -1;
+    hideTip();
+    $("doc-view").hidden = true;
+    $("queue-view").hidden = false;
+    const tr = $("queue").tBodies[0].rows[current];
+    if (tr) tr.scrollIntoView({ block: "nearest" });
+  }
+  function route() {
+    const m = /^#doc=(\d+)$/.exec(location.hash);
+    if (!m || !docs[Number(m[1])]) return showQueue();
+    openIndex = Number(m[1]);
+    const at = shown.indexOf(docs[openIndex]);
+    if (at >= 0) current = at;
+    $("queue-view").hidden = true;
+    $("doc-view").hidden = false;
+    renderDoc(openIndex);
+    window.scrollTo(0, 0);
+    $("back").focus({ preventScroll: true });
+  }
+  window.addEventListener("hashchange", route);
+  $("back").addEventListener("click", () => { location.hash = "queue"; });
+  const step = (by) => {
+    if (!shown.length) return;
+    current = Math.max(0, Math.min(shown.length - 1, current + by));
+    openCurrent();
+  };
+  $("prev-doc").addEventListener("click", () => step(-1));
+  $("next-doc").addEventListener("click", () => step(1));
+
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
+    if (typing) {
+      if (e.key === "Escape") document.activeElement.blur();
+      return;
+    }
+    const inDoc = openIndex >= 0;
+    const keys = inDoc
+      ? { Escape: showQueueKey, u: showQueueKey, n: () => jump(markAt + 1), p: () => jump(markAt - 1), "]": () => step(1), "[": () => step(-1) }
+      : { j: () => moveCurrent(current + 1), ArrowDown: () => moveCurrent(current + 1), k: () => moveCurrent(current - 1), ArrowUp: () => moveCurrent(current - 1), Enter: openCurrent, o: openCurrent, "/": () => $("f-text").focus(), Home: () => moveCurrent(0), End: () => moveCurrent(shown.length - 1) };
+    const action = keys[e.key];
+    if (action && !(e.key === "Enter" && /^(BUTTON|A)$/.test(document.activeElement.tagName))) {
+      e.preventDefault();
+      action();
+    }
+  });
+  function showQueueKey() { location.hash = "queue"; }
+
+  apply();
+  route();
+  document.documentElement.dataset.ready = "true";
+})();
