@@ -1,5 +1,5 @@
 //! Whether the data a test reads from outside the repository is here. A fresh clone has no
-//! `../shared` beside it and perhaps no thesaurus: a test that needs them says it is skipped,
+//! `../shared` beside it and perhaps no thesaurus or browser: a test that needs them says it is skipped,
 //! by name, and passes. `.ci/run` sets `CHAFF_REQUIRE_DATA=1`, which makes a missing file fail
 //! the test instead, so CI cannot pass by skipping.
 
@@ -13,13 +13,19 @@ pub const REQUIRE: &str = "CHAFF_REQUIRE_DATA";
 /// (written past the test harness's capture, so a plain `cargo test` shows it) and false is
 /// returned, or, with `CHAFF_REQUIRE_DATA` set, the test fails naming the missing file.
 pub fn present(test: &str, paths: &[&str]) -> bool {
+    present_for(
+        test,
+        paths,
+        "../shared must sit beside the repository; the thesaurus is Debian's mythes-en-us",
+    )
+}
+
+/// [`present`], saying `hint` (how to get what is missing) when something is.
+pub fn present_for(test: &str, paths: &[&str], hint: &str) -> bool {
     let Some(missing) = paths.iter().find(|p| !Path::new(p).exists()) else {
         return true;
     };
-    let why = format!(
-        "{missing} is missing (../shared must sit beside the repository; \
-         the thesaurus is Debian's mythes-en-us)"
-    );
+    let why = format!("{missing} is missing ({hint})");
     if std::env::var_os(REQUIRE).is_some_and(|v| !v.is_empty() && v != "0") {
         panic!("{test}: {why}, and {REQUIRE} is set");
     }
