@@ -48,12 +48,25 @@ fn report(inputs: &[PathBuf], dir: &Path) -> (PathBuf, String) {
     (page, html)
 }
 
-/// The data the page embeds.
-fn data(html: &str) -> Value {
-    let start = "<script id=\"chaff-data\" type=\"application/json\">";
-    let from = html.find(start).expect("the page embeds its data") + start.len();
-    let to = from + html[from..].find("</script>").expect("the data element ends");
-    serde_json::from_str(&html[from..to]).expect("the embedded data is JSON")
+/// The queue the page embeds, each scored document with its view (read by the page when the
+/// document is opened) merged in.
+fn documents(html: &str) -> Vec<Value> {
+    let json_of = |start: &str| -> Option<Value> {
+        let from = html.find(start)? + start.len();
+        let to = from + html[from..].find("</script>").expect("the element ends");
+        Some(serde_json::from_str(&html[from..to]).expect("the embedded data is JSON"))
+    };
+    let queue = json_of("<script id=\"chaff-data\" type=\"application/json\">")
+        .expect("the page embeds its queue");
+    let mut documents = queue["documents"].as_array().unwrap().clone();
+    for (i, document) in documents.iter_mut().enumerate() {
+        let view = json_of(&format!("<script type=\"application/json\" id=\"view-{i}\">"))
+            .expect("a view per document");
+        if let Value::Object(view) = view {
+            document.as_object_mut().unwrap().extend(view);
+        }
+    }
+    documents
 }
 
 /// The records in the queue's order: least reliable first, errors last, input order among
@@ -76,7 +89,7 @@ fn the_page_holds_every_record_in_queue_order_with_the_json_numbers_and_marks() 
     ];
     let records = records(&inputs);
     let (_, html) = report(&inputs, dir.path());
-    let documents = data(&html)["documents"].as_array().unwrap().clone();
+    let documents = documents(&html);
     let expected = queue_order(&records);
     assert_eq!(documents.len(), records.len(), "one entry per record");
     assert!(
@@ -127,7 +140,7 @@ fn the_page_is_self_contained_and_no_document_text_escapes_its_data() {
         assert!(!lower.contains(external), "the page loads nothing: {external}");
     }
     assert!(lower.contains("content-security-policy") && lower.contains("default-src 'none'"));
-    let documents = data(&html)["documents"].clone();
+    let documents = documents(&html);
     assert_eq!(documents[0]["text"], text, "the text comes back whole");
 }
 

@@ -2,9 +2,11 @@
 //! reliable first and, on demand, each document's text with its evidence marked in place.
 //!
 //! The page is the template `triage/page.html` with its style and script inlined and the data
-//! embedded as JSON: no network, no external file, it opens from `file://`. Each record is
-//! turned into its entry as it comes (the report itself is dropped), so a run of many documents
-//! holds their entries, not their reports. The numbers are the JSON record's, written by the
+//! embedded as JSON: no network, no external file, it opens from `file://`. The queue's data is
+//! one element, read at once; each document's view (its text, marks and bars) is an element of
+//! its own, read when the document is opened. Each record is turned into its entry as it comes
+//! (the report itself is dropped), so a run of many documents holds their entries, not their
+//! reports. The numbers are the JSON record's, written by the
 //! same serialiser, so the page and `chaff score` agree to the last digit.
 
 use std::io::{self, Write};
@@ -24,8 +26,19 @@ const SCRIPT: &str = include_str!("triage/triage.js");
 /// Lays out the triage page of every record.
 pub struct Triage {
     signals: Value,
-    /// Each record's entry (its JSON), with its reliability to order the queue by (errors last).
-    entries: Vec<(f64, Vec<u8>)>,
+    /// Each record's entry, kept until the queue is ordered.
+    entries: Vec<Entry>,
+}
+
+/// One document on the page: its place in the queue and what the page holds of it.
+struct Entry {
+    /// Its reliability (errors last).
+    key: f64,
+    /// What the queue shows (JSON).
+    row: Vec<u8>,
+    /// What its view shows (JSON), parsed only when it is opened: the text, marks and
+    /// contributions are most of a page's bytes, and the queue opens without reading them.
+    view: Vec<u8>,
 }
 
 impl Triage {
@@ -60,35 +73,44 @@ impl Emitter for Triage {
         _selection: &Selection,
         _written: usize,
     ) -> io::Result<()> {
-        let key = outcome.reliability().unwrap_or(f64::INFINITY);
-        let entry = serde_json::to_vec(&entry(&outcome)).map_err(io::Error::from)?;
-        self.entries.push((key, entry));
+        let (row, view) = entry(&outcome);
+        self.entries.push(Entry {
+            key: outcome.reliability().unwrap_or(f64::INFINITY),
+            row: serde_json::to_vec(&row)?,
+            view: serde_json::to_vec(&view)?,
+        });
         Ok(())
     }
 
     fn end(&mut self, out: &mut dyn Write, _written: usize) -> io::Result<()> {
         // Least reliable first, errors last; a stable sort keeps input order among equals.
-        self.entries.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut data = Vec::with_capacity(self.entries.iter().map(|e| e.1.len() + 1).sum());
-        data.extend_from_slice(b"{\"families\":");
+        self.entries.sort_by(|a, b| a.key.total_cmp(&b.key));
+        let mut queue = Vec::with_capacity(self.entries.iter().map(|e| e.row.len() + 1).sum());
+        queue.extend_from_slice(b"{\"families\":");
         let families: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
-        serde_json::to_writer(&mut data, &families)?;
-        data.extend_from_slice(b",\"signals\":");
-        serde_json::to_writer(&mut data, &self.signals)?;
-        data.extend_from_slice(b",\"documents\":[");
-        for (i, (_, entry)) in self.entries.iter().enumerate() {
+        serde_json::to_writer(&mut queue, &families)?;
+        queue.extend_from_slice(b",\"signals\":");
+        serde_json::to_writer(&mut queue, &self.signals)?;
+        queue.extend_from_slice(b",\"documents\":[");
+        for (i, entry) in self.entries.iter().enumerate() {
             if i > 0 {
-                data.push(b',');
+                queue.push(b',');
             }
-            data.extend_from_slice(entry);
+            queue.extend_from_slice(&entry.row);
         }
-        data.extend_from_slice(b"]}");
-        write_page(out, &data)
+        queue.extend_from_slice(b"]}");
+        let entries = std::mem::take(&mut self.entries);
+        write_page(out, &queue, entries.iter().map(|e| e.view.as_slice()))
     }
 }
 
-/// Writes the page with its style, script and data in place of the template's markers.
-fn write_page(out: &mut dyn Write, data: &[u8]) -> io::Result<()> {
+/// Writes the page: the template with its style, queue and script in place of its markers, and
+/// after the queue each document's view in an element of its own (`view-N`, in queue order).
+fn write_page<'a>(
+    out: &mut dyn Write,
+    queue: &[u8],
+    views: impl Iterator<Item = &'a [u8]>,
+) -> io::Result<()> {
     let (head, rest) = PAGE
         .split_once("/*STYLE*/")
         .expect("the template has a style marker");
@@ -98,10 +120,19 @@ fn write_page(out: &mut dyn Write, data: &[u8]) -> io::Result<()> {
     let (between, tail) = rest
         .split_once("/*SCRIPT*/")
         .expect("the template has a script marker");
+    let between = between
+        .strip_prefix("</script>\n")
+        .expect("the queue's element ends its line");
     out.write_all(head.as_bytes())?;
     out.write_all(STYLE.as_bytes())?;
     out.write_all(middle.as_bytes())?;
-    write_script_safe(out, data)?;
+    write_script_safe(out, queue)?;
+    out.write_all(b"</script>\n")?;
+    for (i, view) in views.enumerate() {
+        write!(out, "<script type=\"application/json\" id=\"view-{i}\">")?;
+        write_script_safe(out, view)?;
+        out.write_all(b"</script>\n")?;
+    }
     out.write_all(between.as_bytes())?;
     out.write_all(SCRIPT.as_bytes())?;
     out.write_all(tail.as_bytes())
@@ -123,18 +154,21 @@ fn write_script_safe(out: &mut dyn Write, json: &[u8]) -> io::Result<()> {
 }
 
 /// One document's entry: what the queue shows, and what its view shows.
-fn entry(outcome: &Outcome) -> Value {
+fn entry(outcome: &Outcome) -> (Value, Value) {
     match outcome {
         Outcome::Scored { id, report, extra } => {
             let url = extra.get("url").and_then(Value::as_str);
-            scored(id, url, report)
+            (row(id, url, report), view(report))
         }
         Outcome::Failed {
             id,
             file,
             line,
             error,
-        } => json!({"id": id, "file": file, "line": line, "error": error}),
+        } => (
+            json!({"id": id, "file": file, "line": line, "error": error}),
+            Value::Null,
+        ),
     }
 }
 
@@ -154,8 +188,35 @@ impl<'a> From<&'a Contribution> for Bar<'a> {
 #[derive(Serialize)]
 struct Mark<'a>(usize, usize, &'a str, Option<&'a str>);
 
-fn scored(id: &str, url: Option<&str>, report: &Report) -> Value {
+/// What the queue shows of a document, and filters and sorts it by.
+fn row(id: &str, url: Option<&str>, report: &Report) -> Value {
     let reasons: Vec<Bar> = lowering_reasons(report).map(Bar::from).collect();
+    // Each family's sub-score and evidence count, in the page's family order.
+    let families: Vec<(f64, usize)> = report
+        .families
+        .iter()
+        .map(|f| (f.score, f.evidence))
+        .collect();
+    json!({
+        "id": id,
+        "url": url,
+        "title": report.title,
+        "words": report.words,
+        "format": report.format.name(),
+        "reliability": report.reliability,
+        "spam": report.spam,
+        "quality": report.quality,
+        "verdict": report.verdict,
+        "spam_kind": report.spam_kind.map(|k| k.name()),
+        "flagged": report.flagged,
+        "insufficient_text": report.insufficient_text,
+        "families": families,
+        "reasons": reasons,
+    })
+}
+
+/// What a document's view shows: the heads, the bars, the text and its marks.
+fn view(report: &Report) -> Value {
     // The bars: every feature that moves its head (a preview signal or a value at the
     // training mean moves nothing).
     let contributions: Vec<Bar> = report
@@ -172,30 +233,11 @@ fn scored(id: &str, url: Option<&str>, report: &Report) -> Value {
         .zip(spans)
         .map(|(e, (start, end))| Mark(start, end, e.signal, e.note.as_deref()))
         .collect();
-    let families: Vec<(&str, f64, usize)> = report
-        .families
-        .iter()
-        .map(|f| (f.family.name(), f.score, f.evidence))
-        .collect();
     json!({
-        "id": id,
-        "url": url,
-        "title": report.title,
-        "words": report.words,
-        "format": report.format.name(),
-        "reliability": report.reliability,
-        "spam": report.spam,
-        "quality": report.quality,
-        "verdict": report.verdict,
-        "spam_kind": report.spam_kind.map(|k| k.name()),
-        "flagged": report.flagged,
-        "insufficient_text": report.insufficient_text,
         "spam_logit": report.spam_logit,
         "spam_intercept": report.spam_intercept,
         "quality_logit": report.quality_logit,
         "quality_intercept": report.quality_intercept,
-        "families": families,
-        "reasons": reasons,
         "contributions": contributions,
         "evidence_truncated": report.evidence_truncated,
         "text": text,

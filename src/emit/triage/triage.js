@@ -1,5 +1,6 @@
 // chaff's triage page: the queue, its sorting and filters, and each document's view, built from
-// the data embedded above. No network, no library: it must open from file://.
+// the data embedded above (the queue's at once, each document's view when it is opened). No
+// network, no library: it must open from file://.
 "use strict";
 (() => {
   const data = JSON.parse(document.getElementById("chaff-data").textContent);
@@ -36,8 +37,11 @@
   fill($("f-family"), data.families);
 
   let shown = docs.slice();
-  let current = 0;
   let sort = { key: "rank", dir: 1 };
+  // The selected row of `shown` (the queue as sorted and filtered).
+  let currentRow = 0;
+  // The document open (its index in `docs`), or -1 for the queue.
+  let openIndex = -1;
 
   const sortValue = {
     rank: (d) => d.rank,
@@ -49,93 +53,129 @@
     words: (d) => d.words || 0,
     title: (d) => (d.title || d.url || d.id || "").toLowerCase(),
   };
+  const headers = document.querySelectorAll("#queue [data-sort]");
 
   function apply() {
     const text = $("f-text").value.trim().toLowerCase();
     const verdict = $("f-verdict").value;
     const kind = $("f-kind").value;
-    const family = $("f-family").value;
-    const familyIndex = data.families.indexOf(family);
+    const family = data.families.indexOf($("f-family").value);
     shown = docs.filter((d) =>
       (!text || d.haystack.includes(text)) &&
       (!verdict || (d.verdict || "error") === verdict) &&
       (!kind || d.spam_kind === kind) &&
-      (!family || (d.families && d.families[familyIndex][2] > 0)));
+      (family < 0 || (d.families && d.families[family][1] > 0)));
     const value = sortValue[sort.key];
     shown.sort((a, b) => {
       const x = value(a), y = value(b);
       return (x < y ? -1 : x > y ? 1 : 0) * sort.dir || a.rank - b.rank;
     });
-    for (const th of document.querySelectorAll("#queue th")) {
+    for (const th of headers) {
       th.setAttribute("aria-sort", th.dataset.sort === sort.key ? (sort.dir > 0 ? "ascending" : "descending") : "none");
     }
     $("count").textContent = `Showing ${shown.length} of ${docs.length}`;
-    current = Math.min(current, Math.max(shown.length - 1, 0));
+    currentRow = Math.min(currentRow, Math.max(shown.length - 1, 0));
     renderQueue();
   }
 
+  // ---- the queue: rows of one height, drawn only where they are scrolled into view (a table
+  // of 10,000 laid-out rows took seconds to open and to sort)
+  const body = $("qbody");
+  const space = $("qspace");
+  let rowHeight = 48;
+
   function row(d, i) {
     const name = d.title || d.url || d.id || "(no id)";
-    const sub = d.title || d.url ? `<small>${esc(d.id || "")}${d.url && d.title ? " · " + esc(d.url) : ""}</small>` : "";
+    const place = `style="top:${i * rowHeight}px" aria-rowindex="${i + 2}" data-i="${i}"`;
+    const state = (i % 2 ? " odd" : "") + (i === currentRow ? " current" : "");
     if (d.error) {
-      const place = [d.file, d.line ? "line " + d.line : null].filter(Boolean).join(", ");
-      return `<tr class="error" data-i="${i}"><td class="num">${d.rank}</td><td class="num">—</td><td class="num">—</td>` +
-        `<td class="verdict">error</td><td class="wide"></td><td class="wide reasons">${esc(d.error)}</td><td class="wide"></td>` +
-        `<td class="doctitle">${esc(name)}<small>${esc(place)}</small></td></tr>`;
+      const where = [d.file, d.line ? "line " + d.line : null].filter(Boolean).join(", ");
+      return `<div role="row" class="qrow error${state}" ${place}><div role="cell" class="num">${d.rank}</div>` +
+        `<div role="cell" class="num">—</div><div role="cell" class="num">—</div><div role="cell" class="verdict">error</div>` +
+        `<div role="cell" class="wide"></div><div role="cell" class="wide reasons">${esc(d.error)}</div><div role="cell" class="wide"></div>` +
+        `<div role="cell" class="doctitle">${esc(name)} <small>${esc(where)}</small></div></div>`;
     }
     const vclass = d.spam_kind ? "v-spam" : d.verdict === "reliable" ? "v-reliable" : "";
-    return `<tr data-i="${i}"${i === current ? ' class="current" aria-selected="true"' : ""}>` +
-      `<td class="num">${d.rank}</td>` +
-      `<td class="num" data-value="${d.reliability}">${fixed(d.reliability)}<span class="bar reliability" aria-hidden="true"><span style="width:${(d.reliability * 100).toFixed(1)}%"></span></span></td>` +
-      `<td class="num" data-value="${d.spam}">${fixed(d.spam)}<span class="bar spam" aria-hidden="true"><span style="width:${(d.spam * 100).toFixed(1)}%"></span></span></td>` +
-      `<td class="verdict ${vclass}">${esc(d.verdict)}${d.insufficient_text ? ' <small class="muted">(short)</small>' : ""}</td>` +
-      `<td class="wide">${esc(d.spam_kind || "")}</td>` +
-      `<td class="wide reasons">${esc(d.reasonText)}</td>` +
-      `<td class="wide num">${d.words}</td>` +
-      `<td class="doctitle"><a href="#doc=${d.rank - 1}">${esc(name)}</a>${sub}</td></tr>`;
+    const sub = d.title || d.url ? ` <small>${esc(d.id || "")}</small>` : "";
+    return `<div role="row" class="qrow${state}" ${place}${i === currentRow ? ' aria-selected="true"' : ""}>` +
+      `<div role="cell" class="num">${d.rank}</div>` +
+      `<div role="cell" class="num">${fixed(d.reliability)}<span class="bar reliability" aria-hidden="true"><span style="width:${(d.reliability * 100).toFixed(1)}%"></span></span></div>` +
+      `<div role="cell" class="num">${fixed(d.spam)}<span class="bar spam" aria-hidden="true"><span style="width:${(d.spam * 100).toFixed(1)}%"></span></span></div>` +
+      `<div role="cell" class="verdict ${vclass}">${esc(d.verdict)}${d.insufficient_text ? ' <small class="muted">(short)</small>' : ""}</div>` +
+      `<div role="cell" class="wide">${esc(d.spam_kind || "")}</div>` +
+      `<div role="cell" class="wide reasons">${esc(d.reasonText)}</div>` +
+      `<div role="cell" class="wide num">${d.words}</div>` +
+      `<div role="cell" class="doctitle"><a href="#doc=${d.rank - 1}">${esc(name)}</a>${sub}</div></div>`;
   }
 
   function renderQueue() {
-    $("queue").tBodies[0].innerHTML = shown.map(row).join("");
+    space.style.height = shown.length * rowHeight + "px";
+    const first = Math.max(0, Math.floor(body.scrollTop / rowHeight) - 5);
+    const last = Math.min(shown.length, Math.ceil((body.scrollTop + body.clientHeight) / rowHeight) + 5);
+    let html = "";
+    for (let i = first; i < last; i++) html += row(shown[i], i);
+    space.innerHTML = html;
+    $("queue").setAttribute("aria-rowcount", shown.length + 1);
   }
+
+  let drawing = false;
+  body.addEventListener("scroll", () => {
+    if (drawing) return;
+    drawing = true;
+    requestAnimationFrame(() => { drawing = false; renderQueue(); });
+  });
+
+  // The queue fills the window below the filters; the row height is the style's, measured.
+  function fit() {
+    const probe = document.createElement("div");
+    probe.className = "qrow";
+    probe.style.visibility = "hidden";
+    space.appendChild(probe);
+    rowHeight = probe.offsetHeight || rowHeight;
+    probe.remove();
+    const top = body.getBoundingClientRect().top + window.scrollY;
+    body.style.height = Math.max(240, window.innerHeight - top - 12) + "px";
+    renderQueue();
+  }
+  window.addEventListener("resize", () => { if (openIndex < 0) fit(); });
 
   function moveCurrent(to) {
     if (!shown.length) return;
-    const body = $("queue").tBodies[0];
-    const old = body.rows[current];
-    if (old) { old.classList.remove("current"); old.removeAttribute("aria-selected"); }
-    current = Math.max(0, Math.min(shown.length - 1, to));
-    const now = body.rows[current];
-    now.classList.add("current");
-    now.setAttribute("aria-selected", "true");
-    now.scrollIntoView({ block: "nearest" });
+    currentRow = Math.max(0, Math.min(shown.length - 1, to));
+    const top = currentRow * rowHeight;
+    if (top < body.scrollTop) body.scrollTop = top;
+    else if (top + rowHeight > body.scrollTop + body.clientHeight) body.scrollTop = top + rowHeight - body.clientHeight;
+    renderQueue();
   }
 
-  for (const th of document.querySelectorAll("#queue th")) {
+  function openCurrent() {
+    const d = shown[currentRow];
+    if (d) location.hash = "doc=" + (d.rank - 1);
+  }
+
+  for (const th of headers) {
     th.querySelector("button").addEventListener("click", () => {
       const key = th.dataset.sort;
       sort = { key, dir: sort.key === key ? -sort.dir : 1 };
-      current = 0;
+      currentRow = 0;
+      body.scrollTop = 0;
       apply();
     });
   }
   for (const id of ["f-text", "f-verdict", "f-kind", "f-family"]) {
-    $(id).addEventListener("input", () => { current = 0; apply(); });
+    $(id).addEventListener("input", () => { currentRow = 0; body.scrollTop = 0; apply(); });
   }
   $("filters").addEventListener("submit", (e) => e.preventDefault());
-  $("queue").tBodies[0].addEventListener("click", (e) => {
-    const tr = e.target.closest("tr");
+  space.addEventListener("click", (e) => {
+    const tr = e.target.closest("[role=row]");
     if (!tr || e.target.closest("a")) return;
-    moveCurrent(Number(tr.dataset.i));
+    currentRow = Number(tr.dataset.i);
     openCurrent();
   });
 
-  function openCurrent() {
-    const d = shown[current];
-    if (d) location.hash = "doc=" + (d.rank - 1);
-  }
-
-  // ---- the document view, rendered when opened
+  // ---- the document view, read and rendered when opened
+  const viewOf = (index) => JSON.parse(document.getElementById("view-" + index).textContent);
+  let view = null;
   let marks = [];
   let markAt = -1;
 
@@ -182,8 +222,8 @@
     return html + "</mark>".repeat(open.length);
   }
 
-  function bars(d, head) {
-    const own = d.contributions.filter((c) => c[1] === head).sort((a, b) => effect(a) - effect(b));
+  function bars(d, v, head) {
+    const own = v.contributions.filter((c) => c[1] === head).sort((a, b) => effect(a) - effect(b));
     const largest = Math.max(1e-9, ...own.map((c) => Math.abs(c[3])));
     const items = own.map((c) => {
       const width = ((Math.abs(c[3]) / largest) * 100).toFixed(1);
@@ -194,9 +234,9 @@
         `<span class="label">${esc(c[0])} ${esc(name)} <b>${signed(c[3])}</b></span>` +
         `<span class="side left">${lowers ? fill : ""}</span><span class="side right">${lowers ? "" : fill}</span></li>`;
     });
-    const logit = head === "spam" ? d.spam_logit : d.quality_logit;
-    const intercept = head === "spam" ? d.spam_intercept : d.quality_intercept;
-    const probability = head === "spam" ? d.spam : d.quality;
+    const [logit, intercept, probability] = head === "spam"
+      ? [v.spam_logit, v.spam_intercept, d.spam]
+      : [v.quality_logit, v.quality_intercept, d.quality];
     return `<section class="head" aria-label="${head} head"><h3>${head === "spam" ? "Spam" : "Quality"} head: ${fixed(probability)}</h3>` +
       `<p class="muted">logit ${fixed(logit)} = intercept ${fixed(intercept)} + the contributions below. Left lowers reliability, right raises it.</p>` +
       `<ol class="bars">${items.join("") || '<li class="muted">no contribution</li>'}</ol></section>`;
@@ -204,26 +244,26 @@
 
   function renderDoc(index) {
     const d = docs[index];
-    if (!d) return showQueue();
     const name = d.title || d.url || d.id || "(no id)";
     let html = `<h2 id="doc-title">${esc(name)}</h2>`;
-    if (d.error) {
-      html += `<p class="error">${esc(d.error)}</p>`;
-      $("doc").innerHTML = html;
-      marks = [];
+    view = d.error ? null : viewOf(index);
+    marks = [];
+    if (!view) {
+      $("doc").innerHTML = html + `<p class="error">${esc(d.error)}</p>`;
       return;
     }
-    html += `<p class="muted">${esc(d.id || "")}${d.url ? " · " + esc(d.url) : ""} · ${d.format} · ${d.words} words${d.evidence_truncated ? " · evidence truncated" : ""}</p>`;
+    const v = view;
+    html += `<p class="muted">${esc(d.id || "")}${d.url ? " · " + esc(d.url) : ""} · ${d.format} · ${d.words} words${v.evidence_truncated ? " · evidence truncated" : ""}</p>`;
     html += `<div class="scores"><div>Reliability <b id="doc-reliability">${fixed(d.reliability)}</b></div>` +
       `<div>Spam <b id="doc-spam">${fixed(d.spam)}</b></div><div>Quality <b id="doc-quality">${fixed(d.quality)}</b></div>` +
       `<div>Verdict <b id="doc-verdict">${esc(d.verdict)}</b></div></div>`;
-    const evidence = d.marks.map((m, i) =>
-      `<li class="f-${familyOf(m[2])}"><button type="button" data-jump="${i}"><span class="sig">${esc(m[2])}</span> ${esc(d.text.slice(m[0], m[1]).slice(0, 80))}</button></li>`);
-    html += `<div class="layout"><article id="doc-text" class="text" aria-label="Text with evidence marked">${markUp(d.text, d.marks)}</article><aside>` +
+    const evidence = v.marks.map((m, i) =>
+      `<li class="f-${familyOf(m[2])}"><button type="button" data-jump="${i}"><span class="sig">${esc(m[2])}</span> ${esc(v.text.slice(m[0], m[1]).slice(0, 80))}</button></li>`);
+    html += `<div class="layout"><article id="doc-text" class="text" aria-label="Text with evidence marked">${markUp(v.text, v.marks)}</article><aside>` +
       `<div class="marknav"><button type="button" id="prev-mark">◀ Previous mark <kbd>p</kbd></button>` +
-      `<span id="mark-pos" aria-live="polite">${d.marks.length} marks</span>` +
+      `<span id="mark-pos" aria-live="polite">${v.marks.length} marks</span>` +
       `<button type="button" id="next-mark">Next mark <kbd>n</kbd> ▶</button></div>` +
-      bars(d, "spam") + bars(d, "quality") +
+      bars(d, v, "spam") + bars(d, v, "quality") +
       `<h3>Evidence</h3><ol class="evlist">${evidence.join("") || '<li class="muted">none</li>'}</ol></aside></div>`;
     $("doc").innerHTML = html;
     marks = [...document.querySelectorAll("#doc-text mark[id]")].sort((a, b) => a.dataset.ev - b.dataset.ev);
@@ -237,8 +277,8 @@
     if (!marks.length) return;
     markAt = (to + marks.length) % marks.length;
     for (const m of document.querySelectorAll("mark.at")) m.classList.remove("at");
-    const mark = marks[markAt];
     for (const piece of document.querySelectorAll(`#doc-text mark[data-ev="${markAt}"]`)) piece.classList.add("at");
+    const mark = marks[markAt];
     mark.focus({ preventScroll: true });
     mark.scrollIntoView({ block: "center" });
     $("mark-pos").textContent = `mark ${markAt + 1} of ${marks.length}`;
@@ -247,8 +287,7 @@
   // ---- the tooltip: the signal, its message and note, on hover or focus
   const tip = $("tip");
   function showTip(mark) {
-    const d = docs[openIndex];
-    const m = d && d.marks[Number(mark.dataset.ev)];
+    const m = view && view.marks[Number(mark.dataset.ev)];
     if (!m) return;
     const s = signals[m[2]] || { name: "", message: "" };
     tip.innerHTML = `<b>${esc(m[2])} ${esc(s.name)} (${esc(s.family || "")})</b>${esc(s.message)}` + (m[3] ? `<br><i>${esc(m[3])}</i>` : "");
@@ -266,21 +305,20 @@
   $("doc").addEventListener("focusout", hideTip);
 
   // ---- routing: #doc=N opens document N (queue order as written), anything else the queue
-  let openIndex = -1;
   function showQueue() {
     openIndex = -1;
     hideTip();
     $("doc-view").hidden = true;
     $("queue-view").hidden = false;
-    const tr = $("queue").tBodies[0].rows[current];
-    if (tr) tr.scrollIntoView({ block: "nearest" });
+    fit();
+    moveCurrent(currentRow);
   }
   function route() {
     const m = /^#doc=(\d+)$/.exec(location.hash);
     if (!m || !docs[Number(m[1])]) return showQueue();
     openIndex = Number(m[1]);
     const at = shown.indexOf(docs[openIndex]);
-    if (at >= 0) current = at;
+    if (at >= 0) currentRow = at;
     $("queue-view").hidden = true;
     $("doc-view").hidden = false;
     renderDoc(openIndex);
@@ -288,10 +326,11 @@
     $("back").focus({ preventScroll: true });
   }
   window.addEventListener("hashchange", route);
-  $("back").addEventListener("click", () => { location.hash = "queue"; });
+  const toQueue = () => { location.hash = "queue"; };
+  $("back").addEventListener("click", toQueue);
   const step = (by) => {
     if (!shown.length) return;
-    current = Math.max(0, Math.min(shown.length - 1, current + by));
+    currentRow = Math.max(0, Math.min(shown.length - 1, currentRow + by));
     openCurrent();
   };
   $("prev-doc").addEventListener("click", () => step(-1));
@@ -299,22 +338,25 @@
 
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    const typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
-    if (typing) {
+    if (/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
       if (e.key === "Escape") document.activeElement.blur();
       return;
     }
-    const inDoc = openIndex >= 0;
-    const keys = inDoc
-      ? { Escape: showQueueKey, u: showQueueKey, n: () => jump(markAt + 1), p: () => jump(markAt - 1), "]": () => step(1), "[": () => step(-1) }
-      : { j: () => moveCurrent(current + 1), ArrowDown: () => moveCurrent(current + 1), k: () => moveCurrent(current - 1), ArrowUp: () => moveCurrent(current - 1), Enter: openCurrent, o: openCurrent, "/": () => $("f-text").focus(), Home: () => moveCurrent(0), End: () => moveCurrent(shown.length - 1) };
+    const keys = openIndex >= 0
+      ? { Escape: toQueue, u: toQueue, n: () => jump(markAt + 1), p: () => jump(markAt - 1), "]": () => step(1), "[": () => step(-1) }
+      : {
+        j: () => moveCurrent(currentRow + 1), ArrowDown: () => moveCurrent(currentRow + 1),
+        k: () => moveCurrent(currentRow - 1), ArrowUp: () => moveCurrent(currentRow - 1),
+        Home: () => moveCurrent(0), End: () => moveCurrent(shown.length - 1),
+        Enter: openCurrent, o: openCurrent, "/": () => $("f-text").focus(),
+      };
     const action = keys[e.key];
+    // Enter on a focused button or link is the button's or link's.
     if (action && !(e.key === "Enter" && /^(BUTTON|A)$/.test(document.activeElement.tagName))) {
       e.preventDefault();
       action();
     }
   });
-  function showQueueKey() { location.hash = "queue"; }
 
   apply();
   route();
