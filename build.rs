@@ -6,94 +6,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Rule {
-    id: String,
-    name: String,
-    version: u32,
-    family: String,
-    polarity: String,
-    message: String,
-    doc: String,
-    fires_on: Vec<String>,
-    quiet_on: Vec<String>,
-    measure: Measure,
-}
-
-/// How a rule's signal is measured.
-#[derive(serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
-enum Measure {
-    /// The phrases of a lexicon under `data/lexicons/`, as a rate per 1,000 words.
-    PhraseRate {
-        /// The lexicon file.
-        lexicon: String,
-        /// Tab-separated fields a line may have, the phrase included.
-        fields: usize,
-        /// A regular expression whose matches count too, where they overlap no phrase.
-        #[serde(default)]
-        pattern: Option<Pattern>,
-        /// A named filter of phrase matches (`src/signals/filters.rs`).
-        #[serde(default)]
-        filter: Option<String>,
-        /// The evidence's note: `{said}` is the matched text, `{1}`, `{2}` the entry's fields
-        /// after the phrase (an entry without the field gets no note).
-        #[serde(default)]
-        note: Option<String>,
-    },
-    /// The matches of a regular expression in the clean text, as a rate per 1,000 words (a
-    /// group named `hit` is the evidence, when the pattern has one).
-    PatternRate {
-        /// The regular expression (the `regex` crate's syntax).
-        pattern: Pattern,
-        /// Whether the engine may skip ahead to a literal every match contains (off when that
-        /// literal is a common word: stopping at each costs more than one pass).
-        #[serde(default = "yes")]
-        prefilter: bool,
-        /// A named filter of pattern matches (`src/signals/filters.rs`).
-        #[serde(default)]
-        filter: Option<String>,
-        /// A named gate (`src/signals/filters.rs`): a cheap test of the whole text without
-        /// which the pattern cannot match, so it is not searched.
-        #[serde(default)]
-        gate: Option<String>,
-        /// The words (any case) every match starts with, at a word boundary: the pattern runs
-        /// only where one of them stands in the text.
-        #[serde(default)]
-        starting_words: Option<Vec<String>>,
-    },
-    /// The matches of a regular expression counted, up to 100, not divided by the length of
-    /// the text (specifics a thorough story reports more of).
-    PatternCount {
-        /// The regular expression.
-        pattern: Pattern,
-        /// What the value counts, for `chaff features`.
-        unit: String,
-    },
-}
-
-/// A regular expression: one string, or alternatives (each with its own comment in the file)
-/// joined with `|`.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum Pattern {
-    One(String),
-    Alternatives(Vec<String>),
-}
-
-impl Pattern {
-    fn source(&self) -> String {
-        match self {
-            Pattern::One(pattern) => pattern.clone(),
-            Pattern::Alternatives(alternatives) => alternatives.join("|"),
-        }
-    }
-}
-
-fn yes() -> bool {
-    true
-}
+// The rule format, shared with the curators' rules of `chaff.toml` (`src/config.rs`).
+include!("src/signals/rule_file.rs");
 
 /// The Rust path of a named filter (`mid-sentence` is `filters::mid_sentence`).
 fn filter_path(name: &str) -> String {
@@ -135,6 +49,7 @@ fn variant(word: &str) -> String {
 fn main() {
     let dir = Path::new("data/signals");
     println!("cargo::rerun-if-changed={}", dir.display());
+    println!("cargo::rerun-if-changed=src/signals/rule_file.rs");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("data/signals")
         .map(|entry| entry.expect("data/signals").path())
@@ -169,6 +84,17 @@ fn main() {
             "{}: unknown polarity {:?}",
             path.display(),
             rule.polarity
+        );
+        // What a curator's rule may leave out, a built-in one must say; a weight is learned.
+        assert!(
+            !rule.doc.is_empty() && !rule.fires_on.is_empty() && !rule.quiet_on.is_empty(),
+            "{}: a built-in rule has a doc and examples it fires and stays quiet on",
+            path.display()
+        );
+        assert!(
+            rule.weight.is_none(),
+            "{}: a built-in rule's weight is the model's, not its own",
+            path.display()
         );
         let constant = rule.name.replace('-', "_").to_uppercase();
         let function = rule.name.replace('-', "_");

@@ -43,6 +43,14 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A curator's configuration (`chaff.toml`) cannot be used.
+    #[error("{place}: {reason}")]
+    Config {
+        /// Where: the file, line and column, and the key (`chaff.toml:12:1: rule[0].id`).
+        place: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// Training could not run on the given data.
     #[error("training: {0}")]
     #[cfg(feature = "train")]

@@ -67,6 +67,7 @@ pub mod signals;
 pub mod source;
 #[cfg(feature = "train")]
 pub mod spin;
+pub mod suppression;
 pub mod tokens;
 #[cfg(feature = "train")]
 pub mod training;
@@ -78,6 +79,7 @@ pub use report::Report;
 pub use signals::{Family, Signal, SignalSpec};
 
 use signals::Measurement;
+use suppression::{Origin, Scope, Suppression};
 
 /// The built-in model, compiled in.
 pub const BUILTIN_MODEL: &str = include_str!("../models/default.json");
@@ -99,15 +101,20 @@ impl std::fmt::Debug for Pipeline {
 
 impl Default for Pipeline {
     fn default() -> Self {
-        let registry = signals::registry();
+        Self::with_rules(&[])
+    }
+}
+
+impl Pipeline {
+    /// The built-in signals and, after them, a curator's rules.
+    pub fn with_rules(rules: &[signals::UserRule]) -> Self {
+        let registry = signals::registry_with(rules);
         Self {
             signals: registry.signals,
             phrases: registry.phrases,
         }
     }
-}
 
-impl Pipeline {
     /// Runs the text pipeline on an input.
     pub fn document<'a>(&self, input: &'a str, format: Format) -> Document<'a> {
         Document::new(input, format, &self.phrases)
@@ -158,6 +165,8 @@ pub struct Scorer {
     model: Model,
     /// Whether reports keep the readable text ([`Scorer::keeping_text`]).
     keeps_text: bool,
+    /// A curator's suppressions: the indices of the signals each one ignores, and where.
+    suppressions: Vec<(Vec<usize>, Scope)>,
 }
 
 impl Default for Scorer {
@@ -172,13 +181,63 @@ impl Default for Scorer {
 impl Scorer {
     /// A scorer with the built-in signals and the model in `json`; `origin` names it in errors.
     pub fn with_model_json(json: &str, origin: &str) -> Result<Self, Error> {
-        let pipeline = Pipeline::default();
-        let model = Model::from_json(json, origin, &pipeline.specs())?;
+        Self::with_model_and_rules(json, origin, &[])
+    }
+
+    /// A scorer with the built-in signals, a curator's rules after them, and the model in
+    /// `json`. The model was trained without the rules: a rule with a weight adds `weight × ln(1
+    /// + value)` to the spam logit, one without runs in preview (its evidence reported, its
+    /// contribution 0), and every other number is the model's.
+    pub fn with_model_and_rules(
+        json: &str,
+        origin: &str,
+        rules: &[signals::UserRule],
+    ) -> Result<Self, Error> {
+        let pipeline = Pipeline::with_rules(rules);
+        let mut model = Model::from_json(json, origin, &pipeline.specs())?;
+        let first_rule = pipeline.signals.len() - rules.len();
+        for (i, rule) in rules.iter().enumerate() {
+            if let Some(weight) = rule.weight {
+                model.weigh_curator_rule(first_rule + i, weight);
+            }
+        }
         Ok(Self {
             pipeline,
             model,
             keeps_text: false,
+            suppressions: Vec::new(),
         })
+    }
+
+    /// Suppresses signals where each suppression says (see [`suppression`]); an id that is no
+    /// signal of this scorer is refused by name.
+    pub fn with_suppressions(mut self, suppressions: Vec<Suppression>) -> Result<Self, Error> {
+        let ids: Vec<&str> = self.specs().iter().map(|s| s.id).collect();
+        for Suppression { signals, scope } in suppressions {
+            let indices = signals
+                .iter()
+                .map(|id| {
+                    ids.iter().position(|known| known == id).ok_or_else(|| Error::Config {
+                        place: "suppression".to_owned(),
+                        reason: format!("no signal {id}"),
+                    })
+                })
+                .collect::<Result<Vec<usize>, Error>>()?;
+            self.suppressions.push((indices, scope));
+        }
+        Ok(self)
+    }
+
+    /// Sets the spam head's threshold (at or above it a page is judged spam) and the verdict
+    /// words' cuts of reliability, highest first (a curator's configuration).
+    pub fn with_cuts(mut self, spam_threshold: Option<f64>, verdicts: Option<Vec<model::VerdictCut>>) -> Self {
+        if let Some(t) = spam_threshold {
+            self.model.spam.threshold = t;
+        }
+        if let Some(verdicts) = verdicts {
+            self.model.verdicts = verdicts;
+        }
+        self
     }
 
     /// Moves the decision threshold (below it a document is `flagged` unreliable) and cuts the
@@ -218,16 +277,41 @@ impl Scorer {
 
     /// Scores input of a given format.
     pub fn score_as(&self, input: &str, format: Format) -> Report {
-        self.report(input, format, false)
+        self.report(input, format, &Origin::default(), false)
+    }
+
+    /// Scores input from `origin` (where the suppressions of a curator's configuration are
+    /// matched).
+    pub fn score_from(&self, input: &str, format: Format, origin: &Origin<'_>) -> Report {
+        self.report(input, format, origin, false)
     }
 
     /// Scores input for a person: as [`Scorer::score_as`], with the sentence around each piece
     /// of evidence in [`report::Evidence::context`].
     pub fn explain(&self, input: &str, format: Format) -> Report {
-        self.report(input, format, true)
+        self.report(input, format, &Origin::default(), true)
     }
 
-    fn report(&self, input: &str, format: Format, with_context: bool) -> Report {
+    /// [`Scorer::explain`] for input from `origin`.
+    pub fn explain_from(&self, input: &str, format: Format, origin: &Origin<'_>) -> Report {
+        self.report(input, format, origin, true)
+    }
+
+    /// Which signals are suppressed for a document from `origin` (empty: none).
+    fn suppressed(&self, origin: &Origin<'_>) -> Vec<bool> {
+        let mut suppressed = Vec::new();
+        for (indices, scope) in &self.suppressions {
+            if scope.covers(origin) {
+                suppressed.resize(self.pipeline.signals.len(), false);
+                for &i in indices {
+                    suppressed[i] = true;
+                }
+            }
+        }
+        suppressed
+    }
+
+    fn report(&self, input: &str, format: Format, origin: &Origin<'_>, with_context: bool) -> Report {
         let doc = self.pipeline.document(input, format);
         let measurements = self.pipeline.measure(&doc);
         let mut report = Report::build(
@@ -235,6 +319,7 @@ impl Scorer {
             &self.pipeline.signals,
             measurements,
             &self.model,
+            &self.suppressed(origin),
             with_context,
         );
         if self.keeps_text {

@@ -253,6 +253,9 @@ pub enum Status {
     /// The model was trained without it (a signal newer than the model): it is measured and its
     /// evidence reported, and it contributes nothing until a retrain takes it in.
     Preview,
+    /// A curator's configuration suppresses it for this document: it is measured, its evidence
+    /// is not reported, and it contributes nothing.
+    Suppressed,
 }
 
 impl Status {
@@ -261,6 +264,7 @@ impl Status {
         match self {
             Status::Model => "model",
             Status::Preview => "preview",
+            Status::Suppressed => "suppressed",
         }
     }
 
@@ -411,6 +415,18 @@ impl Model {
                 Vec::new()
             },
             ..self
+        }
+    }
+
+    /// Gives the build's signal `i` (a curator's rule, which the model was not trained with)
+    /// the weight `weight` on the spam head, on its transformed value unstandardised: it adds
+    /// `weight × ln(1 + value)` to the spam logit.
+    pub(crate) fn weigh_curator_rule(&mut self, i: usize, weight: f64) {
+        self.spam.weights[i] = weight;
+        self.spam.mean[i] = 0.0;
+        self.spam.scale[i] = 1.0;
+        if let Some(preview) = self.preview.get_mut(i) {
+            *preview = false;
         }
     }
 

@@ -196,6 +196,7 @@ pub fn features(described: &[Described], one: Option<&Described>) -> String {
                     Status::Preview =>
                         "preview (the model was trained without it: measured and reported, \
                          counting for nothing until a retrain takes it in)",
+                    Status::Suppressed => "suppressed (by the configuration)",
                 }
             );
             let _ = writeln!(out, "\n{}", spec.doc);

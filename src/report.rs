@@ -479,6 +479,7 @@ impl Report {
         signals: &[Box<dyn Signal>],
         measurements: Vec<Measurement>,
         model: &Model,
+        suppressed: &[bool],
         with_context: bool,
     ) -> Report {
         let mut evidence = Vec::new();
@@ -488,6 +489,20 @@ impl Report {
             let spec = signal.spec();
             // Each feature counts in its own head only (the other head's weight for it is 0).
             let head = spec.family.head();
+            // A signal a curator's configuration suppresses counts for nothing and shows no
+            // evidence.
+            if suppressed.get(i).copied().unwrap_or(false) {
+                contributions.push(Contribution {
+                    feature: spec.id,
+                    name: spec.name,
+                    family: spec.family,
+                    head,
+                    value: measurement.value,
+                    contribution: 0.0,
+                    status: Status::Suppressed,
+                });
+                continue;
+            }
             contributions.push(Contribution {
                 feature: spec.id,
                 name: spec.name,

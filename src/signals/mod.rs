@@ -14,6 +14,7 @@ mod quality;
 mod rules;
 mod screen;
 mod synonym_swap;
+mod user;
 
 use std::fmt;
 use std::ops::Range;
@@ -33,6 +34,7 @@ pub use citation::{CitationMarker, ReferenceList, UnsupportedClaim};
 pub use commercial::AffiliateLink;
 pub use hype::RepeatedSentence;
 pub use synonym_swap::SynonymSwap;
+pub use user::{UserMeasure, UserRule};
 
 /// The family a signal belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -219,12 +221,18 @@ pub const PER_THOUSAND: &str = "occurrences per 1,000 words";
 /// The registry: every built-in signal, in feature order. Feature names, the model schema, the
 /// `features` command and the documentation all come from this one list.
 pub fn registry() -> Registry {
+    registry_with(&[])
+}
+
+/// The registry with a curator's rules after the built-in signals (their lexicons compiled into
+/// the same phrase index, so they are matched in the same one scan per document).
+pub fn registry_with(rules: &[UserRule]) -> Registry {
     let mut lexicons = LexiconBuilder::default();
     let l = &mut lexicons;
     let mut screen = ScreenBuilder::default();
     let s = &mut screen;
     let support = CitationMarker::new().screened(s);
-    let signals: Vec<Box<dyn Signal>> = vec![
+    let mut signals: Vec<Box<dyn Signal>> = vec![
         Box::new(rules::tortured_phrase(l)),
         Box::new(rules::site_furniture(l)),
         // Not in the screen (nor QUAL010 and QUAL011 below): with its decimal and list-number
@@ -282,6 +290,7 @@ pub fn registry() -> Registry {
         Box::new(rules::reported_quantities()),
         Box::new(rules::attributed_statements()),
     ];
+    signals.extend(rules.iter().map(|rule| rule.signal(l)));
     screen.build();
     let phrases = lexicons
         .build()
@@ -343,6 +352,15 @@ impl PhraseRate {
     ) -> Self {
         let entries = crate::lexicon::parse(spec.id, lexicon, 1, fields)
             .unwrap_or_else(|e| panic!("built-in lexicon: {e}"));
+        Self::of_entries(spec, entries, lexicons)
+    }
+
+    /// A signal for lexicon entries already read (a curator's lexicon, checked when read).
+    pub(crate) fn of_entries(
+        spec: &'static SignalSpec,
+        entries: Vec<Entry>,
+        lexicons: &mut LexiconBuilder,
+    ) -> Self {
         let phrases = lexicons.add(entries);
         Self {
             spec,
