@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::document::Format;
 use crate::report::Report;
 use crate::source::{decode, decode_in, looks_binary, OffsetMap};
+use crate::suppression::Origin;
 use crate::Scorer;
 
 /// A document ready to score.
@@ -381,10 +382,14 @@ impl Outcome {
     /// Scores a loaded file; with `explain`, each piece of evidence carries its sentence (for
     /// `chaff explain`).
     pub fn from_loaded(scorer: &Scorer, id: String, loaded: &Loaded, explain: bool) -> Self {
+        let origin = Origin {
+            path: Some(&id),
+            url: None,
+        };
         let mut report = if explain {
-            scorer.explain(&loaded.text, loaded.format)
+            scorer.explain_from(&loaded.text, loaded.format, &origin)
         } else {
-            scorer.score_as(&loaded.text, loaded.format)
+            scorer.score_from(&loaded.text, loaded.format, &origin)
         };
         report.remap_offsets(&loaded.raw_map);
         Outcome::Scored {
@@ -397,10 +402,14 @@ impl Outcome {
     /// Scores a parsed JSON Lines record; with `explain`, each piece of evidence carries its
     /// sentence.
     pub fn from_record(scorer: &Scorer, record: JsonRecord, explain: bool) -> Self {
+        let origin = Origin {
+            path: None,
+            url: record.extra.get("url").and_then(Value::as_str),
+        };
         let report = if explain {
-            scorer.explain(&record.input, record.format)
+            scorer.explain_from(&record.input, record.format, &origin)
         } else {
-            scorer.score_as(&record.input, record.format)
+            scorer.score_from(&record.input, record.format, &origin)
         };
         Outcome::Scored {
             id: record.id,

@@ -43,6 +43,8 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+#[cfg(feature = "cli")]
+pub mod config;
 pub mod document;
 #[cfg(feature = "cli")]
 pub mod emit;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use chaff::batch::{self, Outcome};
+use chaff::config::Config;
 use chaff::emit::{Emitter, OutputFormat, Prepared, Selection, Sink, Spares, Triage};
 use chaff::model::Probability;
 use chaff::paths::{self, PathEntry};
@@ -39,6 +40,42 @@ struct Cli {
     /// Say nothing on stderr but errors: no warnings, no progress bar, no hints.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// A configuration file (rules, suppressions, thresholds) [default: chaff.toml in the
+    /// working directory or its nearest parent that has one].
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Use no configuration file, even where a chaff.toml is found.
+    #[arg(long, global = true, conflicts_with = "config")]
+    no_config: bool,
+}
+
+/// Which configuration applies (`--config`, `--no-config`, or the one found).
+#[derive(Clone, Copy)]
+struct ConfigChoice<'a> {
+    given: Option<&'a Path>,
+    none: bool,
+}
+
+impl ConfigChoice<'_> {
+    /// The configuration, read and checked, if one applies; said on stderr unless quiet.
+    fn load(self, ui: Ui) -> Result<Option<Config>, Error> {
+        let path = match (self.given, self.none) {
+            (_, true) => return Ok(None),
+            (Some(path), false) => path.to_owned(),
+            (None, false) => {
+                let here = std::env::current_dir().unwrap_or_default();
+                match Config::find(&here) {
+                    Some(path) => path,
+                    None => return Ok(None),
+                }
+            }
+        };
+        let config = Config::read(&path, &Pipeline::default().specs())?;
+        if !ui.quiet {
+            eprintln!("chaff: config {}", config.summary());
+        }
+        Ok(Some(config))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,6 +154,12 @@ enum Command {
         /// trained with it; `preview`: measured and reported, counting for nothing).
         #[arg(long)]
         model: Option<PathBuf>,
+    },
+    /// Check a configuration file (`chaff.toml`): rules, suppressions, thresholds.
+    #[command(after_help = EXIT_STATUS)]
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
     },
     /// Print a shell's completion script (`chaff completions bash > /etc/bash_completion.d/chaff`).
     #[command(after_help = EXIT_STATUS)]
@@ -220,6 +263,40 @@ struct InputArgs {
     hidden: bool,
 }
 
+/// What `chaff config` does.
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Read and check a configuration (the one that applies here, or FILE): says what it
+    /// does, or points at the line and key of the first error (exit 2).
+    Check {
+        /// The file [default: the configuration that applies: --config, or chaff.toml here or
+        /// in the nearest parent].
+        file: Option<PathBuf>,
+    },
+}
+
+/// `chaff config check`: the configuration's summary on stdout, or its first error.
+fn config_check(choice: ConfigChoice<'_>) -> Result<ExitCode, Error> {
+    let quiet = Ui {
+        color: false,
+        quiet: true,
+    };
+    match choice.load(quiet)? {
+        Some(config) => {
+            let mut out = io::stdout().lock();
+            writeln!(out, "ok: {}", config.summary()).map_err(stdout_error)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Err(Error::Config {
+            place: "chaff config check".to_owned(),
+            reason: format!(
+                "no configuration: no {} here or in a parent folder, and no --config FILE",
+                chaff::config::FILE_NAME
+            ),
+        }),
+    }
+}
+
 /// The options of `chaff score`, as given.
 #[derive(clap::Args)]
 struct ScoreArgs {
@@ -260,6 +337,7 @@ impl InputArgs {
     fn checked(
         self,
         ui: Ui,
+        config: Option<Config>,
         destination: Destination,
         selection: Selection,
     ) -> (Vec<PathBuf>, Option<PathBuf>, ScoreOptions) {
@@ -279,6 +357,7 @@ impl InputArgs {
         let options = ScoreOptions {
             jsonl,
             destination,
+            config,
             threshold,
             selection,
             threads: threads.map(usize::from),
@@ -303,7 +382,11 @@ impl InputArgs {
 impl ScoreArgs {
     /// The paths, the model file and the options, checked (an empty reliability range is a
     /// usage error).
-    fn checked(self, ui: Ui) -> (Vec<PathBuf>, Option<PathBuf>, ScoreOptions) {
+    fn checked(
+        self,
+        ui: Ui,
+        config: Option<Config>,
+    ) -> (Vec<PathBuf>, Option<PathBuf>, ScoreOptions) {
         let ScoreArgs {
             input,
             format,
@@ -333,7 +416,7 @@ impl ScoreArgs {
             fields,
             ..Selection::default()
         };
-        input.checked(ui, Destination::Stdout { format, sort }, selection)
+        input.checked(ui, config, Destination::Stdout { format, sort }, selection)
     }
 }
 
@@ -423,32 +506,47 @@ fn parse_family(name: &str) -> Result<chaff::Family, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui::new(cli.color, cli.quiet);
+    let choice = ConfigChoice {
+        given: cli.config.as_deref(),
+        none: cli.no_config,
+    };
     let result = match cli.command {
-        Command::Score(args) => {
-            let (paths, model, options) = args.checked(ui);
+        Command::Score(args) => choice.load(ui).and_then(|config| {
+            let (paths, model, options) = args.checked(ui, config);
             score(&paths, model.as_deref(), &options)
-        }
-        Command::Report(ReportArgs { input, out }) => {
+        }),
+        Command::Report(ReportArgs { input, out }) => choice.load(ui).and_then(|config| {
             let destination = Destination::Triage(out);
-            let (paths, model, options) = input.checked(ui, destination, Selection::default());
+            let selection = Selection::default();
+            let (paths, model, options) = input.checked(ui, config, destination, selection);
             score(&paths, model.as_deref(), &options)
-        }
+        }),
+        Command::Config {
+            action: ConfigAction::Check { file },
+        } => config_check(file.as_deref().map_or(choice, |given| ConfigChoice {
+            given: Some(given),
+            none: false,
+        })),
         Command::Explain {
             path,
             id,
             json,
             model,
             max_bytes,
-        } => {
+        } => choice.load(ui).and_then(|config| {
             let what = ExplainOptions {
                 id,
                 json,
                 max_bytes,
                 ui,
+                config,
             };
             explain(&path, model.as_deref(), &what)
-        }
-        Command::Features { id, json, model } => features(id.as_deref(), json, model.as_deref()),
+        }),
+        Command::Features { id, json, model } => choice.load(ui).and_then(|config| {
+            let scorer = configured_scorer(model.as_deref(), config.as_ref(), None)?;
+            features(id.as_deref(), json, &scorer)
+        }),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "chaff", &mut out);
@@ -528,6 +626,39 @@ fn scorer(model: Option<&Path>) -> Result<Scorer, Error> {
     }
 }
 
+/// The scorer of a run: the model, a curator's configuration (rules, suppressions, cuts), and
+/// `--threshold`, which overrides the configuration's threshold (its verdict cuts, when it has
+/// them, still apply).
+fn configured_scorer(
+    model: Option<&Path>,
+    config: Option<&Config>,
+    threshold: Option<Probability>,
+) -> Result<Scorer, Error> {
+    let Some(config) = config else {
+        return Ok(match threshold {
+            Some(t) => scorer(model)?.with_threshold(t),
+            None => scorer(model)?,
+        });
+    };
+    let (json, origin) = match model {
+        Some(path) => (
+            std::fs::read_to_string(path).map_err(|source| Error::Io {
+                path: path.to_owned(),
+                source,
+            })?,
+            path.display().to_string(),
+        ),
+        None => (chaff::BUILTIN_MODEL.to_owned(), "built-in".to_owned()),
+    };
+    let mut scorer = Scorer::with_model_and_rules(&json, &origin, &config.rules)?
+        .with_suppressions(config.suppressions.clone())?;
+    let threshold = threshold.or_else(|| config.threshold.and_then(Probability::new));
+    if let Some(t) = threshold {
+        scorer = scorer.with_threshold(t);
+    }
+    Ok(scorer.with_cuts(config.spam_threshold, config.verdicts.clone()))
+}
+
 fn stdout_error(source: io::Error) -> Error {
     Error::Io {
         path: PathBuf::from("stdout"),
@@ -562,6 +693,8 @@ enum Destination {
 struct ScoreOptions {
     jsonl: bool,
     destination: Destination,
+    /// A curator's configuration, read and checked.
+    config: Option<Config>,
     threshold: Option<Probability>,
     selection: Selection,
     threads: Option<usize>,
@@ -577,10 +710,7 @@ fn score(
     model: Option<&Path>,
     options: &ScoreOptions,
 ) -> Result<ExitCode, Error> {
-    let mut scorer = match options.threshold {
-        Some(t) => scorer(model)?.with_threshold(t),
-        None => scorer(model)?,
-    };
+    let mut scorer = configured_scorer(model, options.config.as_ref(), options.threshold)?;
     // The triage page shows each document's text with its evidence marked.
     if matches!(options.destination, Destination::Triage(_)) {
         scorer = scorer.keeping_text();
@@ -619,7 +749,8 @@ fn score_on_pool(
                     path: path.clone(),
                     source,
                 })?;
-                let emitter = Box::new(Triage::new(&scorer.specs()));
+                let config = options.config.as_ref().map(Config::summary);
+                let emitter = Box::new(Triage::new(&scorer.specs(), config));
                 (emitter, false, Box::new(BufWriter::new(file)), path.clone())
             }
         };
@@ -926,10 +1057,11 @@ struct ExplainOptions {
     json: bool,
     max_bytes: run::MaxBytes,
     ui: Ui,
+    config: Option<Config>,
 }
 
 fn explain(path: &Path, model: Option<&Path>, options: &ExplainOptions) -> Result<ExitCode, Error> {
-    let scorer = scorer(model)?;
+    let scorer = configured_scorer(model, options.config.as_ref(), None)?;
     let stdin = path.as_os_str() == "-";
     let origin = if stdin {
         "stdin".to_owned()
@@ -1027,8 +1159,7 @@ fn manual(out: Option<&Path>) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn features(id: Option<&str>, json: bool, model: Option<&Path>) -> Result<ExitCode, Error> {
-    let scorer = scorer(model)?;
+fn features(id: Option<&str>, json: bool, scorer: &Scorer) -> Result<ExitCode, Error> {
     let specs = scorer.specs();
     let described: Vec<render::Described> = specs
         .iter()

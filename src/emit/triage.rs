@@ -26,6 +26,8 @@ const SCRIPT: &str = include_str!("triage/triage.js");
 /// Lays out the triage page of every record.
 pub struct Triage {
     signals: Value,
+    /// What the curator's configuration did, if one applied.
+    config: Option<String>,
     /// Each record's entry, kept until the queue is ordered.
     entries: Vec<Entry>,
 }
@@ -43,8 +45,8 @@ struct Entry {
 
 impl Triage {
     /// A page for documents scored with these signals (their names and messages are shown
-    /// next to the evidence).
-    pub fn new(specs: &[&'static SignalSpec]) -> Self {
+    /// next to the evidence) and the configuration `config` sums up, if any.
+    pub fn new(specs: &[&'static SignalSpec], config: Option<String>) -> Self {
         let signals = specs
             .iter()
             .map(|s| {
@@ -56,6 +58,7 @@ impl Triage {
             .collect::<serde_json::Map<_, _>>();
         Triage {
             signals: Value::Object(signals),
+            config,
             entries: Vec::new(),
         }
     }
@@ -89,6 +92,8 @@ impl Emitter for Triage {
         queue.extend_from_slice(b"{\"families\":");
         let families: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
         serde_json::to_writer(&mut queue, &families)?;
+        queue.extend_from_slice(b",\"config\":");
+        serde_json::to_writer(&mut queue, &self.config)?;
         queue.extend_from_slice(b",\"signals\":");
         serde_json::to_writer(&mut queue, &self.signals)?;
         queue.extend_from_slice(b",\"documents\":[");

@@ -24,7 +24,8 @@
   const scored = docs.filter((d) => !d.error);
   const spam = scored.filter((d) => d.spam_kind).length;
   const failed = docs.length - scored.length;
-  $("summary").textContent = `${docs.length} documents: ${spam} judged spam, ${scored.filter((d) => d.flagged).length} flagged` + (failed ? `, ${failed} not scored` : "");
+  $("summary").textContent = `${docs.length} documents: ${spam} judged spam, ${scored.filter((d) => d.flagged).length} flagged` + (failed ? `, ${failed} not scored` : "") +
+    (data.config ? `. Configuration ${data.config}` : "");
   $("legend").innerHTML = data.families.map((f) => `<li class="f-${f}" style="--c: var(--${f})">${f}</li>`).join("");
 
   // ---- filters
