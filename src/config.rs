@@ -122,9 +122,8 @@ impl Config {
             .collect::<Result<Vec<_>, _>>()?;
         at.distinct_rules(&raw.rule, &rules)?;
         at.examples_hold(&raw.rule, &rules)?;
-        let known = |id: &str| {
-            builtin.iter().any(|s| s.id == id) || rules.iter().any(|r| r.spec.id == id)
-        };
+        let known =
+            |id: &str| builtin.iter().any(|s| s.id == id) || rules.iter().any(|r| r.spec.id == id);
         let mut suppressions = Vec::new();
         if !raw.ignore.is_empty() {
             let signals = at.signal_ids(&raw.ignore, "ignore", &known)?;
@@ -222,7 +221,8 @@ impl Place<'_> {
             .next()
             .map_or(self.text.len(), |(i, _)| from + i);
         let mut offset = from;
-        for line in self.text[from..end.max(within.end.min(self.text.len()))].split_inclusive('\n') {
+        for line in self.text[from..end.max(within.end.min(self.text.len()))].split_inclusive('\n')
+        {
             let trimmed = line.trim_start();
             if trimmed
                 .strip_prefix(key)
@@ -254,14 +254,24 @@ impl Place<'_> {
         if cuts.is_empty() {
             return Err(wrong("no verdicts"));
         }
-        if cuts.iter().any(|c| !(0.0..=1.0).contains(&c.min_reliability)) {
+        if cuts
+            .iter()
+            .any(|c| !(0.0..=1.0).contains(&c.min_reliability))
+        {
             return Err(wrong("a min_reliability is not between 0 and 1"));
         }
-        if cuts.windows(2).any(|w| w[0].min_reliability <= w[1].min_reliability) {
-            return Err(wrong("the cuts are not in decreasing order of min_reliability"));
+        if cuts
+            .windows(2)
+            .any(|w| w[0].min_reliability <= w[1].min_reliability)
+        {
+            return Err(wrong(
+                "the cuts are not in decreasing order of min_reliability",
+            ));
         }
         if cuts.last().is_some_and(|c| c.min_reliability != 0.0) {
-            return Err(wrong("the last cut must start at 0, so every page gets a verdict"));
+            return Err(wrong(
+                "the last cut must start at 0, so every page gets a verdict",
+            ));
         }
         if cuts.iter().any(|c| c.verdict.trim().is_empty()) {
             return Err(wrong("a verdict is empty"));
@@ -328,7 +338,10 @@ impl Place<'_> {
         for (i, rule) in rules.iter().enumerate() {
             for (key, same) in [
                 ("id", rules[..i].iter().any(|r| r.spec.id == rule.spec.id)),
-                ("name", rules[..i].iter().any(|r| r.spec.name == rule.spec.name)),
+                (
+                    "name",
+                    rules[..i].iter().any(|r| r.spec.name == rule.spec.name),
+                ),
             ] {
                 if same {
                     return Err(self.error(
@@ -345,14 +358,20 @@ impl Place<'_> {
     /// Each rule fires on its `fires_on` texts and stays quiet on its `quiet_on` texts, as the
     /// registry test holds the built-in rules to theirs.
     fn examples_hold(&self, raw: &[Spanned<Rule>], rules: &[UserRule]) -> Result<(), Error> {
-        if rules.iter().all(|r| r.spec.fires_on.is_empty() && r.spec.quiet_on.is_empty()) {
+        if rules
+            .iter()
+            .all(|r| r.spec.fires_on.is_empty() && r.spec.quiet_on.is_empty())
+        {
             return Ok(());
         }
         let pipeline = crate::Pipeline::with_rules(rules);
         let first = pipeline.signals().len() - rules.len();
         for (i, rule) in rules.iter().enumerate() {
             let value = |text: &str| pipeline.features(text, crate::Format::Text)[first + i];
-            let cases = [("fires_on", rule.spec.fires_on, true), ("quiet_on", rule.spec.quiet_on, false)];
+            let cases = [
+                ("fires_on", rule.spec.fires_on, true),
+                ("quiet_on", rule.spec.quiet_on, false),
+            ];
             for (key, texts, fires) in cases {
                 if let Some(text) = texts.iter().find(|t| (value(t) > 0.0) != fires) {
                     let does = if fires { "does not fire" } else { "fires" };
@@ -385,7 +404,13 @@ impl Place<'_> {
         };
         let digits = rule.id.strip_prefix("USER").unwrap_or("");
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(wrong("id", format!("{:?}: a curator's rule id is USER and digits (USER001)", rule.id)));
+            return Err(wrong(
+                "id",
+                format!(
+                    "{:?}: a curator's rule id is USER and digits (USER001)",
+                    rule.id
+                ),
+            ));
         }
         let kebab = |name: &str| {
             !name.is_empty()
@@ -394,14 +419,23 @@ impl Place<'_> {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         };
         if !kebab(&rule.name) || builtin.iter().any(|s| s.name == rule.name) {
-            return Err(wrong("name", format!("{:?}: a new kebab-case name (a built-in signal has none of the same)", rule.name)));
+            return Err(wrong(
+                "name",
+                format!(
+                    "{:?}: a new kebab-case name (a built-in signal has none of the same)",
+                    rule.name
+                ),
+            ));
         }
         let family = Family::ALL
             .into_iter()
             .find(|f| f.name() == rule.family)
             .ok_or_else(|| {
                 let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
-                wrong("family", format!("{:?} is no family ({})", rule.family, names.join(", ")))
+                wrong(
+                    "family",
+                    format!("{:?} is no family ({})", rule.family, names.join(", ")),
+                )
             })?;
         let polarity = match rule.polarity.as_str() {
             "concern" => Polarity::Concern,
@@ -446,7 +480,9 @@ impl Place<'_> {
                 })
         };
         match measure {
-            Measure::PhraseRate { filter: Some(_), .. } => builtin_only("filter"),
+            Measure::PhraseRate {
+                filter: Some(_), ..
+            } => builtin_only("filter"),
             Measure::PhraseRate { note: Some(_), .. } => builtin_only("note"),
             Measure::PhraseRate {
                 lexicon,
@@ -460,9 +496,14 @@ impl Place<'_> {
                 let entries = crate::lexicon::parse(&file.display().to_string(), &text, 1, *fields)
                     .map_err(|e| wrong("lexicon", e.to_string()))?;
                 let pattern = pattern.as_ref().map(compiled).transpose()?;
-                Ok((UserMeasure::Phrases { entries, pattern }, PER_THOUSAND.to_owned()))
+                Ok((
+                    UserMeasure::Phrases { entries, pattern },
+                    PER_THOUSAND.to_owned(),
+                ))
             }
-            Measure::PatternRate { filter: Some(_), .. } => builtin_only("filter"),
+            Measure::PatternRate {
+                filter: Some(_), ..
+            } => builtin_only("filter"),
             Measure::PatternRate { gate: Some(_), .. } => builtin_only("gate"),
             Measure::PatternRate {
                 starting_words: Some(_),
@@ -492,9 +533,19 @@ impl Place<'_> {
 fn leak_spec(rule: &Rule, family: Family, polarity: Polarity, unit: String) -> &'static SignalSpec {
     let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
     let leak_all = |texts: &[String]| -> &'static [&'static str] {
-        Box::leak(texts.iter().map(|t| leak(t)).collect::<Vec<_>>().into_boxed_slice())
+        Box::leak(
+            texts
+                .iter()
+                .map(|t| leak(t))
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
+        )
     };
-    let doc = if rule.doc.is_empty() { &rule.message } else { &rule.doc };
+    let doc = if rule.doc.is_empty() {
+        &rule.message
+    } else {
+        &rule.doc
+    };
     Box::leak(Box::new(SignalSpec {
         id: leak(&rule.id),
         version: rule.version,

@@ -219,10 +219,12 @@ impl Scorer {
             let indices = signals
                 .iter()
                 .map(|id| {
-                    ids.iter().position(|known| known == id).ok_or_else(|| Error::Config {
-                        place: "suppression".to_owned(),
-                        reason: format!("no signal {id}"),
-                    })
+                    ids.iter()
+                        .position(|known| known == id)
+                        .ok_or_else(|| Error::Config {
+                            place: "suppression".to_owned(),
+                            reason: format!("no signal {id}"),
+                        })
                 })
                 .collect::<Result<Vec<usize>, Error>>()?;
             self.suppressions.push((indices, scope));
@@ -232,7 +234,11 @@ impl Scorer {
 
     /// Sets the spam head's threshold (at or above it a page is judged spam) and the verdict
     /// words' cuts of reliability, highest first (a curator's configuration).
-    pub fn with_cuts(mut self, spam_threshold: Option<f64>, verdicts: Option<Vec<model::VerdictCut>>) -> Self {
+    pub fn with_cuts(
+        mut self,
+        spam_threshold: Option<f64>,
+        verdicts: Option<Vec<model::VerdictCut>>,
+    ) -> Self {
         if let Some(t) = spam_threshold {
             self.model.spam.threshold = t;
         }
@@ -313,7 +319,13 @@ impl Scorer {
         suppressed
     }
 
-    fn report(&self, input: &str, format: Format, origin: &Origin<'_>, with_context: bool) -> Report {
+    fn report(
+        &self,
+        input: &str,
+        format: Format,
+        origin: &Origin<'_>,
+        with_context: bool,
+    ) -> Report {
         let doc = self.pipeline.document(input, format);
         let measurements = self.pipeline.measure(&doc);
         let mut report = Report::build(

@@ -60,8 +60,10 @@ fn documents(html: &str) -> Vec<Value> {
         .expect("the page embeds its queue");
     let mut documents = queue["documents"].as_array().unwrap().clone();
     for (i, document) in documents.iter_mut().enumerate() {
-        let view = json_of(&format!("<script type=\"application/json\" id=\"view-{i}\">"))
-            .expect("a view per document");
+        let view = json_of(&format!(
+            "<script type=\"application/json\" id=\"view-{i}\">"
+        ))
+        .expect("a view per document");
         if let Value::Object(view) = view {
             document.as_object_mut().unwrap().extend(view);
         }
@@ -83,10 +85,7 @@ fn queue_order(records: &[Value]) -> Vec<&Value> {
 #[test]
 fn the_page_holds_every_record_in_queue_order_with_the_json_numbers_and_marks() {
     let dir = tempfile::tempdir().unwrap();
-    let inputs = vec![
-        repo().join("data/examples"),
-        dir.path().join("missing.txt"),
-    ];
+    let inputs = vec![repo().join("data/examples"), dir.path().join("missing.txt")];
     let records = records(&inputs);
     let (_, html) = report(&inputs, dir.path());
     let documents = documents(&html);
@@ -103,7 +102,13 @@ fn the_page_holds_every_record_in_queue_order_with_the_json_numbers_and_marks() 
             assert_eq!(entry["error"], record["error"]);
             continue;
         }
-        for key in ["reliability", "spam", "quality", "spam_logit", "quality_logit"] {
+        for key in [
+            "reliability",
+            "spam",
+            "quality",
+            "spam_logit",
+            "quality_logit",
+        ] {
             assert_eq!(entry[key], record[key], "{} {key}", record["id"]);
         }
         // Each mark's span, in UTF-16 units of the readable text, holds the evidence's text.
@@ -133,11 +138,24 @@ fn the_page_is_self_contained_and_no_document_text_escapes_its_data() {
     let text = "Order now! </script><script>alert(1)</script> <!-- and <img src=https://example.org/x.png>";
     std::fs::write(&hostile, text).unwrap();
     let (_, html) = report(std::slice::from_ref(&hostile), dir.path());
-    assert!(!html.contains("alert(1)</script>"), "the text cannot close the data element");
+    assert!(
+        !html.contains("alert(1)</script>"),
+        "the text cannot close the data element"
+    );
     assert!(!html.contains("<img src=https"));
     let lower = html.to_lowercase();
-    for external in ["<script src", "<link", "src=\"http", "href=\"http", "@import", "url(http"] {
-        assert!(!lower.contains(external), "the page loads nothing: {external}");
+    for external in [
+        "<script src",
+        "<link",
+        "src=\"http",
+        "href=\"http",
+        "@import",
+        "url(http",
+    ] {
+        assert!(
+            !lower.contains(external),
+            "the page loads nothing: {external}"
+        );
     }
     assert!(lower.contains("content-security-policy") && lower.contains("default-src 'none'"));
     let documents = documents(&html);
@@ -195,6 +213,9 @@ fn triage_report_in_chromium() {
         String::from_utf8_lossy(&out.stderr)
     );
     for shot in ["queue.png", "document.png", "queue-phone-dark.png"] {
-        assert!(shots.join(shot).metadata().unwrap().len() > 10_000, "{shot}");
+        assert!(
+            shots.join(shot).metadata().unwrap().len() > 10_000,
+            "{shot}"
+        );
     }
 }
