@@ -187,9 +187,9 @@ impl Scorer {
     }
 
     /// A scorer with the built-in signals, a curator's rules after them, and the model in
-    /// `json`. The model was trained without the rules: a rule with a weight adds `weight × ln(1
-    /// + value)` to the spam logit, one without runs in preview (its evidence reported, its
-    /// contribution 0), and every other number is the model's.
+    /// `json`. The model was trained without the rules: a rule with a weight adds
+    /// `weight × ln(1 + value)` to the spam logit, one without runs in preview (its evidence
+    /// reported, its contribution 0), and every other number is the model's.
     pub fn with_model_and_rules(
         json: &str,
         origin: &str,
