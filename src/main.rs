@@ -510,7 +510,19 @@ fn main() -> ExitCode {
         given: cli.config.as_deref(),
         none: cli.no_config,
     };
-    let result = match cli.command {
+    match run(cli.command, ui, choice) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("chaff: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a command; an error is said by `main`.
+fn run(command: Command, ui: Ui, choice: ConfigChoice<'_>) -> Result<ExitCode, Error> {
+    match command {
         Command::Score(args) => choice.load(ui).and_then(|config| {
             let (paths, model, options) = args.checked(ui, config);
             score(&paths, model.as_deref(), &options)
@@ -547,15 +559,7 @@ fn main() -> ExitCode {
             let scorer = configured_scorer(model.as_deref(), config.as_ref(), None)?;
             features(id.as_deref(), json, &scorer)
         }),
-        Command::Completions { shell } => {
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "chaff", &mut out);
-            io::stdout()
-                .lock()
-                .write_all(&out)
-                .map_err(stdout_error)
-                .map(|()| ExitCode::SUCCESS)
-        }
+        Command::Completions { shell } => completions(shell),
         Command::Man { out } => manual(out.as_deref()),
         Command::Train {
             data,
@@ -587,15 +591,18 @@ fn main() -> ExitCode {
             },
             &procedure,
         ),
-    };
-    match result {
-        Ok(code) => code,
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("chaff: error: {e}");
-            ExitCode::from(2)
-        }
     }
+}
+
+/// `chaff completions SHELL`: the shell's completion script on stdout.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode, Error> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "chaff", &mut out);
+    io::stdout()
+        .lock()
+        .write_all(&out)
+        .map_err(stdout_error)
+        .map(|()| ExitCode::SUCCESS)
 }
 
 /// Exits with a usage error: `flag` sets the training procedure, which eval without --folds or

@@ -430,6 +430,15 @@ impl Context {
 }
 
 impl FamilyScore {
+    /// The kind of a page judged spam: the spam-side family that adds most to its spam logit.
+    fn spam_kind(families: &[FamilyScore]) -> Option<SpamKind> {
+        families
+            .iter()
+            .filter_map(|f| SpamKind::of(f.family).map(|kind| (kind, f.score)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(kind, _)| kind)
+    }
+
     /// Each family's sub-score and evidence count, in [`Family::ALL`] order.
     fn all(contributions: &[Contribution], evidence: &[Evidence]) -> Vec<FamilyScore> {
         Family::ALL
@@ -449,6 +458,17 @@ impl FamilyScore {
 }
 
 impl Evidence {
+    /// Puts evidence in input order and gives each its line and column in `input`, in one pass
+    /// over the sorted spans (counting from the line start for each span would be quadratic on
+    /// long lines).
+    fn in_order(evidence: &mut [Evidence], input: &str) {
+        evidence.sort_by_key(|e| (e.start, e.end, e.signal));
+        let mut lines = LineCursor::new(input);
+        for e in evidence {
+            (e.line, e.column) = lines.advance_to(e.start);
+        }
+    }
+
     /// A signal's hit in a document as evidence: its span mapped back to the input, its text
     /// quoted, and with `with_context` the sentence around it (line and column are set once
     /// all the evidence is in order).
@@ -491,27 +511,26 @@ impl Report {
             let head = spec.family.head();
             // A signal a curator's configuration suppresses counts for nothing and shows no
             // evidence.
-            if suppressed.get(i).copied().unwrap_or(false) {
-                contributions.push(Contribution {
-                    feature: spec.id,
-                    name: spec.name,
-                    family: spec.family,
-                    head,
-                    value: measurement.value,
-                    contribution: 0.0,
-                    status: Status::Suppressed,
-                });
-                continue;
-            }
+            let suppress = suppressed.get(i).copied().unwrap_or(false);
+            let (contribution, status) = match suppress {
+                true => (0.0, Status::Suppressed),
+                false => (
+                    model.head(head).contribution(i, measurement.value),
+                    model.status(i),
+                ),
+            };
             contributions.push(Contribution {
                 feature: spec.id,
                 name: spec.name,
                 family: spec.family,
                 head,
                 value: measurement.value,
-                contribution: model.head(head).contribution(i, measurement.value),
-                status: model.status(i),
+                contribution,
+                status,
             });
+            if suppress {
+                continue;
+            }
             evidence_truncated |= measurement.hits.len() > MAX_EVIDENCE_PER_SIGNAL;
             // A loop of pushes: `evidence.extend(hits.map(..))` made scoring 5% slower on
             // the bench corpus (one thread, 3 interleaved rounds, 1.52-1.55 s against 1.42-1.45).
@@ -519,13 +538,7 @@ impl Report {
                 evidence.push(Evidence::of(doc, spec, hit, with_context));
             }
         }
-        evidence.sort_by_key(|e| (e.start, e.end, e.signal));
-        // Lines and columns in one pass over the sorted spans: counting from the line start for
-        // each span would be quadratic on long lines.
-        let mut lines = LineCursor::new(doc.input);
-        for e in &mut evidence {
-            (e.line, e.column) = lines.advance_to(e.start);
-        }
+        Evidence::in_order(&mut evidence, doc.input);
         let logit = |head: HeadKind| {
             let own = contributions.iter().filter(|c| c.head == head);
             model.head(head).intercept + own.map(|c| c.contribution).sum::<f64>()
@@ -534,15 +547,8 @@ impl Report {
         let (spam, quality) = (sigmoid(spam_logit), sigmoid(quality_logit));
         let reliability = (1.0 - spam) * quality;
         let families = FamilyScore::all(&contributions, &evidence);
-        // The kind of a page judged spam: the spam-side family that adds most to its spam logit.
         let spam_kind = (spam >= model.spam_threshold())
-            .then(|| {
-                families
-                    .iter()
-                    .filter_map(|f| SpamKind::of(f.family).map(|kind| (kind, f.score)))
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|(kind, _)| kind)
-            })
+            .then(|| FamilyScore::spam_kind(&families))
             .flatten();
         let words = doc.word_count();
         Report {
