@@ -292,7 +292,8 @@ mod tests {
             .expect("HYPE001 fires on miracle");
         let (start, end) = spans[miracle];
         assert_eq!(String::from_utf16(&units[start..end]).unwrap(), "miracle");
-        assert_eq!(start, 5);
+        // é 1 unit, a space, 😀 2 units, a space, "This ": 10 units (13 bytes).
+        assert_eq!(start, 10);
     }
 
     #[test]
