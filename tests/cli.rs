@@ -1,25 +1,14 @@
 //! The `chaff` binary, run as a user would.
 
+mod binary;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use binary::{chaff, jsonl};
 use serde_json::Value;
-
-fn chaff() -> Command {
-    let mut cmd = Command::cargo_bin("chaff").expect("the chaff binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/examples")
-}
-
-fn jsonl(output: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(output)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
-        .collect()
 }
 
 /// The standard output of a finished run.
@@ -1101,7 +1090,7 @@ fn quiet_silences_warnings_and_color_follows_the_option_and_no_color() {
     assert_eq!(stderr(&["-q", "score"]), "");
 
     let table = |args: &[&str], no_color: Option<&str>| {
-        let mut cmd = Command::cargo_bin("chaff").unwrap();
+        let mut cmd = chaff();
         cmd.env_remove("NO_COLOR");
         if let Some(value) = no_color {
             cmd.env("NO_COLOR", value);

@@ -2,26 +2,23 @@
 //! configuration without weights leaves the shipped model's numbers alone, and every error
 //! names the file, line and key.
 
+mod binary;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use binary::jsonl as records;
 use serde_json::Value;
 
+/// `chaff` run in `dir` (where it looks for a configuration).
 fn chaff(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("chaff").expect("the chaff binary is built");
-    cmd.env("NO_COLOR", "1").current_dir(dir);
+    let mut cmd = binary::chaff();
+    cmd.current_dir(dir);
     cmd
 }
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/examples")
-}
-
-fn records(output: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(output)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("each output line is JSON"))
-        .collect()
 }
 
 /// A folder with a configuration (`config`), the lexicon it names, and a page.

@@ -2,19 +2,14 @@
 //! the JSON output and the evidence marked where it is; and, in a real browser (Debian's
 //! Chromium, driven by `tests/browser/triage.mjs`), it sorts, filters, opens and marks as it says.
 
+mod binary;
 mod shared_data;
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
+use binary::{chaff, jsonl};
 use serde_json::Value;
-
-fn chaff() -> Command {
-    let mut cmd = Command::cargo_bin("chaff").expect("the chaff binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,11 +22,7 @@ fn records(inputs: &[PathBuf]) -> Vec<Value> {
         .args(inputs)
         .output()
         .unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+    jsonl(&out.stdout)
 }
 
 /// Writes the report of `inputs` into `dir` and returns the page.
