@@ -7,6 +7,7 @@ for target in score_text score_html load_bytes; do
   mkdir -p "corpus/$target"
   cp ../data/examples/pages/* "corpus/$target/"
 done
-mkdir -p corpus/jsonl_records corpus/load_model
+mkdir -p corpus/jsonl_records corpus/load_model corpus/load_config
+cp ../docs/chaff.example.toml corpus/load_config/
 cp ../data/examples/*.jsonl corpus/jsonl_records/
 cp ../models/default.json corpus/load_model/

@@ -109,8 +109,18 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
-        let at = Place { path, text: &text };
-        let raw: Raw = toml::from_str(&text).map_err(|e| {
+        Self::parse(&text, path, builtin)
+    }
+
+    /// Checks the text of a configuration read from `path` (its lexicons are read from beside
+    /// it).
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        builtin: &[&'static SignalSpec],
+    ) -> Result<Config, Error> {
+        let at = Place { path, text };
+        let raw: Raw = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             at.error(span.clone(), &at.key_at(span.start), e.message().to_owned())
         })?;

@@ -344,3 +344,21 @@ fn every_configuration_error_names_the_file_line_and_key() {
         assert!(run.stdout.is_empty());
     }
 }
+
+/// The example configuration the README points to is one chaff reads, and each of its rules
+/// holds to its examples (checked as it is read).
+#[test]
+fn the_example_configuration_is_valid() {
+    let dir = folder(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/chaff.example.toml"),
+        )
+        .unwrap(),
+    );
+    let check = chaff(dir.path())
+        .args(["config", "check"])
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&check.get_output().stdout).into_owned();
+    assert!(said.contains("rules USER001, USER002, USER003"), "{said}");
+}
