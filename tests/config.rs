@@ -362,3 +362,20 @@ fn the_example_configuration_is_valid() {
     let said = String::from_utf8_lossy(&check.get_output().stdout).into_owned();
     assert!(said.contains("rules USER001, USER002, USER003"), "{said}");
 }
+
+/// The triage page names the configuration and marks a curator's rule like any signal.
+#[test]
+fn the_triage_page_names_the_configuration_and_marks_its_rules() {
+    let dir = folder(RULE);
+    chaff(dir.path())
+        .args(["report", "page.txt", "-o", "triage.html"])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(dir.path().join("triage.html")).unwrap();
+    assert!(
+        html.contains("chaff.toml: rules USER001"),
+        "the page names it"
+    );
+    assert!(html.contains(r#""USER001":{"name":"competitor-product","family":"commercial""#));
+    assert!(html.contains(r#","USER001",null]"#), "a mark of the rule");
+}
