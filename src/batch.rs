@@ -399,11 +399,16 @@ impl Outcome {
         }
     }
 
-    /// Scores a parsed JSON Lines record; with `explain`, each piece of evidence carries its
-    /// sentence.
-    pub fn from_record(scorer: &Scorer, record: JsonRecord, explain: bool) -> Self {
+    /// Scores a parsed JSON Lines record read from `file` (none: stdin); with `explain`, each
+    /// piece of evidence carries its sentence.
+    pub fn from_record(
+        scorer: &Scorer,
+        record: JsonRecord,
+        file: Option<&str>,
+        explain: bool,
+    ) -> Self {
         let origin = Origin {
-            path: None,
+            path: file,
             url: record.extra.get("url").and_then(Value::as_str),
         };
         let report = if explain {
@@ -420,25 +425,27 @@ impl Outcome {
 
     /// Scores one JSON Lines record, or records why it cannot be scored.
     pub fn from_line(scorer: &Scorer, line_number: usize, line: &str) -> Self {
-        Self::from_line_noting(scorer, line_number, line, &|_| {})
+        Self::from_line_noting(scorer, line_number, line, None, &|_| {})
     }
 
-    /// [`Outcome::from_line`], telling `renamed` the input fields passed through under another
+    /// [`Outcome::from_line`] for a line of `file` (none: stdin, or a file the caller names in
+    /// error records itself), telling `renamed` the input fields passed through under another
     /// name because an output field has theirs.
     pub fn from_line_noting(
         scorer: &Scorer,
         line_number: usize,
         line: &str,
+        file: Option<&str>,
         renamed: &dyn Fn(&'static str),
     ) -> Self {
         match parse_record(line) {
             Ok(record) => {
                 record.renamed.iter().for_each(|&name| renamed(name));
-                Self::from_record(scorer, record, false)
+                Self::from_record(scorer, record, file, false)
             }
             Err(e) => Outcome::Failed {
                 id: e.id,
-                file: None,
+                file: file.map(str::to_owned),
                 line: Some(line_number),
                 error: e.reason,
             },

@@ -1096,7 +1096,8 @@ fn explain(path: &Path, model: Option<&Path>, options: &ExplainOptions) -> Resul
                 eprintln!("chaff: error: {origin}: no JSON Lines record has the id {id:?}");
                 return Ok(ExitCode::from(2));
             };
-            Outcome::from_record(&scorer, record, true)
+            let file = (!stdin).then_some(origin.as_str());
+            Outcome::from_record(&scorer, record, file, true)
         }
         None if !stdin && is_jsonl_name(path) => {
             eprintln!(

@@ -21,7 +21,8 @@ pub enum Scope {
     Domain(String),
     /// Documents whose URL matches this glob (`*` also crosses `/`).
     Url(glob::Pattern),
-    /// Documents read from a file whose path matches this glob.
+    /// Documents read from a file whose path matches this glob (a page's file, or the JSON Lines
+    /// file of a record).
     Path(glob::Pattern),
 }
 

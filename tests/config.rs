@@ -161,6 +161,29 @@ fn suppressions_apply_to_their_domain_and_path_only() {
     let (pages, _) = score(dir.path(), &["page.txt", "shops/page.txt"]);
     assert!(contribution(&pages[0], "SELL001").get("status").is_none());
     assert_eq!(contribution(&pages[1], "SELL001")["status"], "suppressed");
+    // A record's path is its JSON Lines file's.
+    std::fs::copy(
+        dir.path().join("records.jsonl"),
+        dir.path().join("shops/records.jsonl"),
+    )
+    .unwrap();
+    let (records, _) = score(
+        dir.path(),
+        &["--jsonl", "records.jsonl", "shops/records.jsonl"],
+    );
+    let statuses: Vec<&Value> = records
+        .iter()
+        .map(|r| &contribution(r, "SELL001")["status"])
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            &Value::Null,
+            &Value::Null,
+            &"suppressed".into(),
+            &"suppressed".into()
+        ]
+    );
 }
 
 /// A rule without a weight is evidence only: the shipped model's numbers are unchanged.

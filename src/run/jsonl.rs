@@ -196,6 +196,7 @@ fn score_chunk<P: Send>(
                     scorer,
                     record.line,
                     &chunk.text[record.text.clone()],
+                    file,
                     renamed,
                 ),
             };
