@@ -250,8 +250,8 @@ struct InputArgs {
     #[arg(long, value_parser = exclude_pattern)]
     exclude: Vec<glob::Pattern>,
     /// Take only these types of file in directory walks: `text` (.txt, .md, no
-    /// extension), `html` (.html, .htm), `jsonl` (.jsonl, .ndjson); repeat or separate
-    /// with commas [default: all three; with --jsonl, jsonl].
+    /// extension), `html` (.html, .htm), `jsonl` (.jsonl, .ndjson), `warc` (.warc, .warc.gz,
+    /// .wet, .wet.gz); repeat or separate with commas [default: all four; with --jsonl, jsonl].
     #[arg(long = "type", short = 't', value_delimiter = ',', value_parser = file_type)]
     types: Vec<paths::FileType>,
     /// Do not honour ignore files in directory walks (.gitignore inside a git repository,
@@ -918,6 +918,10 @@ impl Driver<'_> {
                     if entry.as_ref().is_ok_and(|path| is_jsonl_name(path)) {
                         self.pages(std::mem::take(&mut pages), push)?;
                         self.jsonl_file(&entry, push)?;
+                    } else if let Some(path) = entry.as_ref().ok().filter(|p| run::is_warc_name(p))
+                    {
+                        self.pages(std::mem::take(&mut pages), push)?;
+                        self.warc_file(path, push)?;
                     } else {
                         pages.push(entry);
                     }
@@ -942,6 +946,24 @@ impl Driver<'_> {
             self.progress,
             self.options.max_bytes,
         )
+    }
+
+    /// Scores the documents of one WARC or WET file (see [`run::score_warc`]).
+    fn warc_file(
+        &self,
+        path: &Path,
+        push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let result = run::score_warc(
+            self.scorer,
+            path,
+            self.prepare,
+            push,
+            self.warn,
+            self.progress,
+            self.options.max_bytes,
+        );
+        result.or_else(|e| unread_lines(e, Some(path.display().to_string()), push, self.warn))
     }
 
     /// Scores the records of one JSON Lines file. A file that cannot be opened or read to its
@@ -1096,8 +1118,7 @@ fn explain(path: &Path, model: Option<&Path>, options: &ExplainOptions) -> Resul
                 eprintln!("chaff: error: {origin}: no JSON Lines record has the id {id:?}");
                 return Ok(ExitCode::from(2));
             };
-            let file = (!stdin).then_some(origin.as_str());
-            Outcome::from_record(&scorer, record, file, true)
+            Outcome::from_record(&scorer, record, (!stdin).then_some(&origin), true)
         }
         None if !stdin && is_jsonl_name(path) => {
             eprintln!(

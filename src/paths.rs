@@ -24,11 +24,18 @@ pub enum FileType {
     Html,
     /// JSON Lines records (`.jsonl`, `.ndjson`).
     Jsonl,
+    /// WARC and WET files (`.warc`, `.warc.gz`, `.wet`, `.wet.gz`).
+    Warc,
 }
 
 impl FileType {
     /// Every type, in the order `--type` lists them.
-    pub const ALL: [FileType; 3] = [FileType::Text, FileType::Html, FileType::Jsonl];
+    pub const ALL: [FileType; 4] = [
+        FileType::Text,
+        FileType::Html,
+        FileType::Jsonl,
+        FileType::Warc,
+    ];
 
     /// The name `--type` takes.
     pub fn name(self) -> &'static str {
@@ -36,6 +43,7 @@ impl FileType {
             FileType::Text => "text",
             FileType::Html => "html",
             FileType::Jsonl => "jsonl",
+            FileType::Warc => "warc",
         }
     }
 
@@ -44,12 +52,17 @@ impl FileType {
             FileType::Text => &["txt", "text", "md", "markdown"],
             FileType::Html => &["html", "htm", "xhtml", "shtml"],
             FileType::Jsonl => &["jsonl", "ndjson"],
+            FileType::Warc => &["warc", "wet"],
         }
     }
 
     /// The type of a file by its name; `None` for a file that is no document (an image, a PDF,
     /// an archive, an executable, a dotfile such as `.gitignore`).
     pub fn of(path: &Path) -> Option<FileType> {
+        // Compressed WARC and WET files are named by two extensions (`.warc.gz`).
+        if crate::run::is_warc_name(path) {
+            return Some(FileType::Warc);
+        }
         let Some(extension) = path.extension().and_then(|e| e.to_str()) else {
             let dotfile = path
                 .file_name()

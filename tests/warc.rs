@@ -1,0 +1,169 @@
+//! WARC and WET input: the pages of `response` records and the texts of `conversion` records
+//! are scored, with the record's URL, id, date and content type; other records are skipped and
+//! counted; gzip per record reads as plain; a broken record is an error record naming the file
+//! the record and the byte offset, and the run goes on.
+
+mod binary;
+
+use std::io::Write;
+use std::path::Path;
+
+use binary::{chaff, jsonl};
+use serde_json::Value;
+
+/// One WARC record: its headers (with `uri` when given) and its block.
+fn record(kind: &str, id: &str, uri: Option<&str>, content_type: &str, block: &[u8]) -> Vec<u8> {
+    let uri = uri.map_or(String::new(), |u| format!("WARC-Target-URI: {u}\r\n"));
+    let mut out = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\n\
+         WARC-Date: 2026-12-05T08:00:00Z\r\n{uri}Content-Type: {content_type}\r\n\
+         Content-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(block);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+/// The records of a small crawl, written for this test: a page in Latin-1 that sells, a
+/// request, an image, a WET conversion and the file's warcinfo.
+fn crawl() -> Vec<Vec<u8>> {
+    let mut page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\n\r\n\
+        <html><head><title>Caf\xe9 cure</title></head><body><p>This miracle cure works! \
+        Order now for only $49.</p></body></html>"
+        .to_vec();
+    page.extend_from_slice(b"\n");
+    vec![
+        record(
+            "warcinfo",
+            "0",
+            None,
+            "application/warc-fields",
+            b"software: a test\r\n",
+        ),
+        record(
+            "request",
+            "1",
+            Some("https://shop.example.org/cure"),
+            "application/http; msgtype=request",
+            b"GET /cure HTTP/1.1\r\n\r\n",
+        ),
+        record(
+            "response",
+            "2",
+            Some("https://shop.example.org/cure"),
+            "application/http; msgtype=response",
+            &page,
+        ),
+        record(
+            "response",
+            "3",
+            Some("https://shop.example.org/logo.png"),
+            "application/http; msgtype=response",
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG",
+        ),
+        record(
+            "conversion",
+            "4",
+            Some("https://news.example.org/trial"),
+            "text/plain",
+            b"The trial of 412 adults, funded by the NIH, found a 12% lower risk.",
+        ),
+    ]
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn score(paths: &[&Path]) -> (Vec<Value>, String, Option<i32>) {
+    let out = chaff()
+        .args(["score", "--format", "jsonl"])
+        .args(paths)
+        .output()
+        .unwrap();
+    (
+        jsonl(&out.stdout),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn pages_and_texts_are_scored_with_their_warc_fields_and_the_rest_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("crawl.warc");
+    std::fs::write(&plain, crawl().concat()).unwrap();
+    let (records, stderr, code) = score(&[&plain]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(records.len(), 2, "{records:?}");
+    let (page, text) = (&records[0], &records[1]);
+    assert_eq!(page["id"], "<urn:uuid:2>");
+    assert_eq!(page["url"], "https://shop.example.org/cure");
+    assert_eq!(page["warc_record_id"], "<urn:uuid:2>");
+    assert_eq!(page["warc_date"], "2026-12-05T08:00:00Z");
+    assert_eq!(page["content_type"], "text/html; charset=ISO-8859-1");
+    assert_eq!(page["format"], "html");
+    assert_eq!(
+        page["title"], "Café cure",
+        "decoded as the header's charset"
+    );
+    assert!(page["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["text"] == "miracle"));
+    assert_eq!(text["format"], "text");
+    assert_eq!(text["url"], "https://news.example.org/trial");
+    assert!(
+        stderr.contains("skipped 1 request, 1 response (image/png), 1 warcinfo records"),
+        "{stderr}"
+    );
+    // Common Crawl's layout, gzip per record, reads the same; so does a directory walk.
+    let compressed = dir.path().join("crawl.warc.gz");
+    let members: Vec<u8> = crawl().iter().flat_map(|r| gzip(r)).collect();
+    std::fs::write(&compressed, members).unwrap();
+    let (again, _, _) = score(&[&compressed]);
+    let strip = |r: &Value| {
+        let mut r = r.clone();
+        r.as_object_mut().unwrap().remove("id");
+        r
+    };
+    assert_eq!(
+        again.iter().map(strip).collect::<Vec<_>>(),
+        records.iter().map(strip).collect::<Vec<_>>()
+    );
+    std::fs::remove_file(&plain).unwrap();
+    let (walked, _, _) = score(&[dir.path()]);
+    assert_eq!(walked.len(), 2, "the walk takes .warc.gz files");
+}
+
+#[test]
+fn a_broken_record_is_an_error_record_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("a-broken.warc");
+    let mut bytes = crawl()[..3].concat();
+    // A record that says it is longer than what follows.
+    bytes.extend_from_slice(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:9>\r\nWARC-Date: 2026-12-05T08:00:00Z\r\nContent-Length: 5000\r\n\r\nHTTP/1.1 200 OK\r\n");
+    std::fs::write(&broken, bytes).unwrap();
+    let good = dir.path().join("b-good.wet");
+    std::fs::write(&good, crawl()[4..].concat()).unwrap();
+    let (records, stderr, code) = score(&[&broken, &good]);
+    assert_eq!(code, Some(1), "an error record: {stderr}");
+    assert_eq!(records.len(), 3, "{records:?}");
+    assert_eq!(records[0]["id"], "<urn:uuid:2>");
+    let error = &records[1];
+    assert!(
+        error["file"].as_str().unwrap().ends_with("a-broken.warc"),
+        "{error}"
+    );
+    let message = error["error"].as_str().unwrap();
+    assert!(
+        message.contains("<urn:uuid:9>: truncated") && message.contains("at byte"),
+        "{error}"
+    );
+    assert_eq!(records[2]["id"], "<urn:uuid:4>", "the next file is read");
+}
