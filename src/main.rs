@@ -225,6 +225,10 @@ struct InputArgs {
     /// Read JSON Lines records (`id` and `text` or `html`; other fields pass through).
     #[arg(long)]
     jsonl: bool,
+    /// Read the files as WARC or WET, whatever their names (files named .warc, .warc.gz, .wet,
+    /// .wet.gz are read so anyway).
+    #[arg(long, conflicts_with = "jsonl")]
+    warc: bool,
     /// A model file to use instead of the built-in one.
     #[arg(long)]
     model: Option<PathBuf>,
@@ -344,6 +348,7 @@ impl InputArgs {
         let InputArgs {
             paths,
             jsonl,
+            warc,
             model,
             threshold,
             threads,
@@ -354,8 +359,17 @@ impl InputArgs {
             no_ignore,
             hidden,
         } = self;
+        if warc && reads_stdin(&paths) {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--warc reads files: name them (stdin is one document, or JSON Lines)",
+                )
+                .exit();
+        }
         let options = ScoreOptions {
             jsonl,
+            warc,
             destination,
             config,
             threshold,
@@ -364,10 +378,11 @@ impl InputArgs {
             max_bytes,
             ui,
             walking: paths::WalkOptions {
-                types: match (types.is_empty(), jsonl) {
-                    (false, _) => types,
-                    (true, true) => vec![paths::FileType::Jsonl],
-                    (true, false) => paths::FileType::ALL.to_vec(),
+                types: match (types.is_empty(), jsonl, warc) {
+                    (false, _, _) => types,
+                    (true, true, _) => vec![paths::FileType::Jsonl],
+                    (true, _, true) => vec![paths::FileType::Warc],
+                    (true, false, false) => paths::FileType::ALL.to_vec(),
                 },
                 follow,
                 exclude,
@@ -699,6 +714,8 @@ enum Destination {
 /// How `chaff score` and `chaff report` read and write.
 struct ScoreOptions {
     jsonl: bool,
+    /// Every file is WARC or WET (`--warc`).
+    warc: bool,
     destination: Destination,
     /// A curator's configuration, read and checked.
     config: Option<Config>,
@@ -912,16 +929,17 @@ impl Driver<'_> {
                 .try_for_each(|entry| self.jsonl_file(entry, push)),
             (Input::Files(entries), false) => {
                 // Pages, but a file named as JSON Lines (`.jsonl`, `.ndjson`) holds records,
-                // not one page: it is read as with --jsonl, in its place in the order.
+                // not one page: it is read as with --jsonl, in its place in the order; so are
+                // WARC and WET files (by name, or every file with --warc).
                 let mut pages: Vec<PathEntry> = Vec::new();
                 for entry in entries {
-                    if entry.as_ref().is_ok_and(|path| is_jsonl_name(path)) {
-                        self.pages(std::mem::take(&mut pages), push)?;
-                        self.jsonl_file(&entry, push)?;
-                    } else if let Some(path) = entry.as_ref().ok().filter(|p| run::is_warc_name(p))
-                    {
+                    let warc = |p: &&PathBuf| options.warc || run::is_warc_name(p);
+                    if let Some(path) = entry.as_ref().ok().filter(warc) {
                         self.pages(std::mem::take(&mut pages), push)?;
                         self.warc_file(path, push)?;
+                    } else if entry.as_ref().is_ok_and(|path| is_jsonl_name(path)) {
+                        self.pages(std::mem::take(&mut pages), push)?;
+                        self.jsonl_file(&entry, push)?;
                     } else {
                         pages.push(entry);
                     }

@@ -139,6 +139,18 @@ fn pages_and_texts_are_scored_with_their_warc_fields_and_the_rest_counted() {
     std::fs::remove_file(&plain).unwrap();
     let (walked, _, _) = score(&[dir.path()]);
     assert_eq!(walked.len(), 2, "the walk takes .warc.gz files");
+    // --warc reads a file as WARC whatever its name.
+    let unnamed = dir.path().join("crawl-00001");
+    std::fs::write(&unnamed, crawl().concat()).unwrap();
+    let (named, _, _) = score(&[&unnamed]);
+    assert_eq!(named.len(), 1, "without --warc, one page of text");
+    let out = chaff()
+        .args(["score", "--format", "jsonl", "--warc"])
+        .arg(&unnamed)
+        .output()
+        .unwrap();
+    assert_eq!(jsonl(&out.stdout).len(), 2);
+    chaff().args(["score", "--warc"]).assert().code(2);
 }
 
 #[test]
