@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"
 ./seed.sh
-for target in score_text score_html jsonl_records load_model load_bytes load_config; do
+for target in score_text score_html jsonl_records load_model load_bytes load_config warc_records; do
   log="$(mktemp)"
   if ! cargo +nightly fuzz run -s none "$target" -- -dict=dict/chaff.dict -max_len=65536 \
       -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1; then

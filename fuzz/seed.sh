@@ -9,5 +9,7 @@ for target in score_text score_html load_bytes; do
 done
 mkdir -p corpus/jsonl_records corpus/load_model corpus/load_config
 cp ../docs/chaff.example.toml corpus/load_config/
+mkdir -p corpus/warc_records
+cp seeds/crawl.warc corpus/warc_records/
 cp ../data/examples/*.jsonl corpus/jsonl_records/
 cp ../models/default.json corpus/load_model/

@@ -81,17 +81,16 @@ impl<R: BufRead> BufRead for Counting<R> {
     }
 }
 
-/// The file's bytes, decompressed when they are gzip (by its magic number, not its name).
-fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
-    let mut file = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
-    let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+/// The bytes of `input`, decompressed when they are gzip (by the magic number, not a name).
+fn decompressed<'a>(mut input: impl BufRead + 'a) -> std::io::Result<Box<dyn BufRead + 'a>> {
+    let gzip = input.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if gzip {
         Box::new(BufReader::with_capacity(
             1 << 20,
-            flate2::bufread::MultiGzDecoder::new(file),
+            flate2::bufread::MultiGzDecoder::new(input),
         ))
     } else {
-        Box::new(file)
+        Box::new(input)
     })
 }
 
@@ -109,13 +108,43 @@ pub fn score_warc<P: Send, E>(
     max_bytes: MaxBytes,
 ) -> Result<(), RunError<E>> {
     let name = path.display().to_string();
+    match std::fs::File::open(path) {
+        Ok(file) => {
+            let input = BufReader::with_capacity(1 << 20, file);
+            score_warc_from(
+                scorer, input, &name, prepare, emit, warn, progress, max_bytes,
+            )
+        }
+        Err(e) => emit(prepare(Outcome::Failed {
+            id: None,
+            file: Some(name),
+            line: None,
+            error: e.to_string(),
+        }))
+        .map_err(RunError::Emit),
+    }
+}
+
+/// [`score_warc`] on WARC or WET bytes from `input` (plain or gzip), named `name` in error
+/// records.
+#[allow(clippy::too_many_arguments)]
+pub fn score_warc_from<P: Send, E>(
+    scorer: &Scorer,
+    input: impl BufRead,
+    name: &str,
+    prepare: &(dyn Fn(Outcome) -> P + Sync),
+    emit: &mut dyn FnMut(P) -> Result<(), E>,
+    warn: &(dyn Fn(String) + Sync),
+    progress: &dyn Fn(u64),
+    max_bytes: MaxBytes,
+) -> Result<(), RunError<E>> {
     let failed = |error: String| Outcome::Failed {
         id: None,
-        file: Some(name.clone()),
+        file: Some(name.to_owned()),
         line: None,
         error,
     };
-    let reader = match open(path) {
+    let reader = match decompressed(input) {
         Ok(reader) => reader,
         Err(e) => return emit(prepare(failed(e.to_string()))).map_err(RunError::Emit),
     };
@@ -134,7 +163,7 @@ pub fn score_warc<P: Send, E>(
         chunk.items.clear();
         chunk.bytes = 0;
         while chunk.items.len() < CHUNK_RECORDS && chunk.bytes < CHUNK_BYTES {
-            match file.next(max_bytes, warn, &name) {
+            match file.next(max_bytes, warn, name) {
                 Some(item) => {
                     if let Item::Document(document) = &item {
                         chunk.bytes += document.input.len();
@@ -155,7 +184,7 @@ pub fn score_warc<P: Send, E>(
                 Item::Document(record) => prepare(Outcome::from_record(
                     scorer,
                     record.clone(),
-                    Some(&name),
+                    Some(name),
                     false,
                 )),
                 Item::Failed(error) => prepare(failed(error.clone())),
