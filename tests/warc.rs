@@ -12,15 +12,24 @@ use binary::{chaff, jsonl};
 use serde_json::Value;
 
 /// One WARC record: its headers (with `uri` when given) and its block.
-fn record(kind: &str, id: &str, uri: Option<&str>, content_type: &str, block: &[u8]) -> Vec<u8> {
-    let uri = uri.map_or(String::new(), |u| format!("WARC-Target-URI: {u}\r\n"));
+fn record(kind: &str, id: &str, uri: Option<&[u8]>, content_type: &str, block: &[u8]) -> Vec<u8> {
     let mut out = format!(
         "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\n\
-         WARC-Date: 2026-12-05T08:00:00Z\r\n{uri}Content-Type: {content_type}\r\n\
-         Content-Length: {}\r\n\r\n",
-        block.len()
+         WARC-Date: 2026-12-05T08:00:00Z\r\n"
     )
     .into_bytes();
+    if let Some(uri) = uri {
+        out.extend_from_slice(b"WARC-Target-URI: ");
+        out.extend_from_slice(uri);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(
+        format!(
+            "Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            block.len()
+        )
+        .as_bytes(),
+    );
     out.extend_from_slice(block);
     out.extend_from_slice(b"\r\n\r\n");
     out
@@ -45,28 +54,28 @@ fn crawl() -> Vec<Vec<u8>> {
         record(
             "request",
             "1",
-            Some("https://shop.example.org/cure"),
+            Some(b"https://shop.example.org/cure"),
             "application/http; msgtype=request",
             b"GET /cure HTTP/1.1\r\n\r\n",
         ),
         record(
             "response",
             "2",
-            Some("https://shop.example.org/cure"),
+            Some(b"https://shop.example.org/cure"),
             "application/http; msgtype=response",
             &page,
         ),
         record(
             "response",
             "3",
-            Some("https://shop.example.org/logo.png"),
+            Some(b"https://shop.example.org/logo.png"),
             "application/http; msgtype=response",
             b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG",
         ),
         record(
             "conversion",
             "4",
-            Some("https://news.example.org/trial"),
+            Some(b"https://news.example.org/trial"),
             "text/plain",
             b"The trial of 412 adults, funded by the NIH, found a 12% lower risk.",
         ),
@@ -178,4 +187,24 @@ fn a_broken_record_is_an_error_record_and_the_run_goes_on() {
         "{error}"
     );
     assert_eq!(records[2]["id"], "<urn:uuid:4>", "the next file is read");
+}
+
+/// A header value that is not UTF-8 (a raw byte in a URL) is read with the byte replaced: the
+/// `warc` crate's own record reader panicked on it (found by the `warc_records` fuzz target).
+#[test]
+fn a_url_with_a_raw_byte_is_read_lossily() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raw.warc");
+    let page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>A miracle cure.</p>";
+    let bytes = record(
+        "response",
+        "7",
+        Some(b"https://sho\xF0.example.org/cure"),
+        "application/http",
+        page,
+    );
+    std::fs::write(&path, bytes).unwrap();
+    let (records, stderr, code) = score(&[&path]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(records[0]["url"], "https://sho\u{FFFD}.example.org/cure");
 }

@@ -2,23 +2,26 @@
 //! record): the `response` records that hold HTML pages, read as HTML (HTTP headers skipped,
 //! the charset from the `Content-Type` header or the page's `<meta charset>`), and the
 //! `conversion` records of WET files, read as text. Other records are skipped and counted.
-//! Records are read one body at a time (the `warc` crate's streaming reader) in chunks for the
-//! driver, so memory stays flat whatever the file's size.
+//! Records are read one block at a time in chunks for the driver, so memory stays flat whatever
+//! the file's size.
+//!
+//! The headers are parsed by the `warc` crate's parser (`warc::parser::headers`); the records
+//! are framed here. The crate's own readers do not serve: the streaming reader's
+//! `Record::header` panics on a header value that is not UTF-8 (a URL with a raw byte: the
+//! `warc_records` fuzz target found it in 523 runs), and the buffering readers hold a record's
+//! whole body whatever its declared length.
 //!
 //! Each output record carries `url` (`WARC-Target-URI`), `warc_record_id`, `warc_date` and
 //! `content_type`. A record the reader cannot parse ends the file: its error record names the
 //! file and the byte offset (in the decompressed stream) where reading failed, and the run goes
 //! on with the next input.
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::rc::Rc;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-use warc::{RecordType, WarcHeader, WarcReader};
 
 use super::{drive, too_long, Holds, MaxBytes, RunError, CHUNK_BYTES, CHUNK_RECORDS};
 use crate::batch::{JsonRecord, Outcome};
@@ -56,16 +59,16 @@ impl Holds for Chunk {
     }
 }
 
-/// A reader that counts the bytes consumed from it (the offset of a record that fails).
+/// A reader that counts the bytes consumed from it (the offset of a record).
 struct Counting<R> {
     inner: R,
-    consumed: Rc<Cell<u64>>,
+    consumed: u64,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.consumed.set(self.consumed.get() + n as u64);
+        self.consumed += n as u64;
         Ok(n)
     }
 }
@@ -76,7 +79,7 @@ impl<R: BufRead> BufRead for Counting<R> {
     }
 
     fn consume(&mut self, amount: usize) {
-        self.consumed.set(self.consumed.get() + amount as u64);
+        self.consumed += amount as u64;
         self.inner.consume(amount);
     }
 }
@@ -148,14 +151,11 @@ pub fn score_warc_from<P: Send, E>(
         Ok(reader) => reader,
         Err(e) => return emit(prepare(failed(e.to_string()))).map_err(RunError::Emit),
     };
-    let consumed = Rc::new(Cell::new(0));
-    let mut warc = WarcReader::new(Counting {
-        inner: reader,
-        consumed: Rc::clone(&consumed),
-    });
     let mut file = Records {
-        records: warc.stream_records(),
-        consumed: &consumed,
+        input: Counting {
+            inner: reader,
+            consumed: 0,
+        },
         skipped: BTreeMap::new(),
         ended: false,
     };
@@ -205,17 +205,35 @@ pub fn score_warc_from<P: Send, E>(
 }
 
 /// A file's records as they are read: what was skipped, and whether reading has ended.
-struct Records<'a, R> {
-    records: warc::StreamingIter<'a, R>,
-    /// Bytes of the (decompressed) file consumed so far.
-    consumed: &'a Cell<u64>,
+struct Records<R> {
+    input: Counting<R>,
     /// Records skipped, by kind.
     skipped: BTreeMap<String, usize>,
     /// The end of the file, or a record past which it cannot be read.
     ended: bool,
 }
 
-impl<R: BufRead> Records<'_, R> {
+/// The longest header block read: WARC headers are a few hundred bytes.
+const MAX_HEADER_BYTES: usize = 64 << 10;
+
+/// One record's WARC headers, parsed by the `warc` crate's parser.
+struct Head {
+    /// Header names (lowercase) and values (invalid UTF-8 replaced: a URL may hold raw bytes).
+    fields: Vec<(String, String)>,
+    /// The block's length.
+    length: u64,
+}
+
+impl Head {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl<R: BufRead> Records<R> {
     /// The next document or error record of the file (`None` at its end); skipped records are
     /// counted.
     fn next(
@@ -225,33 +243,134 @@ impl<R: BufRead> Records<'_, R> {
         name: &str,
     ) -> Option<Item> {
         while !self.ended {
-            let Some(next) = self.records.next_item() else {
-                self.ended = true;
-                break;
+            let start = self.input.consumed;
+            let result = match self.head() {
+                Ok(None) => {
+                    self.ended = true;
+                    return None;
+                }
+                Ok(Some(head)) => self.record(&head, max_bytes, warn, name),
+                Err(broken) => Err(broken),
             };
-            let broken = match next {
-                Err(e) => Broken::Ends(format!("cannot read a record: {e}")),
-                Ok(mut record) => match document(&mut record, max_bytes, warn, name) {
-                    Ok(Held::Document(document)) => return Some(Item::Document(document)),
-                    Ok(Held::Skipped(kind)) => {
-                        *self.skipped.entry(kind).or_default() += 1;
-                        continue;
-                    }
-                    Err(broken) => broken,
-                },
+            let broken = match result {
+                Ok(Held::Document(document)) => return Some(Item::Document(document)),
+                Ok(Held::Skipped(kind)) => {
+                    *self.skipped.entry(kind).or_default() += 1;
+                    continue;
+                }
+                Err(broken) => broken,
             };
             return Some(Item::Failed(match broken {
                 Broken::Record(error) => error,
                 Broken::Ends(error) => {
                     self.ended = true;
                     format!(
-                        "{error}, at byte {} (decompressed); the rest of the file is not read",
-                        self.consumed.get()
+                        "the record at byte {start} (decompressed): {error}; the rest of the \
+                         file is not read"
                     )
                 }
             }));
         }
         None
+    }
+
+    /// The next record's headers (`None` at the end of the file). Blank lines before a record
+    /// are passed over.
+    fn head(&mut self) -> Result<Option<Head>, Broken> {
+        let mut block = Vec::new();
+        loop {
+            let before = block.len();
+            let read = (&mut self.input)
+                .take((MAX_HEADER_BYTES + 1 - before) as u64)
+                .read_until(b'\n', &mut block)
+                .map_err(|e| Broken::Ends(format!("cannot read: {e}")))?;
+            let line = &block[before..];
+            if read == 0 {
+                return match before {
+                    0 => Ok(None),
+                    _ => Err(Broken::Ends("the file ends inside its headers".to_owned())),
+                };
+            }
+            if block.len() > MAX_HEADER_BYTES {
+                return Err(Broken::Ends("headers longer than 64 KB".to_owned()));
+            }
+            if line == b"\r\n" || line == b"\n" {
+                if before == 0 {
+                    block.clear(); // a blank line between records
+                    continue;
+                }
+                break;
+            }
+        }
+        let (_, (_, headers, length)) = warc::parser::headers(&block)
+            .map_err(|_| Broken::Ends("malformed WARC headers".to_owned()))?;
+        let fields = headers
+            .into_iter()
+            .map(|(n, v)| {
+                (
+                    n.to_ascii_lowercase(),
+                    String::from_utf8_lossy(v).into_owned(),
+                )
+            })
+            .collect();
+        Ok(Some(Head {
+            fields,
+            length: length as u64,
+        }))
+    }
+
+    /// Reads `length` bytes of block into `body`, or past them when `body` is `None`, and the
+    /// line endings that close the record.
+    fn block(&mut self, length: u64, body: Option<&mut Vec<u8>>) -> Result<(), Broken> {
+        let read = match body {
+            Some(body) => (&mut self.input).take(length).read_to_end(body),
+            None => std::io::copy(&mut (&mut self.input).take(length), &mut std::io::sink())
+                .map(|n| n as usize),
+        }
+        .map_err(|e| Broken::Ends(format!("cannot read its block: {e}")))?;
+        if (read as u64) < length {
+            return Err(Broken::Ends(format!(
+                "truncated: {read} of its {length} bytes"
+            )));
+        }
+        // The closing CRLF CRLF (read leniently: bare line feeds, or the end of the file).
+        for _ in 0..4 {
+            match self.input.fill_buf() {
+                Ok([b'\r' | b'\n', ..]) => self.input.consume(1),
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// What the record `head` begins holds for chaff.
+    fn record(
+        &mut self,
+        head: &Head,
+        max_bytes: MaxBytes,
+        warn: &(dyn Fn(String) + Sync),
+        file: &str,
+    ) -> Result<Held, Broken> {
+        let kind = head
+            .get("warc-type")
+            .unwrap_or("unknown")
+            .to_ascii_lowercase();
+        let id = head.get("warc-record-id").unwrap_or("").to_owned();
+        if kind != "response" && kind != "conversion" {
+            self.block(head.length, None)?;
+            return Ok(Held::Skipped(kind));
+        }
+        if head.length > max_bytes.get() as u64 {
+            self.block(head.length, None)?;
+            let error = too_long(head.length, max_bytes);
+            return Err(Broken::Record(format!("record {id}: {error}")));
+        }
+        let mut body = Vec::with_capacity(head.length as usize);
+        self.block(head.length, Some(&mut body))
+            .map_err(|b| match b {
+                Broken::Ends(e) | Broken::Record(e) => Broken::Ends(format!("record {id}: {e}")),
+            })?;
+        document(head, id, kind == "response", body, warn, file)
     }
 }
 
@@ -267,52 +386,27 @@ enum Held {
 enum Broken {
     /// This record only (too long: its body is skipped and the next record read).
     Record(String),
-    /// The file cannot be read past it (truncated, unreadable).
+    /// The file cannot be read past it (truncated, unreadable, malformed).
     Ends(String),
 }
 
-/// The document a record holds (none in a record that is not a response with a page nor a
-/// conversion); `Err` for one that is too long or cannot be read.
-fn document<R: Read>(
-    record: &mut warc::Record<warc::StreamingBody<'_, R>>,
-    max_bytes: MaxBytes,
+/// The document of a response (`response`: its HTTP page, if HTML) or conversion record.
+fn document(
+    head: &Head,
+    id: String,
+    response: bool,
+    body: Vec<u8>,
     warn: &(dyn Fn(String) + Sync),
     file: &str,
 ) -> Result<Held, Broken> {
-    let kind = record.warc_type().clone();
-    if !matches!(kind, RecordType::Response | RecordType::Conversion) {
-        return Ok(Held::Skipped(kind.to_string()));
-    }
-    let id = record.warc_id().to_owned();
-    let length = record.content_length();
-    if length > max_bytes.get() as u64 {
-        return Err(Broken::Record(format!(
-            "record {id}: {}",
-            too_long(length, max_bytes)
-        )));
-    }
-    let mut body = Vec::with_capacity(length as usize);
-    record
-        .read_to_end(&mut body)
-        .map_err(|e| Broken::Ends(format!("record {id}: cannot read its body: {e}")))?;
-    if (body.len() as u64) < length {
-        return Err(Broken::Ends(format!(
-            "record {id}: truncated: {} of its {length} bytes",
-            body.len()
-        )));
-    }
-    let (format, content_type, bytes) = match kind {
-        RecordType::Response => match http_page(&body) {
-            Ok(page) => (Format::Html, page.0, page.1),
-            Err(content_type) => return Ok(Held::Skipped(format!("response ({content_type})"))),
-        },
-        _ => (
-            Format::Text,
-            record
-                .header(WarcHeader::ContentType)
-                .map_or_else(|| "text/plain".to_owned(), |c| c.into_owned()),
-            body,
-        ),
+    let (format, content_type, bytes) = if response {
+        match http_page(&body) {
+            Ok((content_type, page)) => (Format::Html, content_type, page),
+            Err(what) => return Ok(Held::Skipped(format!("response ({what})"))),
+        }
+    } else {
+        let content_type = head.get("content-type").unwrap_or("text/plain").to_owned();
+        (Format::Text, content_type, body)
     };
     let charset = charset_of(&content_type);
     let decoded = decode(bytes, |page| {
@@ -324,17 +418,14 @@ fn document<R: Read>(
             decoded.encoding.name()
         ));
     }
+    let text = |name: &str| {
+        head.get(name)
+            .map_or(Value::Null, |v| Value::String(v.to_owned()))
+    };
     let mut extra = Map::new();
-    let header = |h: WarcHeader| record.header(h).map(|v| Value::String(v.into_owned()));
-    extra.insert(
-        "url".to_owned(),
-        header(WarcHeader::TargetURI).unwrap_or(Value::Null),
-    );
+    extra.insert("url".to_owned(), text("warc-target-uri"));
     extra.insert("warc_record_id".to_owned(), Value::String(id.clone()));
-    extra.insert(
-        "warc_date".to_owned(),
-        header(WarcHeader::Date).unwrap_or(Value::Null),
-    );
+    extra.insert("warc_date".to_owned(), text("warc-date"));
     extra.insert("content_type".to_owned(), Value::String(content_type));
     Ok(Held::Document(JsonRecord {
         id,
