@@ -966,22 +966,37 @@ impl Driver<'_> {
         )
     }
 
-    /// Scores the documents of one WARC or WET file (see [`run::score_warc`]).
+    /// Scores the documents of one WARC or WET file (see [`run::score_warc`]). A file that
+    /// cannot be opened is an error record; the run goes on with the next.
     fn warc_file(
         &self,
         path: &Path,
         push: &mut dyn FnMut(Prepared) -> Result<(), Error>,
     ) -> Result<(), Error> {
+        let name = path.display().to_string();
+        let file = match std::fs::File::open(path) {
+            Ok(file) => io::BufReader::with_capacity(1 << 20, file),
+            Err(e) => {
+                (self.warn)(format!("{name}: {e}"));
+                return push(Prepared::Outcome(Outcome::Failed {
+                    id: None,
+                    file: Some(name),
+                    line: None,
+                    error: e.to_string(),
+                }));
+            }
+        };
         let result = run::score_warc(
             self.scorer,
-            path,
+            file,
+            &name,
             self.prepare,
             push,
             self.warn,
             self.progress,
             self.options.max_bytes,
         );
-        result.or_else(|e| unread_lines(e, Some(path.display().to_string()), push, self.warn))
+        result.or_else(|e| unread_lines(e, Some(name), push, self.warn))
     }
 
     /// Scores the records of one JSON Lines file. A file that cannot be opened or read to its

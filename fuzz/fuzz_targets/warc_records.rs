@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let bytes = chaff_fuzz::grow(data);
     let mut outcomes = Vec::new();
-    let result = chaff::run::score_warc_from(
+    let result = chaff::run::score_warc(
         chaff_fuzz::scorer(),
         &bytes[..],
         "fuzz.warc",

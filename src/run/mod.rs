@@ -19,7 +19,7 @@ pub use files::{read_within, score_bytes, score_files, total_bytes};
 #[cfg(test)]
 pub(crate) use jsonl::outcomes_of;
 pub use jsonl::{score_jsonl, score_jsonl_prepared};
-pub use warc::{is_warc_name, score_warc, score_warc_from};
+pub use warc::{is_warc_name, score_warc};
 
 /// Records scored together at most.
 pub const CHUNK_RECORDS: usize = 256;

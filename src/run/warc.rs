@@ -97,41 +97,12 @@ fn decompressed<'a>(mut input: impl BufRead + 'a) -> std::io::Result<Box<dyn Buf
     })
 }
 
-/// Scores the documents of one WARC or WET file, in order, each prepared by `prepare` and given
-/// to `emit`. A file that cannot be opened is one error record. `warn` hears of lossily decoded
-/// pages and, at the end, of the records skipped.
+/// Scores the documents of the WARC or WET bytes from `input` (plain or gzip), in order, each
+/// prepared by `prepare` and given to `emit`; `name` names the file in error records. `warn`
+/// hears of lossily decoded pages and, at the end, of the records skipped. The parameters are
+/// [`super::score_jsonl_prepared`]'s, for the same driver.
 #[allow(clippy::too_many_arguments)]
 pub fn score_warc<P: Send, E>(
-    scorer: &Scorer,
-    path: &Path,
-    prepare: &(dyn Fn(Outcome) -> P + Sync),
-    emit: &mut dyn FnMut(P) -> Result<(), E>,
-    warn: &(dyn Fn(String) + Sync),
-    progress: &dyn Fn(u64),
-    max_bytes: MaxBytes,
-) -> Result<(), RunError<E>> {
-    let name = path.display().to_string();
-    match std::fs::File::open(path) {
-        Ok(file) => {
-            let input = BufReader::with_capacity(1 << 20, file);
-            score_warc_from(
-                scorer, input, &name, prepare, emit, warn, progress, max_bytes,
-            )
-        }
-        Err(e) => emit(prepare(Outcome::Failed {
-            id: None,
-            file: Some(name),
-            line: None,
-            error: e.to_string(),
-        }))
-        .map_err(RunError::Emit),
-    }
-}
-
-/// [`score_warc`] on WARC or WET bytes from `input` (plain or gzip), named `name` in error
-/// records.
-#[allow(clippy::too_many_arguments)]
-pub fn score_warc_from<P: Send, E>(
     scorer: &Scorer,
     input: impl BufRead,
     name: &str,
