@@ -407,19 +407,40 @@ impl Outcome {
         file: Option<&str>,
         explain: bool,
     ) -> Self {
+        let JsonRecord {
+            id,
+            input,
+            format,
+            extra,
+            ..
+        } = record;
+        Self::from_parts(scorer, id, &input, format, extra, file, explain)
+    }
+
+    /// Scores a record given by its parts, so that a reader which keeps its records (a WARC
+    /// chunk) lends the text rather than copying it.
+    pub fn from_parts(
+        scorer: &Scorer,
+        id: String,
+        input: &str,
+        format: Format,
+        extra: Map<String, Value>,
+        file: Option<&str>,
+        explain: bool,
+    ) -> Self {
         let origin = Origin {
             path: file,
-            url: record.extra.get("url").and_then(Value::as_str),
+            url: extra.get("url").and_then(Value::as_str),
         };
         let report = if explain {
-            scorer.explain_from(&record.input, record.format, &origin)
+            scorer.explain_from(input, format, &origin)
         } else {
-            scorer.score_from(&record.input, record.format, &origin)
+            scorer.score_from(input, format, &origin)
         };
         Outcome::Scored {
-            id: record.id,
+            id,
             report: Box::new(report),
-            extra: record.extra,
+            extra,
         }
     }
 

@@ -152,9 +152,12 @@ pub fn score_warc<P: Send, E>(
             .par_iter()
             .with_max_len(1)
             .map(|item| match item {
-                Item::Document(record) => prepare(Outcome::from_record(
+                Item::Document(record) => prepare(Outcome::from_parts(
                     scorer,
-                    record.clone(),
+                    record.id.clone(),
+                    &record.input,
+                    record.format,
+                    record.extra.clone(),
                     Some(name),
                     false,
                 )),
