@@ -123,16 +123,25 @@ fn a_lexicon_a_suppression_and_a_threshold_change_the_output_as_documented() {
     let logit = |r: &Value| r["spam_logit"].as_f64().unwrap();
     assert!((logit(with) - logit(without) - moved).abs() < 1e-9);
     assert_eq!(with["quality_logit"], without["quality_logit"]);
-    // The threshold: flagged below 0.4, and the verdicts cut around it as --threshold does.
-    let (cli, _) = score(
-        dir.path(),
-        &["--no-config", "--threshold", "0.4", "page.txt"],
-    );
-    assert_eq!(cli[0]["quality"], without["quality"]);
+    // The threshold: flagged below 0.4, as --threshold 0.4 flags.
     assert_eq!(
         with["flagged"],
         with["spam_kind"].is_string() || with["reliability"].as_f64().unwrap() < 0.4
     );
+}
+
+#[test]
+fn a_threshold_in_the_configuration_is_the_same_as_the_option() {
+    // A reliable page (about 0.94) that only a threshold above its score flags.
+    let dir = folder("threshold = 0.99\n");
+    let page = examples().join("pages/sober-referenced.txt");
+    let page = page.to_str().unwrap();
+    let (configured, _) = score(dir.path(), &[page]);
+    let (option, _) = score(dir.path(), &["--no-config", "--threshold", "0.99", page]);
+    let (default, _) = score(dir.path(), &["--no-config", page]);
+    assert_eq!(configured, option);
+    assert_eq!(configured[0]["flagged"], true);
+    assert_eq!(default[0]["flagged"], false);
 }
 
 #[test]
