@@ -133,8 +133,8 @@ pub enum ModelProblem {
         /// The threshold.
         threshold: f64,
     },
-    /// A head weighs a signal of the other head.
-    #[error("the {head} head weighs {feature}, a signal of the other head")]
+    /// A head weighs a signal it does not read.
+    #[error("the {head} head weighs {feature}, a signal of another head")]
     ForeignFeature {
         /// The head.
         head: HeadKind,

@@ -1,4 +1,5 @@
-//! The two judgements of a score: spam and quality, each a logistic head of the model.
+//! The judgements of a score: spam, quality and whether the page is news, each a logistic head
+//! of the model.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +11,10 @@ pub enum HeadKind {
     Spam,
     /// The probability that a page is reliable as health journalism (HealthNewsReview.org).
     Quality,
+    /// The probability that a page is a news report, the kind of text the journalism criteria
+    /// judge: a reference page, a registry entry or an answer is not judged by whether it
+    /// names costs and independent sources, as a story on a new treatment is.
+    News,
 }
 
 impl HeadKind {
@@ -18,6 +23,7 @@ impl HeadKind {
         match self {
             HeadKind::Spam => "spam",
             HeadKind::Quality => "quality",
+            HeadKind::News => "news",
         }
     }
 }

@@ -1269,7 +1269,12 @@ fn train(data: &DataArgs, out: &Path, procedure: &Procedure) -> Result<ExitCode,
         path: out.to_owned(),
         source,
     })?;
-    for (name, head) in [("spam", &model.spam), ("quality", &model.quality)] {
+    let heads = [
+        ("spam", &model.spam),
+        ("quality", &model.quality),
+        ("news", &model.news),
+    ];
+    for (name, head) in heads {
         let t = &head.training;
         let dropped: Vec<&str> = t.dropped.iter().map(|d| d.feature.as_str()).collect();
         eprintln!(

@@ -13,7 +13,7 @@ pub use crate::head::HeadKind;
 use crate::signals::{Family, SignalSpec};
 
 /// The model file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A verdict word and the lowest reliability that earns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub struct VerdictCut {
 }
 
 /// One logistic head over the registry's features: `P = sigmoid(intercept + Σ weight ×
-/// standardised value)`. Features of the other head have weight 0.
+/// standardised value)`. Features of the families it does not read have weight 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Head {
     /// Mean of each transformed feature over the training data.
@@ -218,11 +218,9 @@ impl SpamKind {
     }
 }
 
-/// A trained model, as stored in JSON: two heads over one feature list.
-///
-/// `reliability = (1 - spam) × quality`: a page the spam head calls spam cannot be reliable
-/// however well it covers the journalism criteria, and a clean page is as reliable as its
-/// quality. Each head's logit is exactly its intercept plus its features' contributions.
+/// A trained model, as stored in JSON: three heads over one feature list, combined by
+/// [`reliability_of`]. Each head's logit is exactly its intercept plus its features'
+/// contributions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// The file format version.
@@ -236,6 +234,8 @@ pub struct Model {
     pub spam: Head,
     /// The quality head, over the citation and quality families.
     pub quality: Head,
+    /// The news head, over the same families: whether the journalism criteria apply.
+    pub news: Head,
     /// Verdict words for pages not judged spam, highest cut of reliability first.
     pub verdicts: Vec<VerdictCut>,
     /// Once loaded, for each of the build's signals: whether the model was trained without it
@@ -308,6 +308,19 @@ pub fn verdicts_around(t: f64) -> Vec<VerdictCut> {
     .collect()
 }
 
+/// A page's reliability from its three heads: `(1 - spam) × (1 - news × (1 - quality))`.
+///
+/// A page the spam head calls spam cannot be reliable however well it covers the journalism
+/// criteria. A news report is as reliable as its journalism: its quality. A page that is not
+/// news (a reference page, a trial registry entry, an answer) is not marked down for lacking
+/// what the criteria ask of a story on a new treatment (costs, quotes of independent experts,
+/// a comparison with alternatives); `news` is how far the criteria apply. Measured against
+/// `(1 - spam) × quality` in the model card: that judged nearly every NIH page and Cochrane
+/// summary "low quality".
+pub fn reliability_of(spam: f64, quality: f64, news: f64) -> f64 {
+    (1.0 - spam) * (1.0 - news * (1.0 - quality))
+}
+
 /// The feature transform applied before standardisation.
 pub fn transform(value: f64) -> f64 {
     value.max(0.0).ln_1p()
@@ -365,10 +378,11 @@ impl Model {
         for (head, kind) in [
             (&model.spam, HeadKind::Spam),
             (&model.quality, HeadKind::Quality),
+            (&model.news, HeadKind::News),
         ] {
             head.check(kind, n)?;
-            let foreign =
-                (0..n).find(|&j| head.weights[j] != 0.0 && theirs[j].family.head() != kind);
+            let foreign = (0..n)
+                .find(|&j| head.weights[j] != 0.0 && !theirs[j].family.heads().contains(&kind));
             if let Some(j) = foreign {
                 return Err(ModelProblem::ForeignFeature {
                     head: kind,
@@ -409,6 +423,7 @@ impl Model {
             features: specs.iter().map(|s| s.id.to_owned()).collect(),
             spam: reorder(self.spam),
             quality: reorder(self.quality),
+            news: reorder(self.news),
             preview: if preview.contains(&true) {
                 preview
             } else {
@@ -462,6 +477,7 @@ impl Model {
                 .collect(),
             spam: head(&self.spam),
             quality: head(&self.quality),
+            news: head(&self.news),
             preview: Vec::new(),
             ..self.clone()
         };
@@ -475,6 +491,7 @@ impl Model {
         match kind {
             HeadKind::Spam => &self.spam,
             HeadKind::Quality => &self.quality,
+            HeadKind::News => &self.news,
         }
     }
 
@@ -483,9 +500,13 @@ impl Model {
         self.spam.probability(values)
     }
 
-    /// The probability that a page is reliable: not spam, and of good quality.
+    /// The probability that a page is reliable (see [`reliability_of`]).
     pub fn reliability(&self, values: &[f64]) -> f64 {
-        (1.0 - self.spam.probability(values)) * self.quality.probability(values)
+        reliability_of(
+            self.spam.probability(values),
+            self.quality.probability(values),
+            self.news.probability(values),
+        )
     }
 
     /// The reliability below which a page is flagged.
@@ -520,7 +541,8 @@ mod tests {
     use super::*;
     use crate::signals::{index, specs};
 
-    /// A model by hand: HYPE001 raises spam, QUAL005 raises quality.
+    /// A model by hand: HYPE001 raises spam, QUAL005 raises quality, QUAL011 (statements
+    /// attributed to someone) says news.
     fn model() -> Model {
         let specs = specs();
         let n = specs.len();
@@ -542,16 +564,17 @@ mod tests {
             features: specs.iter().map(|s| s.id.to_owned()).collect(),
             spam: head("HYPE001", 1.5, -2.0, 0.7),
             quality: head("QUAL005", 0.5, 0.3, 0.5),
+            news: head("QUAL011", 0.8, -0.4, 0.5),
             verdicts: verdicts_around(0.5),
             preview: Vec::new(),
         }
     }
 
     #[test]
-    fn contributions_sum_to_each_logit_and_reliability_is_clean_quality() {
+    fn contributions_sum_to_each_logit_and_reliability_is_clean_quality_where_news() {
         let model = model();
         let values: Vec<f64> = (0..model.features.len()).map(|i| i as f64 * 0.7).collect();
-        for head in [&model.spam, &model.quality] {
+        for head in [&model.spam, &model.quality, &model.news] {
             let (logit, contributions) = head.contributions(&values);
             let sum: f64 = head.intercept + contributions.iter().sum::<f64>();
             assert!((logit - sum).abs() < 1e-12);
@@ -559,8 +582,19 @@ mod tests {
         let expected = 1.5 * (transform(values[index("HYPE001")]) - 0.25) / 0.5;
         let (_, contributions) = model.spam.contributions(&values);
         assert!((contributions[index("HYPE001")] - expected).abs() < 1e-12);
-        let reliability = (1.0 - model.spam(&values)) * model.quality.probability(&values);
+        let (spam, quality, news) = (
+            model.spam(&values),
+            model.quality.probability(&values),
+            model.news.probability(&values),
+        );
+        let reliability = (1.0 - spam) * (news * quality + (1.0 - news));
         assert!((model.reliability(&values) - reliability).abs() < 1e-12);
+        // A news report is as reliable as its quality; a page that is not news, as clean as
+        // it is; spam is never reliable.
+        assert_eq!(reliability_of(0.0, 0.3, 1.0), 0.3);
+        assert_eq!(reliability_of(0.0, 0.3, 0.0), 1.0);
+        assert_eq!(reliability_of(1.0, 1.0, 0.0), 0.0);
+        assert!(reliability_of(0.2, 0.3, 0.5) < reliability_of(0.2, 0.3, 0.4));
     }
 
     /// What is wrong with `model` once `edit` has changed its JSON.
@@ -579,6 +613,15 @@ mod tests {
             ModelProblem::ForeignFeature {
                 head: HeadKind::Spam,
                 feature: "QUAL005".into()
+            }
+        );
+        // The news head reads the journalism families, as the quality head does.
+        assert_eq!(
+            problem_after(&model, |json| json["news"]["weights"][index("HYPE001")] =
+                0.3.into()),
+            ModelProblem::ForeignFeature {
+                head: HeadKind::News,
+                feature: "HYPE001".into()
             }
         );
         assert_eq!(
@@ -650,7 +693,7 @@ mod tests {
             keep.iter().map(|&j| values[j].clone()).collect()
         };
         json["features"] = pick(&json["features"]);
-        for head in ["spam", "quality"] {
+        for head in ["spam", "quality", "news"] {
             for numbers in ["mean", "scale", "weights"] {
                 json[head][numbers] = pick(&json[head][numbers]);
             }

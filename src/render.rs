@@ -57,15 +57,16 @@ pub fn explain(id: &str, report: &Report, specs: &[&SignalSpec], styling: Stylin
     );
     let _ = writeln!(
         out,
-        "reliability = (1 - spam {:.3}) x quality {:.3}{}",
+        "reliability = (1 - spam {:.3}) x (1 - news {:.3} x (1 - quality {:.3})){}",
         report.spam,
+        report.news,
         report.quality,
         report
             .spam_kind
             .map(|k| format!("  [judged spam: {}]", k.name()))
             .unwrap_or_default()
     );
-    for head in [HeadKind::Spam, HeadKind::Quality] {
+    for head in [HeadKind::Spam, HeadKind::Quality, HeadKind::News] {
         explain_head(&mut out, report, head, styling);
     }
     explain_evidence(&mut out, report, specs, styling);
@@ -85,6 +86,11 @@ fn explain_head(out: &mut String, report: &Report, head: HeadKind, styling: Styl
             report.quality_logit,
             report.quality_intercept,
             "right raises quality",
+        ),
+        HeadKind::News => (
+            report.news_logit,
+            report.news_intercept,
+            "right: more a news report, judged more by its quality",
         ),
     };
     let _ = writeln!(
@@ -258,6 +264,7 @@ pub fn evaluation(e: &crate::training::Evaluation) -> String {
             "the documents that teach it",
             &e.quality_head,
         ),
+        ("news head", "news reports against the rest", &e.news_head),
     ] {
         if let Some(h) = figures {
             let _ = writeln!(

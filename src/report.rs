@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::document::{Document, Format};
-use crate::model::{sigmoid, HeadKind, Model, SpamKind, Status};
+use crate::model::{reliability_of, sigmoid, HeadKind, Model, SpamKind, Status};
 use crate::signals::{Family, Hit, Measurement, Signal, SignalSpec};
 use crate::source::{LineCursor, OffsetMap};
 
@@ -29,7 +29,8 @@ pub const MAX_EVIDENCE_TEXT: usize = 300;
 /// value written.
 #[derive(Debug, Clone)]
 pub struct Report {
-    /// Probability that the document is reliable, 0..1: `(1 - spam) × quality`.
+    /// Probability that the document is reliable, 0..1: `(1 - spam) × (1 - news × (1 -
+    /// quality))` (see [`crate::model::reliability_of`]).
     pub reliability: f64,
     /// The model's word for the document: its spam kind when judged spam, else the word for its
     /// reliability.
@@ -43,6 +44,9 @@ pub struct Report {
     pub spam_kind: Option<SpamKind>,
     /// Probability that the document is reliable as health journalism (the quality head).
     pub quality: f64,
+    /// Probability that the document is a news report, which the journalism criteria judge
+    /// (the news head).
+    pub news: f64,
     /// True when the document is too short for the score to mean much.
     pub insufficient_text: bool,
     /// Plain text or HTML.
@@ -59,9 +63,14 @@ pub struct Report {
     pub quality_logit: f64,
     /// The quality logit of a document with every feature at the training mean.
     pub quality_intercept: f64,
+    /// The news head's logit: `news_intercept` plus the contributions of the news head.
+    pub news_logit: f64,
+    /// The news logit of a document with every feature at the training mean.
+    pub news_intercept: f64,
     /// Sub-score per family: the sum of its features' contributions to its head's logit.
     pub families: Vec<FamilyScore>,
-    /// Each feature's value and contribution, in registry order.
+    /// Each feature's value and contribution to its own head, in registry order, then each
+    /// journalism feature's contribution to the news head.
     pub contributions: Vec<Contribution>,
     /// Evidence spans, in input order: at most [`MAX_EVIDENCE_PER_SIGNAL`] per signal.
     pub evidence: Vec<Evidence>,
@@ -101,7 +110,7 @@ type Accessor = for<'a> fn(&'a Report) -> Option<FieldValue<'a>>;
 /// The fields of a report's JSON record, in the order they are written: the one place a report
 /// field is declared. [`Report::FIELDS`], [`Report::field`], the record writer and the
 /// report's `Serialize` all read it.
-const RECORD: [(&str, Accessor); 18] = [
+const RECORD: [(&str, Accessor); 21] = [
     ("reliability", |r| Some(FieldValue::Number(r.reliability))),
     ("verdict", |r| Some(FieldValue::Text(&r.verdict))),
     ("flagged", |r| Some(FieldValue::Flag(r.flagged))),
@@ -110,6 +119,7 @@ const RECORD: [(&str, Accessor); 18] = [
         r.spam_kind.map(|k| FieldValue::Word(k.name()))
     }),
     ("quality", |r| Some(FieldValue::Number(r.quality))),
+    ("news", |r| Some(FieldValue::Number(r.news))),
     ("insufficient_text", |r| {
         Some(FieldValue::Flag(r.insufficient_text))
     }),
@@ -125,6 +135,10 @@ const RECORD: [(&str, Accessor); 18] = [
     }),
     ("quality_intercept", |r| {
         Some(FieldValue::Number(r.quality_intercept))
+    }),
+    ("news_logit", |r| Some(FieldValue::Number(r.news_logit))),
+    ("news_intercept", |r| {
+        Some(FieldValue::Number(r.news_intercept))
     }),
     ("families", |r| Some(FieldValue::Families(&r.families))),
     ("contributions", |r| {
@@ -348,8 +362,8 @@ pub struct FamilyScore {
     pub family: Family,
     /// The head its signals feed.
     pub head: HeadKind,
-    /// Sum of its features' contributions to its head's logit (spam head: positive pulls toward
-    /// spam; quality head: negative pulls toward unreliable).
+    /// Sum of its features' contributions to its own head's logit (spam head: positive pulls
+    /// toward spam; quality head: negative pulls toward unreliable).
     pub score: f64,
     /// Number of evidence spans of its signals.
     pub evidence: usize,
@@ -377,10 +391,11 @@ pub struct Contribution {
 
 impl Contribution {
     /// Which way, and how far, this contribution moves reliability on its head's log-odds:
-    /// negative pulls it down (a positive spam contribution, a negative quality one).
+    /// negative pulls it down (a positive spam contribution, a negative quality one, a positive
+    /// news one: the more a page is news, the more its journalism counts).
     pub fn effect_on_reliability(&self) -> f64 {
         match self.head {
-            HeadKind::Spam => -self.contribution,
+            HeadKind::Spam | HeadKind::News => -self.contribution,
             HeadKind::Quality => self.contribution,
         }
     }
@@ -448,7 +463,7 @@ impl FamilyScore {
                 head: family.head(),
                 score: contributions
                     .iter()
-                    .filter(|c| c.family == family)
+                    .filter(|c| c.family == family && c.head == family.head())
                     .map(|c| c.contribution)
                     .sum(),
                 evidence: evidence.iter().filter(|e| e.family == family).count(),
@@ -507,7 +522,8 @@ impl Report {
         let mut contributions = Vec::with_capacity(signals.len());
         for (i, (signal, measurement)) in signals.iter().zip(measurements).enumerate() {
             let spec = signal.spec();
-            // Each feature counts in its own head only (the other head's weight for it is 0).
+            // Each feature counts in its own head (the other heads' weights for it are 0), and
+            // a journalism feature in the news head too (added below).
             let head = spec.family.head();
             // A signal a curator's configuration suppresses counts for nothing and shows no
             // evidence.
@@ -539,13 +555,37 @@ impl Report {
             }
         }
         Evidence::in_order(&mut evidence, doc.input);
+        // The news head reads the journalism features: their contributions to it, after the
+        // registry's (the feature at index `i` is the build's signal `i`).
+        let news: Vec<Contribution> = contributions
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.head == HeadKind::Quality)
+            .map(|(i, c)| Contribution {
+                head: HeadKind::News,
+                contribution: match c.status {
+                    Status::Suppressed => 0.0,
+                    _ => model.news.contribution(i, c.value),
+                },
+                ..c.clone()
+            })
+            .collect();
+        contributions.extend(news);
         let logit = |head: HeadKind| {
             let own = contributions.iter().filter(|c| c.head == head);
             model.head(head).intercept + own.map(|c| c.contribution).sum::<f64>()
         };
-        let (spam_logit, quality_logit) = (logit(HeadKind::Spam), logit(HeadKind::Quality));
-        let (spam, quality) = (sigmoid(spam_logit), sigmoid(quality_logit));
-        let reliability = (1.0 - spam) * quality;
+        let (spam_logit, quality_logit, news_logit) = (
+            logit(HeadKind::Spam),
+            logit(HeadKind::Quality),
+            logit(HeadKind::News),
+        );
+        let (spam, quality, news) = (
+            sigmoid(spam_logit),
+            sigmoid(quality_logit),
+            sigmoid(news_logit),
+        );
+        let reliability = reliability_of(spam, quality, news);
         let families = FamilyScore::all(&contributions, &evidence);
         let spam_kind = (spam >= model.spam_threshold())
             .then(|| FamilyScore::spam_kind(&families))
@@ -558,6 +598,7 @@ impl Report {
             spam,
             spam_kind,
             quality,
+            news,
             insufficient_text: words < MIN_WORDS,
             format: doc.format,
             words,
@@ -566,6 +607,8 @@ impl Report {
             spam_intercept: model.spam.intercept,
             quality_logit,
             quality_intercept: model.quality.intercept,
+            news_logit,
+            news_intercept: model.news.intercept,
             families,
             contributions,
             evidence,
@@ -598,6 +641,7 @@ impl Report {
             ("reliability", self.reliability),
             ("spam", self.spam),
             ("quality", self.quality),
+            ("news", self.news),
         ] {
             if !(0.0..=1.0).contains(&p) {
                 return Err(format!("{name} {p} is not a probability"));
@@ -636,6 +680,7 @@ impl Report {
                 self.quality_intercept,
                 self.quality_logit,
             ),
+            (HeadKind::News, self.news_intercept, self.news_logit),
         ] {
             let sum: f64 = self
                 .contributions
@@ -652,10 +697,16 @@ impl Report {
         Ok(())
     }
 
-    /// The contributions sorted by how much they pull reliability down, most first: a spam
-    /// contribution pulls it down when positive, a quality contribution when negative.
+    /// The judging heads' contributions sorted by how much they pull reliability down, most
+    /// first: a spam contribution pulls it down when positive, a quality contribution when
+    /// negative. The news head's are not reasons: they say how far the journalism criteria
+    /// apply, not what the page does wrong.
     pub fn reasons(&self) -> Vec<&Contribution> {
-        let mut reasons: Vec<&Contribution> = self.contributions.iter().collect();
+        let mut reasons: Vec<&Contribution> = self
+            .contributions
+            .iter()
+            .filter(|c| c.head != HeadKind::News)
+            .collect();
         reasons.sort_by(|a, b| {
             a.effect_on_reliability()
                 .total_cmp(&b.effect_on_reliability())

@@ -42,6 +42,7 @@ fn header() -> Vec<String> {
         "spam".to_owned(),
         "spam_kind".to_owned(),
         "quality".to_owned(),
+        "news".to_owned(),
         "insufficient_text".to_owned(),
         "words".to_owned(),
     ];
@@ -67,6 +68,7 @@ fn row(outcome: &Outcome) -> Vec<String> {
                     .to_owned(),
             );
             row.push(format!("{:.4}", report.quality));
+            row.push(format!("{:.4}", report.news));
             row.push(report.insufficient_text.to_string());
             row.push(report.words.to_string());
             row.extend(report.families.iter().map(|f| format!("{:.4}", f.score)));
@@ -76,7 +78,7 @@ fn row(outcome: &Outcome) -> Vec<String> {
         Outcome::Failed { line, error, .. } => {
             row.extend(std::iter::repeat_n(
                 String::new(),
-                8 + Family::ALL.len() + 1,
+                9 + Family::ALL.len() + 1,
             ));
             let place = line.map(|l| format!("line {l}: ")).unwrap_or_default();
             row.push(format!("{place}{error}"));

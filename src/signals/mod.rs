@@ -64,6 +64,16 @@ impl Family {
         }
     }
 
+    /// Every head that reads this family's signals: its own, and for the journalism families
+    /// the news head too (whether a page reports, quotes and dates like news is told by the
+    /// same marks that the criteria count).
+    pub fn heads(self) -> &'static [HeadKind] {
+        match self.head() {
+            HeadKind::Quality => &[HeadKind::Quality, HeadKind::News],
+            _ => &[HeadKind::Spam],
+        }
+    }
+
     /// Every family, in report order.
     pub const ALL: [Family; 6] = [
         Family::Spun,

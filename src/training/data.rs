@@ -30,6 +30,10 @@ pub struct Source {
     /// teaches the spam head only, or the quality head would learn its register.
     #[serde(default = "Source::yes")]
     pub teaches_quality: bool,
+    /// Whether its documents are news reports (written or generated as news), which the
+    /// journalism criteria judge: what the news head learns, against the other sources.
+    #[serde(default = "Source::yes")]
+    pub news: bool,
     /// When set, the source is a simulation: every `every`-th record, spun with a thesaurus.
     #[serde(default)]
     pub spin: Option<Spinning>,
@@ -71,6 +75,7 @@ impl Source {
             labels: Self::journalism_labels(),
             group_by: group_by.to_owned(),
             teaches_quality: true,
+            news: true,
             spin: None,
             parts_by: None,
         }
@@ -265,6 +270,7 @@ pub fn read_examples(
                 },
                 file: file.clone(),
                 teaches_quality: source.teaches_quality,
+                news: source.news,
             }
         }));
     }

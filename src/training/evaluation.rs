@@ -25,6 +25,9 @@ pub struct Evaluation {
     pub spam_head: Option<HeadFigures>,
     /// The quality head on the documents that teach it: reliable against unreliable.
     pub quality_head: Option<HeadFigures>,
+    /// The news head on every document: news reports against the rest (`None` when the data
+    /// has one register).
+    pub news_head: Option<HeadFigures>,
     /// Average precision of finding unreliable documents by low reliability.
     pub pr_auc: Option<f64>,
     /// The share of documents not labelled reliable.
@@ -133,6 +136,14 @@ impl Evaluation {
                 .map(|(p, e)| (p.quality, e.label == Label::Reliable))
                 .collect(),
         );
+        let news_head = head(
+            predictions
+                .iter()
+                .zip(examples)
+                .map(|(p, e)| (p.news, e.news))
+                .collect(),
+        )
+        .filter(|h| h.roc_auc.is_some());
         let mut confusion = Confusion::default();
         for (p, e) in predictions.iter().zip(examples) {
             confusion = confusion.add(!p.flagged(threshold), e.label == Label::Reliable);
@@ -149,6 +160,7 @@ impl Evaluation {
             roc_auc: roc_auc(&scored),
             spam_head,
             quality_head,
+            news_head,
             pr_auc: average_precision(&flagged, false),
             base_rate: (scored.len() - reliable) as f64 / scored.len().max(1) as f64,
             brier: brier(&scored),

@@ -35,8 +35,8 @@ use crate::error::Error;
 pub use crate::error::TrainingProblem;
 use crate::metrics::roc_auc;
 use crate::model::{
-    schema_hash, sigmoid, transform, verdicts_around, Dropped, Head, HeadKind, Model, Provenance,
-    FORMAT_VERSION,
+    reliability_of, schema_hash, sigmoid, transform, verdicts_around, Dropped, Head, HeadKind,
+    Model, Provenance, FORMAT_VERSION,
 };
 use crate::signals::{Family, Polarity, SignalSpec};
 
@@ -80,6 +80,8 @@ pub struct Labelled {
     pub file: String,
     /// Whether it teaches the quality head (see `data::Source::teaches_quality`).
     pub teaches_quality: bool,
+    /// Whether it is a news report (see `data::Source::news`): what the news head learns.
+    pub news: bool,
 }
 
 /// One document as one head sees it: features and the head's binary label.
@@ -103,6 +105,8 @@ impl HeadKind {
             .iter()
             .filter_map(|l| {
                 let reliable = match (self, l.label) {
+                    // The news head learns register from every document, spam or not.
+                    (HeadKind::News, _) => !l.news,
                     (HeadKind::Quality, Label::Spam) => return None,
                     (HeadKind::Quality, _) if !l.teaches_quality => return None,
                     (HeadKind::Quality, label) => label == Label::Reliable,
@@ -129,6 +133,10 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Use only the signals of these families (all when empty): for ablations.
     pub families: Vec<Family>,
+    /// Whether weights are held to their signals' sides (the judging heads), or free (the news
+    /// head, which tells register, not merit: quantities are as much the mark of a reference
+    /// page as of a good story).
+    pub sign_constraints: bool,
 }
 
 impl Default for TrainConfig {
@@ -138,6 +146,7 @@ impl Default for TrainConfig {
             folds: 5,
             seed: 20_261_121,
             families: Vec::new(),
+            sign_constraints: true,
         }
     }
 }
@@ -203,7 +212,12 @@ pub fn train(
     data: Vec<String>,
 ) -> Result<Model, Error> {
     let spam = train_head(specs, labelled, config, data.clone(), HeadKind::Spam)?;
-    let quality = train_head(specs, labelled, config, data, HeadKind::Quality)?;
+    let quality = train_head(specs, labelled, config, data.clone(), HeadKind::Quality)?;
+    let news = match labelled.iter().filter(|l| l.news).count() {
+        0 => one_register(specs.len(), false, labelled.len(), data),
+        n if n == labelled.len() => one_register(specs.len(), true, n, data),
+        _ => train_head(specs, labelled, config, data, HeadKind::News)?,
+    };
     Ok(Model {
         format_version: FORMAT_VERSION,
         schema_hash: schema_hash(specs.iter().copied()),
@@ -211,8 +225,36 @@ pub fn train(
         verdicts: verdicts_around(quality.threshold()),
         spam,
         quality,
+        news,
         preview: Vec::new(),
     })
+}
+
+/// The logit of a news head trained on one register only: every page is news (its
+/// probability rounds to 1, so reliability is `(1 - spam) × quality`), or none is.
+const ONE_REGISTER_LOGIT: f64 = 40.0;
+
+/// The news head of data of one register (`news` or not): it cannot learn to tell registers
+/// apart, so it says the same of every page.
+fn one_register(n: usize, news: bool, documents: usize, data: Vec<String>) -> Head {
+    Head {
+        mean: vec![0.0; n],
+        scale: vec![1.0; n],
+        weights: vec![0.0; n],
+        intercept: if news {
+            ONE_REGISTER_LOGIT
+        } else {
+            -ONE_REGISTER_LOGIT
+        },
+        threshold: 0.5,
+        training: Provenance {
+            data,
+            positive: if news { documents } else { 0 },
+            negative: if news { 0 } else { documents },
+            balancing: "none: the data has one register".to_owned(),
+            ..Provenance::default()
+        },
+    }
 }
 
 impl TrainConfig {
@@ -220,11 +262,12 @@ impl TrainConfig {
     fn for_head(&self, kind: HeadKind) -> TrainConfig {
         let families: Vec<Family> = Family::ALL
             .into_iter()
-            .filter(|&f| f.head() == kind)
+            .filter(|&f| f.heads().contains(&kind))
             .filter(|f| self.families.is_empty() || self.families.contains(f))
             .collect();
         TrainConfig {
             families,
+            sign_constraints: self.sign_constraints && kind != HeadKind::News,
             ..self.clone()
         }
     }
@@ -315,20 +358,23 @@ pub fn train_head(
     let threshold = match kind {
         HeadKind::Quality => balanced_threshold(&probabilities, &labels),
         HeadKind::Spam => spam_threshold(&probabilities, &labels),
+        // Nothing is decided on the news head alone.
+        HeadKind::News => 0.5,
     };
     let reliable = labels.iter().filter(|&&l| l).count();
     let mut groups: Vec<&str> = examples.iter().map(|e| e.group.as_str()).collect();
     groups.sort_unstable();
     groups.dedup();
     // The spam head is fitted in "not spam" orientation (so that the sign constraints read the
-    // same for both heads) and turned around here: its logit is that of spam.
+    // same for both heads) and turned around here: its logit is that of spam; so is the news
+    // head's (fitted as "not news").
     let sign = match kind {
         HeadKind::Quality => 1.0,
-        HeadKind::Spam => -1.0,
+        HeadKind::Spam | HeadKind::News => -1.0,
     };
     let (positive, negative) = match kind {
         HeadKind::Quality => (reliable, examples.len() - reliable),
-        HeadKind::Spam => (examples.len() - reliable, reliable),
+        HeadKind::Spam | HeadKind::News => (examples.len() - reliable, reliable),
     };
     Ok(Head {
         mean: fit.mean,
@@ -354,16 +400,18 @@ pub fn train_head(
     })
 }
 
-/// A cross-validated prediction: both probabilities, and the thresholds of the model that
-/// made them.
+/// A cross-validated prediction: the heads' probabilities, and the thresholds of the model
+/// that made them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Prediction {
-    /// Probability of reliable: `(1 - spam) × quality`.
+    /// Probability of reliable (see [`crate::model::reliability_of`]).
     pub reliability: f64,
     /// Probability of spam.
     pub spam: f64,
     /// Probability of reliable journalism (the quality head).
     pub quality: f64,
+    /// Probability of a news report (the news head).
+    pub news: f64,
     /// The reliability below which the fold's model flags a page.
     pub threshold: f64,
     /// The spam probability from which the fold's model calls a page spam.
@@ -399,14 +447,16 @@ impl Prediction {
 
     /// What `model` predicts for feature values.
     pub fn of(model: &Model, features: &[f64]) -> Self {
-        let (spam, quality) = (
+        let (spam, quality, news) = (
             model.spam.probability(features),
             model.quality.probability(features),
+            model.news.probability(features),
         );
         Prediction {
-            reliability: (1.0 - spam) * quality,
+            reliability: reliability_of(spam, quality, news),
             spam,
             quality,
+            news,
             threshold: model.threshold(),
             spam_threshold: model.spam_threshold(),
         }
@@ -617,7 +667,7 @@ fn fit_constrained(
                     Polarity::Concern => w,
                     Polarity::Support => -w,
                 };
-                (violation > 0.0).then_some((feature, w, violation))
+                (config.sign_constraints && violation > 0.0).then_some((feature, w, violation))
             })
             .max_by(|a, b| a.2.total_cmp(&b.2));
         match wrong {
@@ -771,6 +821,7 @@ mod tests {
                     source: "toy".to_owned(),
                     file: "toy".to_owned(),
                     teaches_quality: true,
+                    news: true,
                 }
             })
             .collect()

@@ -12,7 +12,8 @@
   const signed = (x) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(3);
   const familyOf = (id) => (signals[id] ? signals[id].family : "quality");
   // A contribution moves reliability down when it raises spam or lowers quality.
-  const effect = (bar) => (bar[1] === "spam" ? -bar[3] : bar[3]);
+  // How a contribution moves reliability (Contribution::effect_on_reliability).
+  const effect = (bar) => (bar[1] === "quality" ? bar[3] : -bar[3]);
 
   docs.forEach((d, i) => {
     d.rank = i + 1;
@@ -235,10 +236,9 @@
         `<span class="label">${esc(c[0])} ${esc(name)} <b>${signed(c[3])}</b></span>` +
         `<span class="side left">${lowers ? fill : ""}</span><span class="side right">${lowers ? "" : fill}</span></li>`;
     });
-    const [logit, intercept, probability] = head === "spam"
-      ? [v.spam_logit, v.spam_intercept, d.spam]
-      : [v.quality_logit, v.quality_intercept, d.quality];
-    return `<section class="head" aria-label="${head} head"><h3>${head === "spam" ? "Spam" : "Quality"} head: ${fixed(probability)}</h3>` +
+    const [logit, intercept, probability] = [v[head + "_logit"], v[head + "_intercept"], d[head]];
+    const title = { spam: "Spam", quality: "Quality", news: "News" }[head];
+    return `<section class="head" aria-label="${head} head"><h3>${title} head: ${fixed(probability)}</h3>` +
       `<p class="muted">logit ${fixed(logit)} = intercept ${fixed(intercept)} + the contributions below. Left lowers reliability, right raises it.</p>` +
       `<ol class="bars">${items.join("") || '<li class="muted">no contribution</li>'}</ol></section>`;
   }
@@ -256,7 +256,7 @@
     const v = view;
     html += `<p class="muted">${esc(d.id || "")}${d.url ? " · " + esc(d.url) : ""} · ${d.format} · ${d.words} words${v.evidence_truncated ? " · evidence truncated" : ""}</p>`;
     html += `<div class="scores"><div>Reliability <b id="doc-reliability">${fixed(d.reliability)}</b></div>` +
-      `<div>Spam <b id="doc-spam">${fixed(d.spam)}</b></div><div>Quality <b id="doc-quality">${fixed(d.quality)}</b></div>` +
+      `<div>Spam <b id="doc-spam">${fixed(d.spam)}</b></div><div>Quality <b id="doc-quality">${fixed(d.quality)}</b></div><div>News <b id="doc-news">${fixed(d.news)}</b></div>` +
       `<div>Verdict <b id="doc-verdict">${esc(d.verdict)}</b></div></div>`;
     const evidence = v.marks.map((m, i) =>
       `<li class="f-${familyOf(m[2])}"><button type="button" data-jump="${i}"><span class="sig">${esc(m[2])}</span> ${esc(v.text.slice(m[0], m[1]).slice(0, 80))}</button></li>`);
@@ -264,7 +264,7 @@
       `<div class="marknav"><button type="button" id="prev-mark">◀ Previous mark <kbd>p</kbd></button>` +
       `<span id="mark-pos" aria-live="polite">${v.marks.length} marks</span>` +
       `<button type="button" id="next-mark">Next mark <kbd>n</kbd> ▶</button></div>` +
-      bars(d, v, "spam") + bars(d, v, "quality") +
+      bars(d, v, "spam") + bars(d, v, "quality") + bars(d, v, "news") +
       `<h3>Evidence</h3><ol class="evlist">${evidence.join("") || '<li class="muted">none</li>'}</ol></aside></div>`;
     $("doc").innerHTML = html;
     marks = [...document.querySelectorAll("#doc-text mark[id]")].sort((a, b) => a.dataset.ev - b.dataset.ev);
