@@ -591,7 +591,7 @@ mod tests {
         assert!((model.reliability(&values) - reliability).abs() < 1e-12);
         // A news report is as reliable as its quality; a page that is not news, as clean as
         // it is; spam is never reliable.
-        assert_eq!(reliability_of(0.0, 0.3, 1.0), 0.3);
+        assert!((reliability_of(0.0, 0.3, 1.0) - 0.3).abs() < 1e-15);
         assert_eq!(reliability_of(0.0, 0.3, 0.0), 1.0);
         assert_eq!(reliability_of(1.0, 1.0, 0.0), 0.0);
         assert!(reliability_of(0.2, 0.3, 0.5) < reliability_of(0.2, 0.3, 0.4));

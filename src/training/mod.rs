@@ -859,6 +859,54 @@ mod tests {
     }
 
     #[test]
+    fn the_news_head_learns_register_and_pages_that_are_not_news_keep_their_reliability() {
+        // Every second document is news, marked by quoted statements (QUAL011) alone.
+        let mut examples = toy(150);
+        for (i, e) in examples.iter_mut().enumerate() {
+            e.news = i % 2 == 0;
+            e.features[index("QUAL011")] = if e.news { 4.0 + (i % 3) as f64 } else { 0.0 };
+        }
+        let config = TrainConfig {
+            folds: 3,
+            ..TrainConfig::default()
+        };
+        let model = train(&specs(), &examples, &config, vec![]).unwrap();
+        assert!(model.news.weights[index("QUAL011")] > 0.0);
+        for (i, spec) in specs().iter().enumerate() {
+            if spec.family.head() == HeadKind::Spam {
+                assert_eq!(model.news.weights[i], 0.0, "{} is not read", spec.id);
+            }
+        }
+        assert_eq!(model.news.training.positive, 75);
+        // The same poorly rated text, as news and not: only the news report is marked down.
+        let unreliable = examples
+            .iter()
+            .find(|e| e.label == Label::Unreliable && !e.news)
+            .unwrap();
+        let mut as_news = unreliable.features.clone();
+        as_news[index("QUAL011")] = 5.0;
+        assert!(model.news.probability(&as_news) > 0.9);
+        assert!(model.news.probability(&unreliable.features) < 0.1);
+        assert!(model.reliability(&unreliable.features) > model.reliability(&as_news) + 0.2);
+    }
+
+    #[test]
+    fn data_of_one_register_is_all_news_and_reliability_is_clean_quality() {
+        let examples = toy(150);
+        let config = TrainConfig {
+            folds: 3,
+            ..TrainConfig::default()
+        };
+        let model = train(&specs(), &examples, &config, vec![]).unwrap();
+        for e in &examples {
+            assert_eq!(model.news.probability(&e.features), 1.0);
+            let clean = (1.0 - model.spam(&e.features)) * model.quality.probability(&e.features);
+            assert!((model.reliability(&e.features) - clean).abs() < 1e-12);
+        }
+        assert_eq!(model.news.training.negative, 0);
+    }
+
+    #[test]
     fn training_respects_signs_and_ranks_the_right_way() {
         let examples = toy(150);
         let config = TrainConfig {
@@ -882,7 +930,7 @@ mod tests {
             let (spam, quality) = (model.spam.weights[i], model.quality.weights[i]);
             match spec.family.head() {
                 HeadKind::Spam => assert!(spam >= 0.0 && quality == 0.0, "{}", spec.id),
-                HeadKind::Quality => {
+                HeadKind::Quality | HeadKind::News => {
                     assert_eq!(spam, 0.0, "{}", spec.id);
                     match spec.polarity {
                         Polarity::Concern => assert!(quality <= 0.0, "{}", spec.id),
@@ -931,9 +979,10 @@ mod tests {
                 ..TrainConfig::default()
             };
             let predictions = cross_validate(&specs(), &examples, 3, &config).unwrap();
+            // The heads' probabilities: the toy's reliabilities round to 0 and 1.
             predictions
                 .iter()
-                .map(|p| p.reliability)
+                .map(|p| (p.spam, p.quality))
                 .collect::<Vec<_>>()
         };
         assert_eq!(with_inner(2), with_inner(2), "deterministic");
