@@ -444,7 +444,7 @@ mod tests {
             }
         }
         let clean = 1.0 - report.spam;
-        let judged = 1.0 - report.news * (1.0 - report.quality);
+        let judged = 1.0 - report.news.max(model::CRITERIA_FLOOR) * (1.0 - report.quality);
         assert!((report.reliability - clean * judged).abs() < 1e-12);
     }
 

@@ -308,17 +308,23 @@ pub fn verdicts_around(t: f64) -> Vec<VerdictCut> {
     .collect()
 }
 
-/// A page's reliability from its three heads: `(1 - spam) × (1 - news × (1 - quality))`.
+/// How far the journalism criteria apply to a page the news head says is not news: a
+/// reference page owes its readers some of what they ask (specifics, sources), if not quotes
+/// of independent experts. Chosen by measurement (model card): with none, generated news the
+/// news head did not know as news escaped the criteria altogether.
+pub const CRITERIA_FLOOR: f64 = 0.2;
+
+/// A page's reliability from its three heads: `(1 - spam) × (1 - a × (1 - quality))`, where
+/// `a = max(news, CRITERIA_FLOOR)` is how far the journalism criteria apply.
 ///
 /// A page the spam head calls spam cannot be reliable however well it covers the journalism
 /// criteria. A news report is as reliable as its journalism: its quality. A page that is not
-/// news (a reference page, a trial registry entry, an answer) is not marked down for lacking
-/// what the criteria ask of a story on a new treatment (costs, quotes of independent experts,
-/// a comparison with alternatives); `news` is how far the criteria apply. Measured against
-/// `(1 - spam) × quality` in the model card: that judged nearly every NIH page and Cochrane
-/// summary "low quality".
+/// news (a reference page, a trial registry entry, an answer) is marked down only in part for
+/// lacking what the criteria ask of a story on a new treatment (costs, quotes of independent
+/// experts, a comparison with alternatives). Measured against `(1 - spam) × quality` in the
+/// model card: that judged nearly every NIH page and Cochrane summary "low quality".
 pub fn reliability_of(spam: f64, quality: f64, news: f64) -> f64 {
-    (1.0 - spam) * (1.0 - news * (1.0 - quality))
+    (1.0 - spam) * (1.0 - news.max(CRITERIA_FLOOR) * (1.0 - quality))
 }
 
 /// The feature transform applied before standardisation.
@@ -587,12 +593,14 @@ mod tests {
             model.quality.probability(&values),
             model.news.probability(&values),
         );
-        let reliability = (1.0 - spam) * (news * quality + (1.0 - news));
+        let applies = news.max(CRITERIA_FLOOR);
+        let reliability = (1.0 - spam) * (applies * quality + (1.0 - applies));
         assert!((model.reliability(&values) - reliability).abs() < 1e-12);
         // A news report is as reliable as its quality; a page that is not news, as clean as
         // it is; spam is never reliable.
         assert!((reliability_of(0.0, 0.3, 1.0) - 0.3).abs() < 1e-15);
-        assert_eq!(reliability_of(0.0, 0.3, 0.0), 1.0);
+        assert!((reliability_of(0.0, 0.3, 0.0) - (1.0 - CRITERIA_FLOOR * 0.7)).abs() < 1e-15);
+        assert!(reliability_of(0.0, 0.3, 0.0) > reliability_of(0.0, 0.3, 0.9));
         assert_eq!(reliability_of(1.0, 1.0, 0.0), 0.0);
         assert!(reliability_of(0.2, 0.3, 0.5) < reliability_of(0.2, 0.3, 0.4));
     }

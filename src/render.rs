@@ -57,9 +57,10 @@ pub fn explain(id: &str, report: &Report, specs: &[&SignalSpec], styling: Stylin
     );
     let _ = writeln!(
         out,
-        "reliability = (1 - spam {:.3}) x (1 - news {:.3} x (1 - quality {:.3})){}",
+        "reliability = (1 - spam {:.3}) x (1 - max(news {:.3}, {}) x (1 - quality {:.3})){}",
         report.spam,
         report.news,
+        crate::model::CRITERIA_FLOOR,
         report.quality,
         report
             .spam_kind
