@@ -519,7 +519,8 @@ impl Report {
     ) -> Report {
         let mut evidence = Vec::new();
         let mut evidence_truncated = false;
-        let mut contributions = Vec::with_capacity(signals.len());
+        // Room for the news head's contributions too, added after the registry's.
+        let mut contributions = Vec::with_capacity(2 * signals.len());
         for (i, (signal, measurement)) in signals.iter().zip(measurements).enumerate() {
             let spec = signal.spec();
             // Each feature counts in its own head (the other heads' weights for it are 0), and
@@ -557,20 +558,20 @@ impl Report {
         Evidence::in_order(&mut evidence, doc.input);
         // The news head reads the journalism features: their contributions to it, after the
         // registry's (the feature at index `i` is the build's signal `i`).
-        let news: Vec<Contribution> = contributions
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.head == HeadKind::Quality)
-            .map(|(i, c)| Contribution {
-                head: HeadKind::News,
-                contribution: match c.status {
-                    Status::Suppressed => 0.0,
-                    _ => model.news.contribution(i, c.value),
-                },
-                ..c.clone()
-            })
-            .collect();
-        contributions.extend(news);
+        for i in 0..contributions.len() {
+            let c = &contributions[i];
+            if c.head == HeadKind::Quality {
+                let news = Contribution {
+                    head: HeadKind::News,
+                    contribution: match c.status {
+                        Status::Suppressed => 0.0,
+                        _ => model.news.contribution(i, c.value),
+                    },
+                    ..c.clone()
+                };
+                contributions.push(news);
+            }
+        }
         let logit = |head: HeadKind| {
             let own = contributions.iter().filter(|c| c.head == head);
             model.head(head).intercept + own.map(|c| c.contribution).sum::<f64>()

@@ -511,7 +511,7 @@ fn csv_has_a_header_and_a_row_per_document() {
     let text = String::from_utf8(out).unwrap();
     let mut lines = text.lines();
     assert!(lines.next().unwrap().starts_with(
-        "id,reliability,verdict,flagged,spam,spam_kind,quality,insufficient_text,words,family_spun"
+        "id,reliability,verdict,flagged,spam,spam_kind,quality,news,insufficient_text,words,family_spun"
     ));
     assert_eq!(lines.count(), 3);
 }
@@ -672,7 +672,7 @@ fn a_signal_newer_than_the_model_runs_in_preview() {
         .position(|f| f == "SELL001")
         .unwrap();
     model["features"].as_array_mut().unwrap().remove(at);
-    for head in ["spam", "quality"] {
+    for head in ["spam", "quality", "news"] {
         for numbers in ["mean", "scale", "weights"] {
             model[head][numbers].as_array_mut().unwrap().remove(at);
         }

@@ -208,17 +208,19 @@ fn a_configuration_without_weights_leaves_the_model_unchanged() {
     let mut fired = 0;
     for (a, b) in with.iter().zip(&without) {
         let mut a = a.clone();
-        let user = a["contributions"]
+        // The rule is the last of the registry's contributions; the news head's follow.
+        let at = a["contributions"]
             .as_array()
             .unwrap()
-            .last()
-            .unwrap()
-            .clone();
+            .iter()
+            .position(|c| c["feature"] == "USER001")
+            .unwrap();
+        let user = a["contributions"][at].clone();
         assert_eq!(user["feature"], "USER001");
         assert_eq!(user["status"], "preview");
         assert_eq!(user["contribution"], 0.0);
         fired += usize::from(user["value"].as_f64().unwrap() > 0.0);
-        a["contributions"].as_array_mut().unwrap().pop();
+        a["contributions"].as_array_mut().unwrap().remove(at);
         a["evidence"]
             .as_array_mut()
             .unwrap()

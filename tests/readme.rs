@@ -21,6 +21,8 @@ fn signal_table() -> String {
             (HeadKind::Spam, _) => "raises spam",
             (HeadKind::Quality, Polarity::Support) => "raises quality",
             (HeadKind::Quality, Polarity::Concern) => "lowers quality",
+            // The news head reads the journalism families, but is no family's own head.
+            (HeadKind::News, _) => unreachable!("{} has the news head as its own", spec.id),
         };
         table += &format!(
             "| {} | {} | {} | {} | {} | {} | {} |\n",
