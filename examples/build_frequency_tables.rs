@@ -13,7 +13,10 @@
 //! there and in WordNet's glosses (definitions and examples of use: ordinary English of every
 //! register, so that a word used as any prose uses it is not taken for a swap), and joins
 //! WordNet synsets: for each word, the synonyms at least `MIN_RATIO` times as frequent in that
-//! text. Writes `data/frequency/bigrams.bin` and `data/frequency/synonyms.bin`.
+//! text. Writes `data/frequency/bigrams.bin` and `data/frequency/synonyms.bin`, and for the
+//! collocation-break signal (SPUN008) `data/frequency/collocations.bin`: the word pairs of the
+//! same documents alone, with how freely each word takes new neighbours, and
+//! `data/frequency/frames.bin`: the word that usually stands between two units.
 
 use std::collections::{HashMap, HashSet};
 use std::error::Error;
@@ -21,9 +24,12 @@ use std::io::BufRead;
 use std::path::Path;
 
 use chaff::fingerprint;
-use chaff::frequency::{held_out, same_word_respelled, BigramTable, SynonymTable};
+use chaff::frequency::{
+    held_out, same_word_respelled, BigramTable, CollocationTable, FrameTable, SynonymTable,
+};
 
 #[path = "../tests/support/wordnet.rs"]
+#[allow(dead_code)]
 mod wordnet;
 
 /// A likely original must be this many times as frequent as the suspect word.
@@ -32,6 +38,8 @@ const MIN_RATIO: u64 = 10;
 const MIN_COUNT: u64 = 5;
 /// Keep bigrams seen at least this often.
 const MIN_BIGRAM: u32 = 1;
+/// A frame (two units with a word between) names its usual word when filled this often.
+const MIN_FRAME: u32 = 3;
 /// Synonyms kept per word.
 const MAX_SYNONYMS: usize = 16;
 
@@ -45,6 +53,11 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let mut unigrams: HashMap<String, u64> = HashMap::new();
     let mut bigrams: HashMap<u64, u32> = HashMap::new();
+    // The collocation table's pairs: of the corpus only, never of WordNet, so that spinning with
+    // WordNet's synonyms is held out of that signal in every form.
+    let mut collocations: HashMap<(u32, u32), u32> = HashMap::new();
+    // The words standing between two units, for naming what a break replaced.
+    let mut frames: HashMap<(u32, u32), HashMap<String, u32>> = HashMap::new();
     let mut documents = 0;
     for name in ["medquad.jsonl", "fakehealth-healthstory.jsonl"] {
         let file = std::fs::File::open(corpus.join(name))
@@ -62,6 +75,28 @@ fn main() -> Result<(), Box<dyn Error>> {
                 *unigrams.entry(word.to_lowercase()).or_default() += 1;
             }
             count_bigrams(&mut bigrams, text);
+            let units = chaff::frequency::units(text);
+            for pair in units.windows(2) {
+                let key = (
+                    fingerprint::of_word(pair[0]),
+                    fingerprint::of_word(pair[1]),
+                );
+                *collocations.entry(key).or_default() += 1;
+            }
+            for triple in units.windows(3) {
+                let middle = triple[1];
+                if middle.len() >= 3 && middle.bytes().all(|b| b.is_ascii_lowercase()) {
+                    let key = (
+                        fingerprint::of_word(triple[0]),
+                        fingerprint::of_word(triple[2]),
+                    );
+                    *frames
+                        .entry(key)
+                        .or_default()
+                        .entry(middle.to_owned())
+                        .or_default() += 1;
+                }
+            }
         }
     }
 
@@ -135,6 +170,31 @@ fn main() -> Result<(), Box<dyn Error>> {
     let synonym_bytes = SynonymTable::write(&entries);
     std::fs::write(out.join("bigrams.bin"), &bigram_bytes)?;
     std::fs::write(out.join("synonyms.bin"), &synonym_bytes)?;
+    let collocation_bytes = CollocationTable::write(&collocations);
+    std::fs::write(out.join("collocations.bin"), &collocation_bytes)?;
+    let usual: Vec<(u64, String)> = frames
+        .into_iter()
+        .filter_map(|((a, b), words)| {
+            let total: u32 = words.values().sum();
+            let (word, count) = words
+                .into_iter()
+                .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0)))?;
+            (total >= MIN_FRAME && 2 * count >= total)
+                .then(|| (fingerprint::pair(a, b), word))
+        })
+        .collect();
+    let frame_bytes = FrameTable::write(usual);
+    std::fs::write(out.join("frames.bin"), &frame_bytes)?;
+    eprintln!(
+        "frames: {} with a usual word ({} KB)",
+        FrameTable::new(&frame_bytes).map_or(0, |t| t.len()),
+        frame_bytes.len() / 1024
+    );
+    eprintln!(
+        "collocations: {} pairs and units ({} KB)",
+        CollocationTable::new(&collocation_bytes).map_or(0, |t| t.len()),
+        collocation_bytes.len() / 1024
+    );
     eprintln!(
         "{documents} documents, {} distinct words; wrote {} bigrams ({} KB) and synonyms for {} words ({} KB)",
         unigrams.len(),

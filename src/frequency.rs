@@ -255,6 +255,195 @@ impl<'a> BigramTable<'a> {
     }
 }
 
+/// Word pairs of fluent text and how freely each unit takes new neighbours, for the
+/// collocation-break signal (SPUN008), which needs no thesaurus. Stored in the bigram table's
+/// format: the pairs seen, and for each unit two entries under marker fingerprints (which no
+/// unit has: units hold no space) whose count is a surprisal in sixteenths of a nat.
+///
+/// The surprisal of a unit's side is how unlikely fluent text is to put a word never seen
+/// beside it there: -ln P(new follower), with the Good-Turing estimate P = (n1 + 1) / (N + 2),
+/// n1 the followers seen once and N all pairs the unit begins. "blood" is followed by a handful
+/// of words again and again (high surprisal: a new follower is news); "the" or a comma by
+/// anything (low).
+#[derive(Debug, Clone, Copy)]
+pub struct CollocationTable<'a> {
+    table: BigramTable<'a>,
+}
+
+/// Surprisals are stored in sixteenths of a nat, up to 255 (15.9 nats).
+const SURPRISAL_SCALE: f64 = 16.0;
+
+/// The marker standing for "any follower" (second member) and "any preceder" (first member).
+fn side_marker() -> Fingerprint {
+    fingerprint::of_word("<any neighbour>")
+}
+
+impl<'a> CollocationTable<'a> {
+    /// Reads a table; `None` when the bytes are not one.
+    pub fn new(bytes: &'a [u8]) -> Option<Self> {
+        BigramTable::new(bytes).map(|table| Self { table })
+    }
+
+    /// Whether fluent text put `second` right after `first`.
+    pub fn seen(&self, first: Fingerprint, second: Fingerprint) -> bool {
+        self.table.count(first, second) > 0
+    }
+
+    /// The surprisal of a word never seen after `unit` (0 for a unit the table does not know:
+    /// nothing is known of what follows it).
+    pub fn surprisal_after(&self, unit: Fingerprint) -> f64 {
+        f64::from(self.table.count(unit, side_marker())) / SURPRISAL_SCALE
+    }
+
+    /// The surprisal of a word never seen before `unit` (0 for a unit the table does not know).
+    pub fn surprisal_before(&self, unit: Fingerprint) -> f64 {
+        f64::from(self.table.count(side_marker(), unit)) / SURPRISAL_SCALE
+    }
+
+    /// The number of entries (pairs and sides).
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// True when the table holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    /// Serialises the pair counts of fluent text (`(first, second) -> count`) with each unit's
+    /// two surprisals.
+    pub fn write(pairs: &std::collections::HashMap<(Fingerprint, Fingerprint), u32>) -> Vec<u8> {
+        #[derive(Default)]
+        struct Side {
+            total: u64,
+            once: u64,
+        }
+        let mut after: std::collections::HashMap<Fingerprint, Side> = Default::default();
+        let mut before: std::collections::HashMap<Fingerprint, Side> = Default::default();
+        for (&(first, second), &count) in pairs {
+            for side in [after.entry(first).or_default(), before.entry(second).or_default()] {
+                side.total += u64::from(count);
+                side.once += u64::from(count == 1);
+            }
+        }
+        let surprisal = |side: &Side| {
+            let p = (side.once as f64 + 1.0) / (side.total as f64 + 2.0);
+            ((-p.ln() * SURPRISAL_SCALE).round() as u32).clamp(1, 255)
+        };
+        let marker = side_marker();
+        let mut entries: Vec<(u64, u32)> = pairs
+            .iter()
+            .map(|(&(a, b), &count)| (fingerprint::pair(a, b), count))
+            .collect();
+        entries.extend(
+            after
+                .iter()
+                .map(|(&unit, side)| (fingerprint::pair(unit, marker), surprisal(side))),
+        );
+        entries.extend(
+            before
+                .iter()
+                .map(|(&unit, side)| (fingerprint::pair(marker, unit), surprisal(side))),
+        );
+        BigramTable::write(entries)
+    }
+}
+
+/// Magic bytes at the start of a frame table.
+pub const FRAME_MAGIC: &[u8; 8] = b"CHFFRAM1";
+
+/// The word that usually stands between two units in fluent text ("bone ___ makes": "marrow"),
+/// for naming what a collocation break (SPUN008) replaced. Header (magic, u64 n), n records
+/// (u32 key, u32 offset of the word) sorted by key (the high half of the two units' pair
+/// fingerprint), then the words, each ended by a newline. Only frames filled at least three times, by one word at least
+/// half the time, are kept: a frame that takes many words has no usual one.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameTable<'a> {
+    records: &'a [u8],
+    words: &'a str,
+    n: usize,
+}
+
+/// Bytes of a frame table's record.
+const FRAME_RECORD: usize = 8;
+
+impl<'a> FrameTable<'a> {
+    /// Reads a table; `None` when the bytes are not one.
+    pub fn new(bytes: &'a [u8]) -> Option<Self> {
+        if bytes.get(..8)? != FRAME_MAGIC {
+            return None;
+        }
+        let n = usize::try_from(u64_at(bytes, 8)?).ok()?;
+        let end = n.checked_mul(FRAME_RECORD)?.checked_add(16)?;
+        let records = bytes.get(16..end)?;
+        let words = std::str::from_utf8(bytes.get(end..)?).ok()?;
+        Some(Self { records, words, n })
+    }
+
+    /// The word that usually stands between `before` and `after`, if the table knows one.
+    pub fn usual(&self, before: Fingerprint, after: Fingerprint) -> Option<&'a str> {
+        let key = bigram_key(fingerprint::pair(before, after));
+        let key_at = |i: usize| u32_at(self.records, FRAME_RECORD * i);
+        let (mut low, mut high) = (0, self.n);
+        while low < high {
+            let mid = (low + high) / 2;
+            if key_at(mid)? < key {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        if low == self.n || key_at(low)? != key {
+            return None;
+        }
+        let at = u32_at(self.records, FRAME_RECORD * low + 4)? as usize;
+        self.words.get(at..)?.lines().next()
+    }
+
+    /// The number of frames.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True when the table holds no frame.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Serialises frames: `(fingerprint::pair of the two units, usual word)` in any order.
+    /// Frames whose keys collide keep the first word in order of key and word.
+    pub fn write(frames: Vec<(u64, String)>) -> Vec<u8> {
+        let mut words: Vec<&str> = frames.iter().map(|(_, w)| w.as_str()).collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut offsets = Vec::with_capacity(words.len());
+        let mut blob = String::new();
+        for word in &words {
+            offsets.push(blob.len() as u32);
+            blob.push_str(word);
+            blob.push('\n');
+        }
+        let mut records: Vec<(u32, u32)> = frames
+            .iter()
+            .map(|(h, w)| {
+                let number = words.binary_search(&w.as_str()).unwrap_or(0);
+                (bigram_key(*h), offsets[number])
+            })
+            .collect();
+        records.sort_unstable();
+        records.dedup_by_key(|r| r.0);
+        let mut out = Vec::with_capacity(16 + records.len() * FRAME_RECORD);
+        out.extend_from_slice(FRAME_MAGIC);
+        out.extend_from_slice(&(records.len() as u64).to_le_bytes());
+        for (key, number) in &records {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&number.to_le_bytes());
+        }
+        out.extend_from_slice(blob.as_bytes());
+        out
+    }
+}
+
 /// Synonym lists: header (magic, u64 n), n records (u32 key, u32 offset, u32 length) sorted by
 /// key, then a blob of space-separated synonyms. Lookups go through a hash map of the keys,
 /// built once when the table is read, behind a two-bit Bloom filter of 16 KB: most words of a
@@ -510,6 +699,49 @@ mod tests {
         let index = bytes.len() - 4 * BUCKETS;
         bytes[index + 4 * 100] = 2; // bucket 100 starts after bucket 101: out of order
         assert!(BigramTable::new(&bytes).is_none());
-        assert!(SynonymTable::new(b"CHFSYNO3\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
+        assert!(SynonymTable::new(b"CHFSYNO3\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());        assert!(FrameTable::new(b"CHFFRAM1\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
+        let mut bytes = FrameTable::write(vec![(words("bone", "makes"), "marrow".to_owned())]);
+        bytes.truncate(20); // a record cut in two
+        assert!(FrameTable::new(&bytes).is_none());
+    }
+
+    /// The collocation table keeps which pairs were seen and, per unit and side, the
+    /// Good-Turing surprisal of a new neighbour: -ln((n1 + 1) / (N + 2)).
+    #[test]
+    fn collocation_and_frame_tables_round_trip() {
+        let (blood, pressure, cells, red) = (
+            of_word("blood"),
+            of_word("pressure"),
+            of_word("cells"),
+            of_word("red"),
+        );
+        let pairs = std::collections::HashMap::from([
+            ((blood, pressure), 5),
+            ((blood, cells), 1),
+            ((red, cells), 2),
+        ]);
+        let bytes = CollocationTable::write(&pairs);
+        let table = CollocationTable::new(&bytes).unwrap();
+        assert!(table.seen(blood, pressure) && table.seen(of_word("Blood"), cells));
+        assert!(!table.seen(pressure, blood) && !table.seen(red, pressure));
+        // after "blood": 6 pairs, 1 seen once: -ln(2/8) = 1.386, stored in sixteenths
+        assert!((table.surprisal_after(blood) - 22.0 / 16.0).abs() < 1e-9);
+        // before "cells": 3 pairs, 1 seen once: -ln(2/5) = 0.916
+        assert!((table.surprisal_before(cells) - 15.0 / 16.0).abs() < 1e-9);
+        assert_eq!(table.surprisal_after(pressure), 0.0, "nothing follows it");
+        assert_eq!(table.surprisal_before(blood), 0.0, "nothing precedes it");
+
+        let bytes = FrameTable::write(vec![
+            (words("bone", "makes"), "marrow".to_owned()),
+            (words("side", "of"), "effects".to_owned()),
+            (words("the", "of"), "risk".to_owned()),
+        ]);
+        let frames = FrameTable::new(&bytes).unwrap();
+        assert_eq!(frames.len(), 3);
+        let usual = |a: &str, b: &str| frames.usual(of_word(a), of_word(b));
+        assert_eq!(usual("bone", "makes"), Some("marrow"));
+        assert_eq!(usual("Side", "of"), Some("effects"));
+        assert_eq!(usual("the", "of"), Some("risk"));
+        assert_eq!(usual("of", "the"), None);
     }
 }

@@ -17,6 +17,19 @@ use rand::Rng;
 /// Where Debian installs the thesaurus.
 pub const MYTHES: &str = "/usr/share/mythes/th_en_US_v2.dat";
 
+/// Where Debian installs Aiksaurus' thesaurus (`libaiksaurus-1.2-data`).
+pub const AIKSAURUS: &str = "/usr/share/aiksaurus";
+
+/// A spun text, and how much of it was swapped.
+pub struct Spun {
+    /// The text with its swaps.
+    pub text: String,
+    /// Words swapped.
+    pub swapped: usize,
+    /// Content words (not stopwords) of the original.
+    pub content_words: usize,
+}
+
 /// Synonyms by lowercase headword.
 pub struct Thesaurus {
     synonyms: HashMap<String, Vec<String>>,
@@ -56,14 +69,88 @@ impl Thesaurus {
             }
         }
         synonyms.retain(|_, v| !v.is_empty());
-        let stopwords = include_str!("../data/lexicons/stopwords.txt")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .collect();
         Ok(Self {
             synonyms,
-            stopwords,
+            stopwords: stopwords(),
         })
+    }
+
+    /// A thesaurus of the given (word, synonym) pairs, lowercase: for spinning with a synonym
+    /// source other than MyThes (WordNet's synsets, in the held-out-thesaurus measurement).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
+        for (word, synonym) in pairs {
+            if word != synonym {
+                synonyms.entry(word).or_default().push(synonym);
+            }
+        }
+        // A fixed order, so that a seeded spin repeats exactly whatever the hash map's order.
+        for list in synonyms.values_mut() {
+            list.sort();
+            list.dedup();
+        }
+        Self {
+            synonyms,
+            stopwords: stopwords(),
+        }
+    }
+
+    /// Reads Aiksaurus' thesaurus (Debian's `libaiksaurus-1.2-data`, built from the public-domain
+    /// Moby thesaurus, which owes nothing to WordNet): `words.dat` holds each word (NUL-ended,
+    /// a colon for a space) with the big-endian 16-bit numbers of its meanings, ended by
+    /// `0xFFFF`; `meanings.dat` holds each meaning as two title words and its member words, by
+    /// number, ended by `0xFFFF`. A word's synonyms are the members of its meanings.
+    pub fn load_aiksaurus(dir: &Path) -> Result<Self, String> {
+        let read = |name: &str| {
+            std::fs::read(dir.join(name)).map_err(|e| {
+                format!(
+                    "{}: {e}; install Debian's libaiksaurus-1.2-data",
+                    dir.join(name).display()
+                )
+            })
+        };
+        let (words_file, meanings_file) = (read("words.dat")?, read("meanings.dat")?);
+        let numbers = |bytes: &[u8]| -> Vec<u16> {
+            bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect()
+        };
+        let mut words: Vec<(String, Vec<u16>)> = Vec::new();
+        let mut rest = &words_file[..];
+        while let Some(nul) = rest.iter().position(|&b| b == 0) {
+            let word = String::from_utf8_lossy(&rest[..nul]).replace(':', " ");
+            let list = &rest[nul + 1..];
+            let end = list
+                .chunks_exact(2)
+                .position(|c| c == [0xFF, 0xFF])
+                .ok_or("words.dat: a word's meanings do not end")?;
+            words.push((word.to_lowercase(), numbers(&list[..2 * end])));
+            rest = &list[2 * end + 2..];
+        }
+        let all = numbers(&meanings_file);
+        let meanings: Vec<&[u16]> = all
+            .split(|&n| n == 0xFFFF)
+            .filter(|m| m.len() > 2)
+            .map(|m| &m[2..])
+            .collect();
+        let pairs = words.iter().flat_map(|(word, senses)| {
+            senses
+                .iter()
+                .filter_map(|&s| meanings.get(usize::from(s)))
+                .flat_map(|members| members.iter())
+                .filter_map(|&m| words.get(usize::from(m)))
+                .map(move |(synonym, _)| (word.clone(), synonym.clone()))
+        });
+        Ok(Self::from_pairs(pairs.collect::<Vec<_>>()))
+    }
+
+    /// Every (word, synonym) pair, lowercase.
+    pub fn pairs(&self) -> HashSet<(String, String)> {
+        self.synonyms
+            .iter()
+            .flat_map(|(w, list)| list.iter().map(move |s| (w.clone(), s.to_lowercase())))
+            .collect()
     }
 
     /// Drops every synonym that `excluded(word, synonym)` names, and the words left with none.
@@ -79,6 +166,12 @@ impl Thesaurus {
     /// choosing among the words the thesaurus knows; keeps a capital first letter. A numeral
     /// the thesaurus knows becomes its first synonym, the number in words.
     pub fn spin(&self, text: &str, rate: f64, rng: &mut impl Rng) -> String {
+        self.spin_counting(text, rate, rng).text
+    }
+
+    /// [`Thesaurus::spin`], with the number of words swapped and of content words: a thesaurus
+    /// that knows few words swaps fewer than asked.
+    pub fn spin_counting(&self, text: &str, rate: f64, rng: &mut impl Rng) -> Spun {
         let words = word_runs(text);
         let content = words
             .iter()
@@ -103,6 +196,7 @@ impl Thesaurus {
         chosen.sort_by_key(|r| r.start);
         let mut out = String::with_capacity(text.len() + text.len() / 8);
         let mut last = 0;
+        let mut swapped = 0;
         for range in chosen {
             let word = &text[range.clone()];
             let options = &self.synonyms[&word.to_lowercase()];
@@ -123,10 +217,23 @@ impl Thesaurus {
                 out.push_str(synonym);
             }
             last = range.end;
+            swapped += 1;
         }
         out.push_str(&text[last..]);
-        out
+        Spun {
+            text: out,
+            swapped,
+            content_words: content,
+        }
     }
+}
+
+/// The stopwords a spinner leaves alone (chaff's own list).
+fn stopwords() -> HashSet<&'static str> {
+    include_str!("../data/lexicons/stopwords.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect()
 }
 
 /// Byte ranges of the runs of ASCII letters or digits in `text`.

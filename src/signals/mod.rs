@@ -6,6 +6,7 @@
 //! [`SignalSpec`], which `chaff features`, reports and tests all read.
 
 mod citation;
+mod collocation;
 mod commercial;
 mod filters;
 mod hype;
@@ -31,6 +32,7 @@ pub(crate) use screen::Screened;
 use screen::{ScreenBuilder, Slot};
 
 pub use citation::{CitationMarker, ReferenceList, UnsupportedClaim};
+pub use collocation::CollocationBreak;
 pub use commercial::AffiliateLink;
 pub use hype::RepeatedSentence;
 pub use synonym_swap::SynonymSwap;
@@ -256,6 +258,7 @@ pub fn registry_with(rules: &[UserRule]) -> Registry {
         // Not in the screen: its Cyrillic and Greek classes multiply the states of the union
         // automaton every document runs through (single-thread throughput fell by a quarter).
         Box::new(rules::look_alike_letter()),
+        Box::new(CollocationBreak::new()),
         Box::new(rules::health_marketing_superlative(l)),
         Box::new(rules::seo_filler_vocabulary(l)),
         Box::new(rules::exclamation()),

@@ -8,7 +8,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use chaff::frequency::{hash_words, held_out};
-use chaff::signals::{Family, SynonymSwap};
+use chaff::signals::{CollocationBreak, Family, SynonymSwap};
 use chaff::{Format, Pipeline};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -86,7 +86,8 @@ impl Detector {
 
 /// Spins every document at every rate (seeded by its id, so runs repeat exactly) and scores
 /// originals and spun versions with: the raw rate of SPUN005 flags, the SPUN005 feature as
-/// shipped, and the whole spun family (the sum of its feature values).
+/// shipped, the raw value of SPUN008 (collocation breaks), the SPUN008 feature as shipped, and
+/// the whole spun family (the sum of its feature values).
 pub fn measure(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) -> Vec<Detector> {
     let pipeline = Pipeline::default();
     let swaps = SynonymSwap::new();
@@ -97,23 +98,27 @@ pub fn measure(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) -> Vec
         .filter(|(_, s)| s.family == Family::Spun)
         .map(|(i, _)| i)
         .collect();
-    let swap_index = specs
-        .iter()
-        .position(|s| s.id == "SPUN005")
-        .expect("SPUN005");
-    let score = |text: &str| -> [f64; 3] {
+    let breaks = CollocationBreak::new();
+    let index = |id: &str| specs.iter().position(|s| s.id == id).expect(id);
+    let (swap_index, break_index) = (index("SPUN005"), index("SPUN008"));
+    let score = |text: &str| -> [f64; 5] {
         let doc = pipeline.document(text, Format::Text);
         let raw = SynonymSwap::rate(swaps.flags(&doc).len(), &doc);
+        let raw_breaks = CollocationBreak::value(&breaks.breaks(&doc), &doc);
         let values: Vec<f64> = pipeline.measure(&doc).iter().map(|m| m.value).collect();
         [
             raw,
             values[swap_index],
+            raw_breaks,
+            values[break_index],
             spun_family.iter().map(|&i| values[i]).sum(),
         ]
     };
     let names = [
         "SPUN005 raw flag rate",
         "SPUN005 as shipped",
+        "SPUN008 raw value",
+        "SPUN008 as shipped",
         "spun family (sum)",
     ];
     let mut detectors: Vec<Detector> = names
@@ -137,4 +142,50 @@ pub fn measure(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) -> Vec
         }
     }
     detectors
+}
+
+/// The share of content words the thesaurus actually swapped, per rate in `RATES` (over all
+/// documents, seeded as in [`measure`]): a thesaurus that knows few of a text's words swaps
+/// fewer than asked.
+pub fn swapped_share(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) -> Vec<f64> {
+    RATES
+        .iter()
+        .map(|&rate| {
+            let (mut swapped, mut content) = (0, 0);
+            for (id, text) in docs {
+                let mut rng =
+                    ChaCha8Rng::seed_from_u64(hash_words([id.as_str()]) ^ rate.to_bits());
+                let spun = thesaurus.spin_counting(text, rate, &mut rng);
+                swapped += spun.swapped;
+                content += spun.content_words;
+            }
+            swapped as f64 / content.max(1) as f64
+        })
+        .collect()
+}
+
+/// The held-out synonym sources: thesauri that share nothing with what a detector was built
+/// from. MyThes' terms that are not WordNet synonyms of the word, WordNet's synonyms that MyThes
+/// does not list, and Aiksaurus (the public-domain Moby thesaurus, Debian's
+/// `libaiksaurus-1.2-data`), which owes nothing to WordNet.
+pub fn held_out_thesauri() -> Result<Vec<(&'static str, spinner::Thesaurus)>, String> {
+    let mythes = spinner::Thesaurus::load(Path::new(spinner::MYTHES))?;
+    let mythes_pairs = mythes.pairs();
+    let wordnet = wordnet::synonym_pairs(Path::new(wordnet::WORDNET))?;
+    let wordnet_only = spinner::Thesaurus::from_pairs(
+        wordnet
+            .iter()
+            .filter(|p| !mythes_pairs.contains(*p))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    let mythes_only = mythes.without(|word, synonym| {
+        wordnet.contains(&(word.to_owned(), synonym.to_owned()))
+    });
+    let moby = spinner::Thesaurus::load_aiksaurus(Path::new(spinner::AIKSAURUS))?;
+    Ok(vec![
+        ("MyThes terms that are not WordNet synonyms", mythes_only),
+        ("WordNet synonyms that MyThes does not list", wordnet_only),
+        ("Moby (Aiksaurus)", moby),
+    ])
 }

@@ -71,3 +71,16 @@ pub fn glosses(dir: &Path) -> Result<Vec<String>, String> {
     }
     Ok(pieces)
 }
+
+/// Every (word, synonym) pair of WordNet's synsets, lowercased, both ways.
+pub fn synonym_pairs(dir: &Path) -> Result<std::collections::HashSet<(String, String)>, String> {
+    let mut pairs = std::collections::HashSet::new();
+    for synset in synsets(dir)? {
+        for a in &synset {
+            for b in synset.iter().filter(|b| *b != a) {
+                pairs.insert((a.clone(), b.clone()));
+            }
+        }
+    }
+    Ok(pairs)
+}
