@@ -57,3 +57,47 @@ fn the_spinner_swaps_the_share_of_words_it_is_asked_to() {
     assert!(changed >= 2, "{spun}");
     assert_eq!(thesaurus.spin(text, 0.0, &mut rng), text);
 }
+
+/// Issue 22: spinning with synonym sources that SPUN008 never saw in any form (it is built from
+/// the corpus alone), measured as above on the held-out originals. The goal is recall 0.90 at
+/// 20% and 0.70 at 10% for every source; what is reached is below it (README, "Spinning with a
+/// thesaurus chaff has never seen"), and this test holds it there. WordNet's synonyms that
+/// MyThes does not list are reported in the README, not here: they are too few to swap more
+/// than about 5% of a text's words at any rate asked.
+#[test]
+fn spinning_with_an_unseen_thesaurus_is_caught() {
+    if !shared_data::present(
+        "spinning_with_an_unseen_thesaurus_is_caught",
+        &[
+            MYTHES,
+            support::wordnet::WORDNET,
+            support::spinner::AIKSAURUS,
+            "../shared/corpus/medquad.jsonl",
+            "../shared/corpus/fakehealth-healthstory.jsonl",
+        ],
+    ) {
+        return;
+    }
+    let docs = support::held_out_reliable(Path::new("../shared/corpus"));
+    let sources = support::held_out_thesauri().unwrap_or_else(|e| panic!("{e}"));
+    // (source, recall at 10% and at 20% it must keep: the figures reached, less a margin for
+    // a change of tables)
+    let floors = [
+        ("MyThes terms that are not WordNet synonyms", 0.45, 0.78),
+        ("Moby (Aiksaurus)", 0.62, 0.85),
+    ];
+    for (name, low, mid) in floors {
+        let (_, thesaurus) = sources.iter().find(|(n, _)| *n == name).expect(name);
+        let detectors = support::measure(&docs, thesaurus);
+        let breaks = detectors
+            .iter()
+            .find(|d| d.name == "SPUN008 as shipped")
+            .expect("SPUN008");
+        let fires = breaks.fires_on_originals();
+        let recall = breaks.recall_at_1pct_fpr();
+        eprintln!("{name}: SPUN008 fires on {fires:.3} of originals; recall {recall:?}");
+        assert!(fires <= 0.01, "{name}: fires on {fires} of unspun documents");
+        assert!(recall[0] >= low, "{name}: recall at 10% is {}", recall[0]);
+        assert!(recall[1] >= mid, "{name}: recall at 20% is {}", recall[1]);
+    }
+}
