@@ -77,10 +77,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             count_bigrams(&mut bigrams, text);
             let units = chaff::frequency::units(text);
             for pair in units.windows(2) {
-                let key = (
-                    fingerprint::of_word(pair[0]),
-                    fingerprint::of_word(pair[1]),
-                );
+                let key = (fingerprint::of_word(pair[0]), fingerprint::of_word(pair[1]));
                 *collocations.entry(key).or_default() += 1;
             }
             for triple in units.windows(3) {
@@ -179,8 +176,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             let (word, count) = words
                 .into_iter()
                 .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0)))?;
-            (total >= MIN_FRAME && 2 * count >= total)
-                .then(|| (fingerprint::pair(a, b), word))
+            (total >= MIN_FRAME && 2 * count >= total).then(|| (fingerprint::pair(a, b), word))
         })
         .collect();
     let frame_bytes = FrameTable::write(usual);

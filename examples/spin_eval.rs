@@ -70,7 +70,9 @@ fn main() {
 }
 
 fn header() {
-    println!("| detector | threshold | fires on originals | recall 10% | recall 20% | recall 30% |");
+    println!(
+        "| detector | threshold | fires on originals | recall 10% | recall 20% | recall 30% |"
+    );
     println!("|---|---|---|---|---|---|");
 }
 

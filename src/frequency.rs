@@ -321,7 +321,10 @@ impl<'a> CollocationTable<'a> {
         let mut after: std::collections::HashMap<Fingerprint, Side> = Default::default();
         let mut before: std::collections::HashMap<Fingerprint, Side> = Default::default();
         for (&(first, second), &count) in pairs {
-            for side in [after.entry(first).or_default(), before.entry(second).or_default()] {
+            for side in [
+                after.entry(first).or_default(),
+                before.entry(second).or_default(),
+            ] {
                 side.total += u64::from(count);
                 side.once += u64::from(count == 1);
             }
@@ -699,7 +702,8 @@ mod tests {
         let index = bytes.len() - 4 * BUCKETS;
         bytes[index + 4 * 100] = 2; // bucket 100 starts after bucket 101: out of order
         assert!(BigramTable::new(&bytes).is_none());
-        assert!(SynonymTable::new(b"CHFSYNO3\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());        assert!(FrameTable::new(b"CHFFRAM1\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
+        assert!(SynonymTable::new(b"CHFSYNO3\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
+        assert!(FrameTable::new(b"CHFFRAM1\xff\xff\xff\xff\xff\xff\xff\x7f").is_none());
         let mut bytes = FrameTable::write(vec![(words("bone", "makes"), "marrow".to_owned())]);
         bytes.truncate(20); // a record cut in two
         assert!(FrameTable::new(&bytes).is_none());

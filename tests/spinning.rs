@@ -96,7 +96,10 @@ fn spinning_with_an_unseen_thesaurus_is_caught() {
         let fires = breaks.fires_on_originals();
         let recall = breaks.recall_at_1pct_fpr();
         eprintln!("{name}: SPUN008 fires on {fires:.3} of originals; recall {recall:?}");
-        assert!(fires <= 0.01, "{name}: fires on {fires} of unspun documents");
+        assert!(
+            fires <= 0.01,
+            "{name}: fires on {fires} of unspun documents"
+        );
         assert!(recall[0] >= low, "{name}: recall at 10% is {}", recall[0]);
         assert!(recall[1] >= mid, "{name}: recall at 20% is {}", recall[1]);
     }

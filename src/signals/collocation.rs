@@ -103,9 +103,8 @@ impl Default for CollocationBreak {
 impl CollocationBreak {
     /// Reads the compiled-in table.
     pub fn new() -> Self {
-        let table =
-            CollocationTable::new(include_bytes!("../../data/frequency/collocations.bin"))
-                .unwrap_or_else(|| panic!("built-in collocation table is corrupt"));
+        let table = CollocationTable::new(include_bytes!("../../data/frequency/collocations.bin"))
+            .unwrap_or_else(|| panic!("built-in collocation table is corrupt"));
         let frames = FrameTable::new(include_bytes!("../../data/frequency/frames.bin"))
             .unwrap_or_else(|| panic!("built-in frame table is corrupt"));
         let stopwords = include_str!("../../data/lexicons/stopwords.txt")
@@ -231,7 +230,9 @@ mod tests {
     /// alone, and names and sentence starts are new words of ordinary writing.
     #[test]
     fn names_and_stopwords_are_not_read() {
-        assert!(breaks("Dr Wrenchley said the blood Pressure of Zylophar patients fell.").is_empty());
+        assert!(
+            breaks("Dr Wrenchley said the blood Pressure of Zylophar patients fell.").is_empty()
+        );
     }
 
     /// The table's sides: a unit fluent text uses often takes few new neighbours (high
@@ -243,6 +244,9 @@ mod tests {
         assert!(swaps.table.surprisal_after(blood) > 3.0);
         assert!(swaps.table.seen(blood, fingerprint::of_word("pressure")));
         assert!(!swaps.table.seen(blood, fingerprint::of_word("strain")));
-        assert_eq!(swaps.table.surprisal_after(fingerprint::of_word("zqxwvy")), 0.0);
+        assert_eq!(
+            swaps.table.surprisal_after(fingerprint::of_word("zqxwvy")),
+            0.0
+        );
     }
 }

@@ -153,8 +153,7 @@ pub fn swapped_share(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) 
         .map(|&rate| {
             let (mut swapped, mut content) = (0, 0);
             for (id, text) in docs {
-                let mut rng =
-                    ChaCha8Rng::seed_from_u64(hash_words([id.as_str()]) ^ rate.to_bits());
+                let mut rng = ChaCha8Rng::seed_from_u64(hash_words([id.as_str()]) ^ rate.to_bits());
                 let spun = thesaurus.spin_counting(text, rate, &mut rng);
                 swapped += spun.swapped;
                 content += spun.content_words;
@@ -179,9 +178,8 @@ pub fn held_out_thesauri() -> Result<Vec<(&'static str, spinner::Thesaurus)>, St
             .cloned()
             .collect::<Vec<_>>(),
     );
-    let mythes_only = mythes.without(|word, synonym| {
-        wordnet.contains(&(word.to_owned(), synonym.to_owned()))
-    });
+    let mythes_only =
+        mythes.without(|word, synonym| wordnet.contains(&(word.to_owned(), synonym.to_owned())));
     let moby = spinner::Thesaurus::load_aiksaurus(Path::new(spinner::AIKSAURUS))?;
     Ok(vec![
         ("MyThes terms that are not WordNet synonyms", mythes_only),
