@@ -121,31 +121,11 @@ impl CollocationBreak {
 
     /// The words that break their collocations, each with its surprisal above the floor.
     pub fn breaks(&self, doc: &Document<'_>) -> Vec<(Hit, f64)> {
-        let fingerprints = doc.fingerprints();
-        let mut found = Vec::new();
-        for i in 1..doc.tokens.len().saturating_sub(1) {
-            let word = fingerprints[i];
-            let (before, token, after) = (&doc.tokens[i - 1], &doc.tokens[i], &doc.tokens[i + 1]);
-            let text = doc.token_text(token);
-            if !is_lowercase_word(text) || self.stopwords.contains(&word) {
-                continue;
-            }
-            // The unit on each side: a punctuation mark in the gap, or else the word.
-            let mark_before = last_mark(&doc.text[before.end()..token.start()]);
-            let a = mark_before.map_or(fingerprints[i - 1], fingerprint::of_word);
-            if self.table.seen(a, word) {
-                continue; // most words stop here
-            }
-            let mark_after = first_mark(&doc.text[token.end()..after.start()]);
-            let b = mark_after.map_or(fingerprints[i + 1], fingerprint::of_word);
-            if self.table.seen(word, b) {
-                continue;
-            }
-            let surprisal = self.table.surprisal_after(a) + self.table.surprisal_before(b);
-            if surprisal > SURPRISAL_FLOOR {
-                let left = mark_before.unwrap_or_else(|| doc.token_text(before));
-                let right = mark_after.unwrap_or_else(|| doc.token_text(after));
-                let note = match self.frames.usual(a, b) {
+        self.candidates(doc)
+            .map(|b| {
+                let text = doc.token_text(&doc.tokens[b.token]);
+                let (left, right, surprisal) = (b.left, b.right, b.surprisal);
+                let note = match self.frames.usual(b.before, b.after) {
                     Some(usual) => format!(
                         "said '{text}', usually '{usual}' between '{left}' and '{right}' \
                          ({surprisal:.1} nats)"
@@ -155,24 +135,73 @@ impl CollocationBreak {
                          ({surprisal:.1} nats)"
                     ),
                 };
-                found.push((
-                    Hit {
-                        start: token.start(),
-                        end: token.end(),
-                        note: Some(note),
-                    },
-                    surprisal - SURPRISAL_FLOOR,
-                ));
-            }
-        }
-        found
+                let token = &doc.tokens[b.token];
+                let hit = Hit {
+                    start: token.start(),
+                    end: token.end(),
+                    note: Some(note),
+                };
+                (hit, surprisal - SURPRISAL_FLOOR)
+            })
+            .collect()
     }
 
     /// The summed surprisal above the floor per 1,000 words, counted over at least 300 words.
     pub fn value(breaks: &[(Hit, f64)], doc: &Document<'_>) -> f64 {
-        breaks.iter().map(|(_, s)| s).sum::<f64>() * 1000.0
-            / doc.word_count().max(RATE_FLOOR_WORDS) as f64
+        per_thousand(breaks.iter().map(|(_, s)| s).sum(), doc)
     }
+
+    /// The breaks of a document, found without allocating: most documents stay below the
+    /// firing value, and their breaks are summed, never written out.
+    fn candidates<'s, 'd>(
+        &'s self,
+        doc: &'d Document<'_>,
+    ) -> impl Iterator<Item = Break<'d>> + use<'s, 'd> {
+        let fingerprints = doc.fingerprints();
+        (1..doc.tokens.len().saturating_sub(1)).filter_map(move |i| {
+            let word = fingerprints[i];
+            let (before, token, after) = (&doc.tokens[i - 1], &doc.tokens[i], &doc.tokens[i + 1]);
+            if !is_lowercase_word(doc.token_text(token)) || self.stopwords.contains(&word) {
+                return None;
+            }
+            // The unit on each side: a punctuation mark in the gap, or else the word.
+            let mark_before = last_mark(&doc.text[before.end()..token.start()]);
+            let a = mark_before.map_or(fingerprints[i - 1], fingerprint::of_word);
+            if self.table.seen(a, word) {
+                return None; // most words stop here
+            }
+            let mark_after = first_mark(&doc.text[token.end()..after.start()]);
+            let b = mark_after.map_or(fingerprints[i + 1], fingerprint::of_word);
+            if self.table.seen(word, b) {
+                return None;
+            }
+            let surprisal = self.table.surprisal_after(a) + self.table.surprisal_before(b);
+            (surprisal > SURPRISAL_FLOOR).then(|| Break {
+                token: i,
+                before: a,
+                after: b,
+                left: mark_before.unwrap_or_else(|| doc.token_text(before)),
+                right: mark_after.unwrap_or_else(|| doc.token_text(after)),
+                surprisal,
+            })
+        })
+    }
+}
+
+/// A word that breaks its collocations: its token, the units on each side (fingerprint and
+/// text) and the surprisal of the two sides.
+struct Break<'d> {
+    token: usize,
+    before: Fingerprint,
+    after: Fingerprint,
+    left: &'d str,
+    right: &'d str,
+    surprisal: f64,
+}
+
+/// A sum of surprisals per 1,000 words, counted over at least 300 words.
+fn per_thousand(sum: f64, doc: &Document<'_>) -> f64 {
+    sum * 1000.0 / doc.word_count().max(RATE_FLOOR_WORDS) as f64
 }
 
 /// Lowercase ASCII letters, at least three (capitalised words are names and sentence starts).
@@ -186,14 +215,17 @@ impl Signal for CollocationBreak {
     }
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
-        let breaks = self.breaks(doc);
-        let value = Self::value(&breaks, doc);
+        let sum = self
+            .candidates(doc)
+            .map(|b| b.surprisal - SURPRISAL_FLOOR)
+            .sum();
+        let value = per_thousand(sum, doc);
         if value < FIRING_VALUE {
             return Measurement::default();
         }
         Measurement {
             value,
-            hits: breaks.into_iter().map(|(hit, _)| hit).collect(),
+            hits: self.breaks(doc).into_iter().map(|(hit, _)| hit).collect(),
         }
     }
 }
