@@ -106,7 +106,9 @@ pub(super) fn offered_price(text: &str, span: Range<usize>) -> bool {
     // a 256 KB page of prices with no space between them ("$2,$2,...") took 11 s when each
     // price split the whole text before it into words (found by fuzzing `score_text`).
     let from = crate::source::ceil_char_boundary(text, span.start.saturating_sub(LOOK_BACK));
-    let before: Vec<String> = super::words_before(&text[from..span.start]).take(3).collect();
+    let before: Vec<String> = super::words_before(&text[from..span.start])
+        .take(3)
+        .collect();
     let word = |i: usize| before.get(i).map_or("", String::as_str);
     let reported = |w: &str| PRICE_AS_FACT.contains(&w);
     if reported(word(0)) {
