@@ -46,10 +46,7 @@ const MAX_SYNONYMS: usize = 16;
 fn main() -> Result<(), Box<dyn Error>> {
     let corpus = Path::new("../shared/corpus");
     let wordnet = Path::new(wordnet::WORDNET);
-    let stopwords: HashSet<&str> = include_str!("../data/lexicons/stopwords.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .collect();
+    let stopwords: HashSet<&str> = chaff::tokens::stopwords().collect();
 
     let mut unigrams: HashMap<String, u64> = HashMap::new();
     let mut bigrams: HashMap<u64, u32> = HashMap::new();
@@ -74,7 +71,6 @@ fn main() -> Result<(), Box<dyn Error>> {
             for word in chaff::tokens::words(text) {
                 *unigrams.entry(word.to_lowercase()).or_default() += 1;
             }
-            count_bigrams(&mut bigrams, text);
             let units = chaff::frequency::units(text);
             for pair in units.windows(2) {
                 let key = (fingerprint::of_word(pair[0]), fingerprint::of_word(pair[1]));
@@ -97,6 +93,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
 
+    // The synonym-swap bigrams: the corpus's pairs (each counted once, above), then WordNet's.
+    for (&(a, b), &count) in &collocations {
+        *bigrams.entry(fingerprint::pair(a, b)).or_default() += count;
+    }
     // WordNet's definitions and examples of use: plain English of every register, so that a
     // word that fits its neighbours in ordinary prose is not taken for a swap because health
     // text never used it so (bigrams only: which synonym is the likely original stays decided

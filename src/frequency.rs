@@ -268,6 +268,8 @@ impl<'a> BigramTable<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct CollocationTable<'a> {
     table: BigramTable<'a>,
+    /// [`side_marker`], computed once.
+    marker: Fingerprint,
 }
 
 /// Surprisals are stored in sixteenths of a nat, up to 255 (15.9 nats).
@@ -281,7 +283,10 @@ fn side_marker() -> Fingerprint {
 impl<'a> CollocationTable<'a> {
     /// Reads a table; `None` when the bytes are not one.
     pub fn new(bytes: &'a [u8]) -> Option<Self> {
-        BigramTable::new(bytes).map(|table| Self { table })
+        BigramTable::new(bytes).map(|table| Self {
+            table,
+            marker: side_marker(),
+        })
     }
 
     /// Whether fluent text put `second` right after `first`.
@@ -292,12 +297,12 @@ impl<'a> CollocationTable<'a> {
     /// The surprisal of a word never seen after `unit` (0 for a unit the table does not know:
     /// nothing is known of what follows it).
     pub fn surprisal_after(&self, unit: Fingerprint) -> f64 {
-        f64::from(self.table.count(unit, side_marker())) / SURPRISAL_SCALE
+        f64::from(self.table.count(unit, self.marker)) / SURPRISAL_SCALE
     }
 
     /// The surprisal of a word never seen before `unit` (0 for a unit the table does not know).
     pub fn surprisal_before(&self, unit: Fingerprint) -> f64 {
-        f64::from(self.table.count(side_marker(), unit)) / SURPRISAL_SCALE
+        f64::from(self.table.count(self.marker, unit)) / SURPRISAL_SCALE
     }
 
     /// The number of entries (pairs and sides).

@@ -71,7 +71,7 @@ impl Thesaurus {
         synonyms.retain(|_, v| !v.is_empty());
         Ok(Self {
             synonyms,
-            stopwords: stopwords(),
+            stopwords: crate::tokens::stopwords().collect(),
         })
     }
 
@@ -91,7 +91,7 @@ impl Thesaurus {
         }
         Self {
             synonyms,
-            stopwords: stopwords(),
+            stopwords: crate::tokens::stopwords().collect(),
         }
     }
 
@@ -129,10 +129,10 @@ impl Thesaurus {
             rest = &list[2 * end + 2..];
         }
         let all = numbers(&meanings_file);
+        // A meaning's number is its place in the file: none is dropped, or the numbers shift.
         let meanings: Vec<&[u16]> = all
             .split(|&n| n == 0xFFFF)
-            .filter(|m| m.len() > 2)
-            .map(|m| &m[2..])
+            .map(|m| m.get(2..).unwrap_or(&[]))
             .collect();
         let pairs = words.iter().flat_map(|(word, senses)| {
             senses
@@ -226,14 +226,6 @@ impl Thesaurus {
             content_words: content,
         }
     }
-}
-
-/// The stopwords a spinner leaves alone (chaff's own list).
-fn stopwords() -> HashSet<&'static str> {
-    include_str!("../data/lexicons/stopwords.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .collect()
 }
 
 /// Byte ranges of the runs of ASCII letters or digits in `text`.

@@ -44,6 +44,15 @@ pub(crate) fn narrow(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
 
+/// chaff's stopwords (`data/lexicons/stopwords.txt`): the function words a spinner leaves alone,
+/// which the spinner, the collocation-break signal and the word-table builder all skip.
+pub fn stopwords() -> impl Iterator<Item = &'static str> {
+    include_str!("../data/lexicons/stopwords.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+}
+
 /// Splits text into word strings the way documents are tokenized.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
     word_spans(text).map(move |r| &text[r])

@@ -33,7 +33,7 @@ const SPEC: SignalSpec = SignalSpec {
     doc: "What it detects: the mark a spinner leaves whatever thesaurus it used: a word standing \
           where fluent text always puts another (\"chronic wrench\", \"side merchandise\", \
           \"bone centre\"). A word is counted when fluent health text (MedQuAD and FakeHealth, \
-          the held-out fifth excluded; 590,000 word pairs, compiled in as hashes) never put it \
+          the held-out fifth excluded; 597,000 pairs and sides, compiled in as hashes) never put it \
           after the unit before it (word or punctuation mark) nor before the unit after it, \
           and those neighbours rarely take a new word: a side's surprisal is -ln of the \
           Good-Turing chance that a word never seen there turns up (about 4 nats after \
@@ -107,10 +107,8 @@ impl CollocationBreak {
             .unwrap_or_else(|| panic!("built-in collocation table is corrupt"));
         let frames = FrameTable::new(include_bytes!("../../data/frequency/frames.bin"))
             .unwrap_or_else(|| panic!("built-in frame table is corrupt"));
-        let stopwords = include_str!("../../data/lexicons/stopwords.txt")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(|w| fingerprint::of_word(w.trim()))
+        let stopwords = crate::tokens::stopwords()
+            .map(fingerprint::of_word)
             .collect();
         Self {
             table,
@@ -123,7 +121,8 @@ impl CollocationBreak {
     pub fn breaks(&self, doc: &Document<'_>) -> Vec<(Hit, f64)> {
         self.candidates(doc)
             .map(|b| {
-                let text = doc.token_text(&doc.tokens[b.token]);
+                let token = &doc.tokens[b.token];
+                let text = doc.token_text(token);
                 let (left, right, surprisal) = (b.left, b.right, b.surprisal);
                 let note = match self.frames.usual(b.before, b.after) {
                     Some(usual) => format!(
@@ -135,7 +134,6 @@ impl CollocationBreak {
                          ({surprisal:.1} nats)"
                     ),
                 };
-                let token = &doc.tokens[b.token];
                 let hit = Hit {
                     start: token.start(),
                     end: token.end(),
