@@ -323,6 +323,9 @@ struct ScoreArgs {
     /// Keep only these fields of JSON records, e.g. `--fields id,reliability`.
     #[arg(long, value_delimiter = ',', value_parser = field_name)]
     fields: Option<Vec<String>>,
+    /// Write the records to this file (replaced if it exists) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// The options of `chaff report`, as given.
@@ -409,7 +412,17 @@ impl ScoreArgs {
             min_reliability,
             max_reliability,
             fields,
+            output,
         } = self;
+        // Parquet is binary: it goes to a file or a pipe, never onto a terminal.
+        if format == Some(OutputFormat::Parquet) && output.is_none() && io::stdout().is_terminal() {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--format parquet writes binary: give -o FILE or redirect stdout",
+                )
+                .exit();
+        }
         if let (Some(min), Some(max)) = (min_reliability, max_reliability) {
             if min > max {
                 Cli::command()
@@ -431,7 +444,16 @@ impl ScoreArgs {
             fields,
             ..Selection::default()
         };
-        input.checked(ui, config, Destination::Stdout { format, sort }, selection)
+        input.checked(
+            ui,
+            config,
+            Destination::Records {
+                format,
+                sort,
+                output,
+            },
+            selection,
+        )
     }
 }
 
@@ -701,11 +723,12 @@ fn reads_stdin(paths: &[PathBuf]) -> bool {
 
 /// Where a run's records go.
 enum Destination {
-    /// Records on stdout, in `format` [default: a table on a terminal, JSON Lines otherwise],
-    /// `sort`ed least reliable first or in input order (`chaff score`).
-    Stdout {
+    /// Records in `format` [default: a table on a terminal, JSON Lines otherwise], `sort`ed
+    /// least reliable first or in input order, on stdout or in the `output` file (`chaff score`).
+    Records {
         format: Option<OutputFormat>,
         sort: bool,
+        output: Option<PathBuf>,
     },
     /// The triage page, written to this file (`chaff report`).
     Triage(PathBuf),
@@ -757,7 +780,11 @@ fn score_on_pool(
     let ui = options.ui;
     let (emitter, sort, out, out_name): (Box<dyn Emitter>, _, Box<dyn Write>, _) =
         match &options.destination {
-            Destination::Stdout { format, sort } => {
+            Destination::Records {
+                format,
+                sort,
+                output: None,
+            } => {
                 let format = format.unwrap_or(if io::stdout().is_terminal() {
                     OutputFormat::Table
                 } else {
@@ -766,6 +793,23 @@ fn score_on_pool(
                 let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
                 let emitter = format.emitter(Styling { color: ui.color });
                 (emitter, *sort, Box::new(out), PathBuf::from("stdout"))
+            }
+            Destination::Records {
+                format,
+                sort,
+                output: Some(path),
+            } => {
+                // Made before scoring: a file that cannot be written stops the run at once.
+                let file = std::fs::File::create(path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                // A file is not a terminal: JSON Lines unless asked, and no colour.
+                let emitter = format
+                    .unwrap_or(OutputFormat::Jsonl)
+                    .emitter(Styling { color: false });
+                let out = BufWriter::with_capacity(1 << 16, file);
+                (emitter, *sort, Box::new(out), path.clone())
             }
             Destination::Triage(path) => {
                 // Made before scoring: a file that cannot be written stops the run at once.

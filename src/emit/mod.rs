@@ -8,6 +8,7 @@
 mod csv;
 mod json;
 mod jsonl;
+mod parquet;
 mod table;
 mod triage;
 
@@ -35,6 +36,9 @@ pub enum OutputFormat {
     Jsonl,
     /// CSV with a header row.
     Csv,
+    /// Parquet, the JSON record's fields as typed columns, in input order (binary: with `-o
+    /// FILE` or stdout redirected).
+    Parquet,
 }
 
 impl OutputFormat {
@@ -45,6 +49,7 @@ impl OutputFormat {
             OutputFormat::Json => Box::new(json::Json),
             OutputFormat::Jsonl => Box::new(jsonl::Jsonl),
             OutputFormat::Csv => Box::new(csv::Csv),
+            OutputFormat::Parquet => Box::new(parquet::Parquet::new()),
         }
     }
 }

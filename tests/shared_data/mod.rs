@@ -22,10 +22,16 @@ pub fn present(test: &str, paths: &[&str]) -> bool {
 
 /// [`present`], saying `hint` (how to get what is missing) when something is.
 pub fn present_for(test: &str, paths: &[&str], hint: &str) -> bool {
-    let Some(missing) = paths.iter().find(|p| !Path::new(p).exists()) else {
+    let missing = paths.iter().find(|p| !Path::new(p).exists());
+    available(test, missing.map(|m| format!("{m} is missing ({hint})")))
+}
+
+/// True when nothing is missing (`missing` is `None`); otherwise the test is skipped or, with
+/// `CHAFF_REQUIRE_DATA` set, fails, saying `missing` (what is missing and how to get it).
+pub fn available(test: &str, missing: Option<String>) -> bool {
+    let Some(why) = missing else {
         return true;
     };
-    let why = format!("{missing} is missing ({hint})");
     if std::env::var_os(REQUIRE).is_some_and(|v| !v.is_empty() && v != "0") {
         panic!("{test}: {why}, and {REQUIRE} is set");
     }
