@@ -89,14 +89,15 @@ impl Scorer {
                 self.scorer.score(text)
             })
         };
-        let reports: Vec<String> = py.detach(|| match threads {
-            None => Ok(texts.par_iter().map(score).collect()),
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map(|pool| pool.install(|| texts.par_iter().map(score).collect())),
-        })
-        .map_err(|e| PyOSError::new_err(format!("thread pool: {e}")))?;
+        let reports: Vec<String> = py
+            .detach(|| match threads {
+                None => Ok(texts.par_iter().map(score).collect()),
+                Some(n) => rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map(|pool| pool.install(|| texts.par_iter().map(score).collect())),
+            })
+            .map_err(|e| PyOSError::new_err(format!("thread pool: {e}")))?;
         let dicts = reports
             .iter()
             .map(|json| to_dict(py, json))
@@ -114,9 +115,7 @@ impl Scorer {
     }
 
     /// Pickles as the model's JSON: a worker rebuilds the Scorer from it.
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, String))> {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String, String))> {
         let rebuild = slf.get_type().getattr("from_model_json")?;
         let this = slf.get();
         Ok((rebuild, (this.model.0.clone(), this.model.1.clone())))
