@@ -189,6 +189,62 @@ fn a_broken_record_is_an_error_record_and_the_run_goes_on() {
     assert_eq!(records[2]["id"], "<urn:uuid:4>", "the next file is read");
 }
 
+/// A record whose headers cannot be parsed (its length unknown) is one error record, and
+/// reading resumes at the next record of the same file, plain or gzip per record.
+#[test]
+fn reading_resumes_after_a_record_with_broken_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbled = b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:8>\r\n\
+        Content-Length: many\r\n\r\nHTTP/1.1 200 OK\r\n\r\n<p>Buy now!</p>\r\n\r\n"
+        .to_vec();
+    let records = [
+        crawl()[2].clone(),
+        garbled,
+        crawl()[4].clone(),
+        crawl()[2].clone(),
+    ];
+    let plain = dir.path().join("garbled.warc");
+    std::fs::write(&plain, records.concat()).unwrap();
+    let compressed = dir.path().join("garbled.warc.gz");
+    std::fs::write(
+        &compressed,
+        records.iter().flat_map(|r| gzip(r)).collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    for path in [&plain, &compressed] {
+        let (out, stderr, code) = score(&[path]);
+        assert_eq!(code, Some(1), "{stderr}");
+        let ids: Vec<&Value> = out.iter().map(|r| &r["id"]).collect();
+        assert_eq!(out.len(), 4, "{out:?}");
+        assert_eq!(ids[0], "<urn:uuid:2>");
+        let message = out[1]["error"].as_str().unwrap();
+        let at = records[0].len();
+        let resumed = at + records[1].len();
+        assert!(
+            message.contains(&format!(
+                "the record at byte {at} (decompressed): malformed WARC headers"
+            )) && message.contains(&format!(
+                "reading resumed at the next record, byte {resumed}"
+            )),
+            "{message}"
+        );
+        assert_eq!(ids[2], "<urn:uuid:4>");
+        assert_eq!(ids[3], "<urn:uuid:2>");
+    }
+    // Garbage with no record after it ends the file with one error record.
+    let tail = dir.path().join("tail.warc");
+    let mut bytes = crawl()[2].clone();
+    bytes.extend_from_slice(b"WARC/1.0\r\nnot a header\r\n\r\n");
+    bytes.extend_from_slice(&[b'x'; 200_000]);
+    std::fs::write(&tail, bytes).unwrap();
+    let (out, _, _) = score(&[&tail]);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(out[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("no record follows it"));
+}
+
 /// A header value that is not UTF-8 (a raw byte in a URL) is read with the byte replaced: the
 /// `warc` crate's own record reader panicked on it (found by the `warc_records` fuzz target).
 #[test]

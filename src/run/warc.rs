@@ -12,9 +12,11 @@
 //! whole body whatever its declared length.
 //!
 //! Each output record carries `url` (`WARC-Target-URI`), `warc_record_id`, `warc_date` and
-//! `content_type`. A record the reader cannot parse ends the file: its error record names the
-//! file and the byte offset (in the decompressed stream) where reading failed, and the run goes
-//! on with the next input.
+//! `content_type`. A record whose headers cannot be parsed is an error record naming the file
+//! and the byte offset (in the decompressed stream), and reading resumes at the next line that
+//! starts a record (`WARC/`), as a record's own length can no longer be trusted. A file that
+//! cannot be read on (truncated, a broken gzip member) ends with such an error record, and the
+//! run goes on with the next input.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -129,6 +131,7 @@ pub fn score_warc<P: Send, E>(
         },
         skipped: BTreeMap::new(),
         ended: false,
+        pending: None,
     };
     let mut read = |mut chunk: Chunk, _: &mut Option<RunError<E>>| {
         chunk.items.clear();
@@ -185,6 +188,8 @@ struct Records<R> {
     skipped: BTreeMap<String, usize>,
     /// The end of the file, or a record past which it cannot be read.
     ended: bool,
+    /// The first line of the next record's headers, found by [`Records::resync`].
+    pending: Option<Vec<u8>>,
 }
 
 /// The longest header block read: WARC headers are a few hundred bytes.
@@ -236,6 +241,19 @@ impl<R: BufRead> Records<R> {
             };
             return Some(Item::Failed(match broken {
                 Broken::Record(error) => error,
+                Broken::Lost(error) => match self.resync() {
+                    Some(at) => format!(
+                        "the record at byte {start} (decompressed): {error}; reading resumed at \
+                         the next record, byte {at}"
+                    ),
+                    None => {
+                        self.ended = true;
+                        format!(
+                            "the record at byte {start} (decompressed): {error}; no record \
+                             follows it"
+                        )
+                    }
+                },
                 Broken::Ends(error) => {
                     self.ended = true;
                     format!(
@@ -248,10 +266,32 @@ impl<R: BufRead> Records<R> {
         None
     }
 
+    /// Reads on to the next line that starts a record (`WARC/`), kept for [`Records::head`];
+    /// returns its offset, or `None` when the file ends (or cannot be read) first. Lines are read
+    /// at most 64 KB at a time, so memory stays flat over any bytes.
+    fn resync(&mut self) -> Option<u64> {
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let at = self.input.consumed;
+            let read = (&mut self.input)
+                .take(MAX_HEADER_BYTES as u64)
+                .read_until(b'\n', &mut line)
+                .ok()?;
+            if read == 0 {
+                return None;
+            }
+            if line.starts_with(b"WARC/") && line.ends_with(b"\n") {
+                self.pending = Some(line);
+                return Some(at);
+            }
+        }
+    }
+
     /// The next record's headers (`None` at the end of the file). Blank lines before a record
     /// are passed over.
     fn head(&mut self) -> Result<Option<Head>, Broken> {
-        let mut block = Vec::new();
+        let mut block = self.pending.take().unwrap_or_default();
         loop {
             let before = block.len();
             let read = (&mut self.input)
@@ -266,7 +306,7 @@ impl<R: BufRead> Records<R> {
                 };
             }
             if block.len() > MAX_HEADER_BYTES {
-                return Err(Broken::Ends("headers longer than 64 KB".to_owned()));
+                return Err(Broken::Lost("headers longer than 64 KB".to_owned()));
             }
             if line == b"\r\n" || line == b"\n" {
                 if before == 0 {
@@ -277,7 +317,7 @@ impl<R: BufRead> Records<R> {
             }
         }
         let (_, (_, headers, length)) = warc::parser::headers(&block)
-            .map_err(|_| Broken::Ends("malformed WARC headers".to_owned()))?;
+            .map_err(|_| Broken::Lost("malformed WARC headers".to_owned()))?;
         let fields = headers
             .into_iter()
             .map(|(n, v)| {
@@ -342,7 +382,9 @@ impl<R: BufRead> Records<R> {
         let mut body = Vec::with_capacity(head.length as usize);
         self.block(head.length, Some(&mut body))
             .map_err(|b| match b {
-                Broken::Ends(e) | Broken::Record(e) => Broken::Ends(format!("record {id}: {e}")),
+                Broken::Ends(e) | Broken::Record(e) | Broken::Lost(e) => {
+                    Broken::Ends(format!("record {id}: {e}"))
+                }
             })?;
         document(head, id, kind == "response", body, warn, file)
     }
@@ -360,7 +402,9 @@ enum Held {
 enum Broken {
     /// This record only (too long: its body is skipped and the next record read).
     Record(String),
-    /// The file cannot be read past it (truncated, unreadable, malformed).
+    /// Its headers cannot be parsed: reading resumes at the next record found.
+    Lost(String),
+    /// The file cannot be read past it (truncated, unreadable).
     Ends(String),
 }
 
