@@ -225,8 +225,8 @@ struct InputArgs {
     /// Read JSON Lines records (`id` and `text` or `html`; other fields pass through).
     #[arg(long)]
     jsonl: bool,
-    /// Read the files as WARC or WET, whatever their names (files named .warc, .warc.gz, .wet,
-    /// .wet.gz are read so anyway).
+    /// Read the files (or stdin) as WARC or WET, plain or gzip, whatever their names (files
+    /// named .warc, .warc.gz, .wet, .wet.gz are read so anyway).
     #[arg(long, conflicts_with = "jsonl")]
     warc: bool,
     /// A model file to use instead of the built-in one.
@@ -362,14 +362,6 @@ impl InputArgs {
             no_ignore,
             hidden,
         } = self;
-        if warc && reads_stdin(&paths) {
-            Cli::command()
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    "--warc reads files: name them (stdin is one document, or JSON Lines)",
-                )
-                .exit();
-        }
         let options = ScoreOptions {
             jsonl,
             warc,
@@ -871,7 +863,7 @@ fn score_on_pool(
 
 /// What `chaff score` reads.
 enum Input {
-    /// Standard input: one document, or JSON Lines records with --jsonl.
+    /// Standard input: one document, JSON Lines records with --jsonl, or WARC with --warc.
     Stdin,
     /// Files, and the files of the directories named, walked (a path that cannot be read is an
     /// entry that says why).
@@ -944,6 +936,18 @@ impl Driver<'_> {
             progress,
         } = *self;
         match (input, options.jsonl) {
+            // A WARC or WET stream, as `aws s3 cp s3://.../x.warc.gz - | chaff score --warc`.
+            (Input::Stdin, _) if options.warc => run::score_warc(
+                scorer,
+                io::BufReader::with_capacity(1 << 20, io::stdin().lock()),
+                "stdin",
+                prepare,
+                push,
+                warn,
+                progress,
+                options.max_bytes,
+            )
+            .or_else(|e| unread_lines(e, Some("stdin".to_owned()), push, warn)),
             (Input::Stdin, true) => run::score_jsonl_prepared(
                 scorer,
                 io::stdin().lock(),

@@ -159,7 +159,16 @@ fn pages_and_texts_are_scored_with_their_warc_fields_and_the_rest_counted() {
         .output()
         .unwrap();
     assert_eq!(jsonl(&out.stdout).len(), 2);
-    chaff().args(["score", "--warc"]).assert().code(2);
+    // So does a stream on stdin, gzip per record, as `aws s3 cp ... - | chaff score --warc`.
+    let out = chaff()
+        .args(["score", "--format", "jsonl", "--warc"])
+        .write_stdin(crawl().iter().flat_map(|r| gzip(r)).collect::<Vec<u8>>())
+        .output()
+        .unwrap();
+    assert_eq!(
+        jsonl(&out.stdout).iter().map(strip).collect::<Vec<_>>(),
+        records.iter().map(strip).collect::<Vec<_>>()
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 """Records a second per core: the Spark job in local mode against the command line, on the same
-WARC files, and WARC reading against JSON Lines on the same pages. Medians of several rounds,
+WARC files, WARC reading against JSON Lines on the same pages, and fastwarc (PyPI) reading the
+same WARC files without scoring. Medians of several rounds,
 each round running every side once, one after the other (the machine is shared and noisy).
 
     python3 examples/spark/bench.py [--docs FILE] [--files N] [--cores C] [--rounds R]
@@ -69,12 +70,27 @@ def main():
                PYSPARK_SUBMIT_ARGS=f"--master local[{args.cores}] --driver-memory 2g pyspark-shell")
     spark = [sys.executable, str(HERE / "score_crawl.py"), str(listing), str(work / "out.parquet"),
              "--chaff", args.chaff]
+    # fastwarc (PyPI) reading the same files: every response record's HTTP body read, no scoring.
+    fastwarc = [sys.executable, "-c", (
+        "import sys\n"
+        "from fastwarc.warc import ArchiveIterator, WarcRecordType\n"
+        "from fastwarc.stream_io import FileStream, GZipStream\n"
+        "n = 0\n"
+        "for path in sys.argv[1:]:\n"
+        "    for record in ArchiveIterator(GZipStream(FileStream(path, 'rb')), record_types=WarcRecordType.response, parse_http=True):\n"
+        "        n += len(record.reader.read())\n"
+        "print(n)\n")] + [str(f) for f in files]
     sides = {
         "JSON Lines, 1 thread": cli + ["--threads", "1", "--jsonl", str(jsonl)],
         "WARC, 1 thread": cli + ["--threads", "1", "--warc"] + [str(f) for f in files],
         f"WARC, {args.cores} threads": cli + ["--threads", str(args.cores), "--warc"] + [str(f) for f in files],
         f"Spark local[{args.cores}]": spark,
     }
+    try:
+        import fastwarc  # noqa: F401
+        sides["fastwarc, reading only, 1 thread"] = fastwarc
+    except ImportError:
+        print("fastwarc not installed (pip install fastwarc): its reading is not measured")
     times = {name: [] for name in sides}
     for _ in range(args.rounds):
         for name, command in sides.items():
