@@ -37,7 +37,7 @@ def response(n, url, html):
 
 def seconds(command, env=None):
     start = time.perf_counter()
-    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
 
 
@@ -71,15 +71,16 @@ def main():
     spark = [sys.executable, str(HERE / "score_crawl.py"), str(listing), str(work / "out.parquet"),
              "--chaff", args.chaff]
     # fastwarc (PyPI) reading the same files: every response record's HTTP body read, no scoring.
-    fastwarc = [sys.executable, "-c", (
+    fastwarc_read = [sys.executable, "-c", (
         "import sys\n"
-        "from fastwarc.warc import ArchiveIterator, WarcRecordType\n"
-        "from fastwarc.stream_io import FileStream, GZipStream\n"
+        "from fastwarc import ArchiveIterator, WarcRecordType\n"
         "n = 0\n"
         "for path in sys.argv[1:]:\n"
-        "    for record in ArchiveIterator(GZipStream(FileStream(path, 'rb')), record_types=WarcRecordType.response, parse_http=True):\n"
-        "        n += len(record.reader.read())\n"
-        "print(n)\n")] + [str(f) for f in files]
+        "    with open(path, 'rb') as f:\n"
+        "        for record in ArchiveIterator(f, record_types=WarcRecordType.response, parse_http=True):\n"
+        "            n += 1\n"
+        "            record.reader.read()\n"
+        f"assert n == {len(docs)}, n\n")] + [str(f) for f in files]
     sides = {
         "JSON Lines, 1 thread": cli + ["--threads", "1", "--jsonl", str(jsonl)],
         "WARC, 1 thread": cli + ["--threads", "1", "--warc"] + [str(f) for f in files],
@@ -88,7 +89,7 @@ def main():
     }
     try:
         import fastwarc  # noqa: F401
-        sides["fastwarc, reading only, 1 thread"] = fastwarc
+        sides["fastwarc, reading only, 1 thread"] = fastwarc_read
     except ImportError:
         print("fastwarc not installed (pip install fastwarc): its reading is not measured")
     times = {name: [] for name in sides}
