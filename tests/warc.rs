@@ -254,6 +254,62 @@ fn reading_resumes_after_a_record_with_broken_headers() {
         .contains("no record follows it"));
 }
 
+/// A record of 20 MB (a page of 20 MB of HTML) is scored like any other, between small records,
+/// plain and gzip per record; with `--max-bytes` below its size it is an error record and the
+/// next record is read.
+#[test]
+fn a_record_of_20_mb_is_scored_and_a_limit_below_it_skips_only_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body>".to_vec();
+    let paragraph =
+        b"<p>The trial of 412 adults found that less salt lowered blood pressure.</p>\n";
+    while page.len() < 20 << 20 {
+        page.extend_from_slice(paragraph);
+    }
+    page.extend_from_slice(b"</body></html>");
+    let big = record(
+        "response",
+        "7",
+        Some(b"https://news.example.org/big"),
+        "application/http; msgtype=response",
+        &page,
+    );
+    let records = [crawl()[2].clone(), big, crawl()[4].clone()];
+    let plain = dir.path().join("big.warc");
+    std::fs::write(&plain, records.concat()).unwrap();
+    let compressed = dir.path().join("big.warc.gz");
+    std::fs::write(
+        &compressed,
+        records.iter().flat_map(|r| gzip(r)).collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    for path in [&plain, &compressed] {
+        let (out, stderr, code) = score(&[path]);
+        assert_eq!(code, Some(0), "{stderr}");
+        let ids: Vec<&Value> = out.iter().map(|r| &r["id"]).collect();
+        assert_eq!(ids, ["<urn:uuid:2>", "<urn:uuid:7>", "<urn:uuid:4>"]);
+        assert!(
+            out[1]["words"].as_u64().unwrap() > 2_000_000,
+            "{}",
+            out[1]["words"]
+        );
+        assert_eq!(out[1]["url"], "https://news.example.org/big");
+    }
+    let out = chaff()
+        .args(["score", "--format", "jsonl", "--max-bytes", "1000000"])
+        .arg(&compressed)
+        .output()
+        .unwrap();
+    let out = jsonl(&out.stdout);
+    assert_eq!(out.len(), 3, "{out:?}");
+    assert!(
+        out[1]["error"].as_str().unwrap().contains("<urn:uuid:7>"),
+        "{}",
+        out[1]
+    );
+    assert_eq!(out[2]["id"], "<urn:uuid:4>", "the record after it is read");
+}
+
 /// A header value that is not UTF-8 (a raw byte in a URL) is read with the byte replaced: the
 /// `warc` crate's own record reader panicked on it (found by the `warc_records` fuzz target).
 #[test]
