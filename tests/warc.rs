@@ -88,6 +88,19 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+/// The records written as `NAME.warc` and as `NAME.warc.gz` (gzip per record), in `dir`.
+fn plain_and_gzipped(dir: &Path, name: &str, records: &[Vec<u8>]) -> [std::path::PathBuf; 2] {
+    let plain = dir.join(format!("{name}.warc"));
+    std::fs::write(&plain, records.concat()).unwrap();
+    let compressed = dir.join(format!("{name}.warc.gz"));
+    std::fs::write(
+        &compressed,
+        records.iter().flat_map(|r| gzip(r)).collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    [plain, compressed]
+}
+
 fn score(paths: &[&Path]) -> (Vec<Value>, String, Option<i32>) {
     let out = chaff()
         .args(["score", "--format", "jsonl"])
@@ -212,14 +225,7 @@ fn reading_resumes_after_a_record_with_broken_headers() {
         crawl()[4].clone(),
         crawl()[2].clone(),
     ];
-    let plain = dir.path().join("garbled.warc");
-    std::fs::write(&plain, records.concat()).unwrap();
-    let compressed = dir.path().join("garbled.warc.gz");
-    std::fs::write(
-        &compressed,
-        records.iter().flat_map(|r| gzip(r)).collect::<Vec<u8>>(),
-    )
-    .unwrap();
+    let [plain, compressed] = plain_and_gzipped(dir.path(), "garbled", &records);
     for path in [&plain, &compressed] {
         let (out, stderr, code) = score(&[path]);
         assert_eq!(code, Some(1), "{stderr}");
@@ -275,14 +281,7 @@ fn a_record_of_20_mb_is_scored_and_a_limit_below_it_skips_only_it() {
         &page,
     );
     let records = [crawl()[2].clone(), big, crawl()[4].clone()];
-    let plain = dir.path().join("big.warc");
-    std::fs::write(&plain, records.concat()).unwrap();
-    let compressed = dir.path().join("big.warc.gz");
-    std::fs::write(
-        &compressed,
-        records.iter().flat_map(|r| gzip(r)).collect::<Vec<u8>>(),
-    )
-    .unwrap();
+    let [plain, compressed] = plain_and_gzipped(dir.path(), "big", &records);
     for path in [&plain, &compressed] {
         let (out, stderr, code) = score(&[path]);
         assert_eq!(code, Some(0), "{stderr}");
