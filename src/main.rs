@@ -791,27 +791,16 @@ fn score_on_pool(
                 sort,
                 output: Some(path),
             } => {
-                // Made before scoring: a file that cannot be written stops the run at once.
-                let file = std::fs::File::create(path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
                 // A file is not a terminal: JSON Lines unless asked, and no colour.
                 let emitter = format
                     .unwrap_or(OutputFormat::Jsonl)
                     .emitter(Styling { color: false });
-                let out = BufWriter::with_capacity(1 << 16, file);
-                (emitter, *sort, Box::new(out), path.clone())
+                (emitter, *sort, Box::new(output_file(path)?), path.clone())
             }
             Destination::Triage(path) => {
-                // Made before scoring: a file that cannot be written stops the run at once.
-                let file = std::fs::File::create(path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
                 let config = options.config.as_ref().map(Config::summary);
                 let emitter = Box::new(Triage::new(&scorer.specs(), config));
-                (emitter, false, Box::new(BufWriter::new(file)), path.clone())
+                (emitter, false, Box::new(output_file(path)?), path.clone())
             }
         };
     let out_error = |source| Error::Io {
@@ -859,6 +848,16 @@ fn score_on_pool(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The file a run writes its output to, made (or emptied) before scoring: a file that cannot be
+/// written stops the run at once.
+fn output_file(path: &Path) -> Result<BufWriter<std::fs::File>, Error> {
+    let file = std::fs::File::create(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(BufWriter::with_capacity(1 << 16, file))
 }
 
 /// What `chaff score` reads.
@@ -937,17 +936,20 @@ impl Driver<'_> {
         } = *self;
         match (input, options.jsonl) {
             // A WARC or WET stream, as `aws s3 cp s3://.../x.warc.gz - | chaff score --warc`.
-            (Input::Stdin, _) if options.warc => run::score_warc(
-                scorer,
-                io::BufReader::with_capacity(1 << 20, io::stdin().lock()),
-                "stdin",
-                prepare,
-                push,
-                warn,
-                progress,
-                options.max_bytes,
-            )
-            .or_else(|e| unread_lines(e, Some("stdin".to_owned()), push, warn)),
+            (Input::Stdin, _) if options.warc => {
+                let name = "stdin";
+                run::score_warc(
+                    scorer,
+                    io::BufReader::with_capacity(1 << 20, io::stdin().lock()),
+                    name,
+                    prepare,
+                    push,
+                    warn,
+                    progress,
+                    options.max_bytes,
+                )
+                .or_else(|e| unread_lines(e, Some(name.to_owned()), push, warn))
+            }
             (Input::Stdin, true) => run::score_jsonl_prepared(
                 scorer,
                 io::stdin().lock(),

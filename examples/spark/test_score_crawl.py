@@ -20,7 +20,7 @@ REPO = HERE.parents[1]
 
 
 def warc_record(kind, n, block, uri=None, content_type="application/http; msgtype=response"):
-    headers = [f"WARC/1.0", f"WARC-Type: {kind}", f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{n:012d}>",
+    headers = ["WARC/1.0", f"WARC-Type: {kind}", f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{n:012d}>",
                "WARC-Date: 2026-12-06T08:00:00Z"]
     if uri:
         headers.append(f"WARC-Target-URI: {uri}")

@@ -20,9 +20,10 @@ struct Scorer {
     model: (String, String),
 }
 
-/// The report as Python's `json.loads` reads its JSON: plain dicts, lists, floats and strings.
-fn to_dict<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.import("json")?.call_method1("loads", (json,))
+/// Python's `json.loads`, which reads a report's JSON into plain dicts, lists, floats and
+/// strings: looked up once per call, not once per report.
+fn json_loads(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    py.import("json")?.getattr("loads")
 }
 
 fn report_json(report: &chaff::Report) -> String {
@@ -59,13 +60,13 @@ impl Scorer {
     /// Scores plain text; returns the report as a dict (the fields of `chaff score`'s JSON).
     fn score<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
         let json = py.detach(|| report_json(&self.scorer.score(text)));
-        to_dict(py, &json)
+        json_loads(py)?.call1((json,))
     }
 
     /// Scores an HTML page (its readable text, title and links); returns the report as a dict.
     fn score_html<'py>(&self, py: Python<'py>, html: &str) -> PyResult<Bound<'py, PyAny>> {
         let json = py.detach(|| report_json(&self.scorer.score_html(html)));
-        to_dict(py, &json)
+        json_loads(py)?.call1((json,))
     }
 
     /// Scores many documents in parallel without the GIL; returns their reports in order.
@@ -98,9 +99,10 @@ impl Scorer {
                     .map(|pool| pool.install(|| texts.par_iter().map(score).collect())),
             })
             .map_err(|e| PyOSError::new_err(format!("thread pool: {e}")))?;
+        let loads = json_loads(py)?;
         let dicts = reports
             .iter()
-            .map(|json| to_dict(py, json))
+            .map(|json| loads.call1((json,)))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, dicts)
     }

@@ -355,8 +355,9 @@ impl Parquet {
         }
     }
 
-    /// The file writer, made at the first use (so that a run with no records still writes a
-    /// file, with its schema and no rows).
+    /// The file writer, made at its first use: making it can fail, and [`Parquet::new`] cannot
+    /// (the output's first bytes, the file's magic number, go out with the first row group or at
+    /// the end).
     fn writer(&mut self) -> io::Result<&mut SerializedFileWriter<Vec<u8>>> {
         if self.writer.is_none() {
             let schema = parse_message_type(&schema()).map_err(to_io)?;
