@@ -167,8 +167,8 @@ pub struct Provenance {
     pub platt: (f64, f64),
 }
 
-/// The kind of spam a page is: the kind of the spam-side family that adds most to its spam
-/// logit.
+/// The kind of spam a page is: a sales page when its commercial signals add to its spam logit,
+/// otherwise the kind of the spam-side family that adds most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum SpamKind {
     /// Thesaurus-spun copy of someone else's text.

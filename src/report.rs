@@ -39,8 +39,8 @@ pub struct Report {
     pub flagged: bool,
     /// Probability that the document is SEO spam or mass-produced junk (the spam head).
     pub spam: f64,
-    /// The kind of spam, when the document is judged spam: the kind of the spam-side family
-    /// that adds most to the spam logit.
+    /// The kind of spam, when the document is judged spam: a sales page when its commercial
+    /// signals add to the spam logit, otherwise the kind of the spam-side family that adds most.
     pub spam_kind: Option<SpamKind>,
     /// Probability that the document is reliable as health journalism (the quality head).
     pub quality: f64,
@@ -445,12 +445,23 @@ impl Context {
 }
 
 impl FamilyScore {
-    /// The kind of a page judged spam: the spam-side family that adds most to its spam logit.
+    /// The kind of a page judged spam: a sales page whenever its commercial signals add to its
+    /// spam logit, otherwise the spam-side family that adds most.
+    ///
+    /// Selling is a page's purpose, filler or spinning only the means: a generated article
+    /// that ends in "upload your prescription and we will get in touch" is a sales page to a
+    /// curator, even when its hype outweighs its one call to order. Measured with the shipped
+    /// model on the corpus's pages judged spam: the sales e-mails called sales pages went from
+    /// 206 to 237 of 268; among the other sources' 1,528, 12 more became sales pages.
     fn spam_kind(families: &[FamilyScore]) -> Option<SpamKind> {
-        families
-            .iter()
-            .filter_map(|f| SpamKind::of(f.family).map(|kind| (kind, f.score)))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
+        let spam_side = || {
+            families
+                .iter()
+                .filter_map(|f| SpamKind::of(f.family).map(|kind| (kind, f.score)))
+        };
+        spam_side()
+            .find(|&(kind, score)| kind == SpamKind::SalesPage && score > 0.0)
+            .or_else(|| spam_side().max_by(|a, b| a.1.total_cmp(&b.1)))
             .map(|(kind, _)| kind)
     }
 
@@ -783,6 +794,35 @@ mod tests {
         let mut improbable = report;
         improbable.spam = f64::NAN;
         assert!(improbable.verify(input).unwrap_err().contains("spam"));
+    }
+
+    fn families(spun: f64, hype: f64, commercial: f64) -> Vec<FamilyScore> {
+        let score = |family| match family {
+            Family::Spun => spun,
+            Family::Hype => hype,
+            Family::Commercial => commercial,
+            _ => -0.5,
+        };
+        Family::ALL
+            .iter()
+            .map(|&family| FamilyScore {
+                family,
+                head: family.head(),
+                score: score(family),
+                evidence: 0,
+            })
+            .collect()
+    }
+
+    /// Selling names the kind as soon as it adds to the spam logit; otherwise the family that
+    /// adds most does.
+    #[test]
+    fn a_spam_page_that_sells_is_a_sales_page() {
+        let kind = |s, h, c| FamilyScore::spam_kind(&families(s, h, c));
+        assert_eq!(kind(-0.9, 4.5, 0.4), Some(SpamKind::SalesPage));
+        assert_eq!(kind(6.0, -1.0, 0.01), Some(SpamKind::SalesPage));
+        assert_eq!(kind(-0.9, 4.5, -0.2), Some(SpamKind::GeneratedFiller));
+        assert_eq!(kind(3.0, 2.0, 0.0), Some(SpamKind::Spun));
     }
 
     /// A match as long as the document (a run of digits ending in "%") is quoted short, with

@@ -130,6 +130,14 @@ fn the_five_real_pages_are_ranked_as_the_curator_judged_them() {
     }
     for i in [0, 1, 4] {
         assert!(reports[i].reliability < 0.5, "00{i} is below 0.5");
+    }
+    // The curator's kinds: 000 is a sales page written by a generator, 001 and 004 filler.
+    assert_eq!(
+        reports[0].spam_kind.map(|k| k.name()),
+        Some("sales page"),
+        "000 is a sales page"
+    );
+    for i in [1, 4] {
         assert_eq!(
             reports[i].spam_kind.map(|k| k.name()),
             Some("generated filler"),
