@@ -101,28 +101,66 @@ pub fn same_word_respelled(a: &str, b: &str) -> bool {
     !a.eq_ignore_ascii_case(b) && american(a) == american(b)
 }
 
+/// The regular British-to-American rewrites, applied in order. None makes a word longer.
+const AMERICAN_SPELLING: [(&str, &str); 14] = [
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("our", "or"),
+    ("ae", "e"),
+    ("oe", "e"),
+    ("tre", "ter"),
+    ("bre", "ber"),
+    ("vre", "ver"),
+    ("ll", "l"),
+    ("ogue", "og"),
+    ("mme", "m"),
+    ("ence", "ense"),
+    ("dgement", "dgment"),
+];
+
 /// A word in the American spelling, by the regular British-to-American rewrites.
 fn american(word: &str) -> String {
     let mut w = word.to_ascii_lowercase();
-    for (british, american) in [
-        ("isation", "ization"),
-        ("ise", "ize"),
-        ("yse", "yze"),
-        ("our", "or"),
-        ("ae", "e"),
-        ("oe", "e"),
-        ("tre", "ter"),
-        ("bre", "ber"),
-        ("vre", "ver"),
-        ("ll", "l"),
-        ("ogue", "og"),
-        ("mme", "m"),
-        ("ence", "ense"),
-        ("dgement", "dgment"),
-    ] {
+    for (british, american) in AMERICAN_SPELLING {
         w = w.replace(british, american);
     }
     w
+}
+
+/// Longest word [`american_fingerprint`] respells.
+const RESPELL_MAX: usize = 48;
+
+/// The fingerprint of a lowercase ASCII word's American spelling ([`american`]), when it
+/// differs from the word. The rewrites are blind ("hour" becomes "hor"), so a caller only looks
+/// the result up in tables of real text. Written in buffers on the stack: it runs for every
+/// word new beside its left neighbour, and an allocation each was measured
+/// (`tests/allocations.rs`).
+pub(crate) fn american_fingerprint(word: &str) -> Option<Fingerprint> {
+    if word.len() > RESPELL_MAX || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let (mut spelled, mut rewritten) = ([0u8; RESPELL_MAX], [0u8; RESPELL_MAX]);
+    spelled[..word.len()].copy_from_slice(word.as_bytes());
+    let mut len = word.len();
+    for (british, american) in AMERICAN_SPELLING {
+        let (british, american) = (british.as_bytes(), american.as_bytes());
+        let (mut from, mut to) = (0, 0);
+        // Left to right, without overlaps, as `str::replace`.
+        while from < len {
+            if spelled[from..len].starts_with(british) {
+                rewritten[to..to + american.len()].copy_from_slice(american);
+                (from, to) = (from + british.len(), to + american.len());
+            } else {
+                rewritten[to] = spelled[from];
+                (from, to) = (from + 1, to + 1);
+            }
+        }
+        spelled[..to].copy_from_slice(&rewritten[..to]);
+        len = to;
+    }
+    let respelled = std::str::from_utf8(&spelled[..len]).ok()?;
+    (respelled != word).then(|| fingerprint::of_word(respelled))
 }
 
 /// Reads a little-endian u64 at byte `at`.
@@ -574,6 +612,30 @@ impl<'a> SynonymTable<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The respelling on the stack is the one `american` gives, and a word without a British
+    /// pattern, or too long to respell, has none.
+    #[test]
+    fn american_fingerprints_match_the_respelling() {
+        for word in [
+            "favour",
+            "randomised",
+            "haemorrhage",
+            "centre",
+            "counselling",
+            "analysed",
+        ] {
+            assert_eq!(
+                american_fingerprint(word),
+                Some(fingerprint::of_word(&american(word))),
+                "{word}"
+            );
+        }
+        assert_eq!(american("randomisation"), "randomization");
+        assert_eq!(american_fingerprint("pressure"), None);
+        assert_eq!(american_fingerprint(&"ise".repeat(20)), None);
+        assert_eq!(american_fingerprint("Favour"), None);
+    }
     use crate::fingerprint::of_word;
 
     fn words(first: &str, second: &str) -> u64 {

@@ -5,7 +5,7 @@ use std::fmt;
 use super::{Family, Hit, Measurement, Polarity, Reading, Signal, SignalSpec, PER_THOUSAND};
 use crate::document::Document;
 use crate::fingerprint::{self, Fingerprint};
-use crate::frequency::{first_mark, last_mark, CollocationTable, FrameTable};
+use crate::frequency::{american_fingerprint, first_mark, last_mark, CollocationTable, FrameTable};
 
 /// A word counts when the surprisals of its two sides add up to more than this many nats, and
 /// by how much they do. Below it lie new words beside units that take many ("(", "chronic":
@@ -24,7 +24,7 @@ pub const FIRING_VALUE: f64 = 21.2;
 
 const SPEC: SignalSpec = SignalSpec {
     id: "SPUN008",
-    version: 1,
+    version: 2,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "collocation-break",
@@ -39,7 +39,8 @@ const SPEC: SignalSpec = SignalSpec {
           Good-Turing chance that a word never seen there turns up (about 4 nats after \
           \"blood\" or \"the\", under 3 after \"chronic\" or \"(\"), and the two sides must add \
           up to more than 6 nats. Capitalised words (names, sentence starts), stopwords and \
-          words under three letters are not read. Where fluent text usually puts one word \
+          words under three letters are not read, nor a British spelling (\"favour\", \
+          \"randomised\") whose American spelling is known beside the neighbours. Where fluent text usually puts one word \
           between the two neighbours, the evidence names it. The value is the surprisal \
           above 6 nats summed over the words counted, per 1,000 words (counted over at least \
           300 words); it fires from 21.2, the 99th percentile of held-out reliable pages. No \
@@ -168,9 +169,16 @@ impl CollocationBreak {
             if self.table.seen(a, word) {
                 return None; // most words stop here
             }
+            // A British spelling ("favour", "randomised", "labour") is new to tables of mostly
+            // American text for its spelling, not because a spinner put it there: the word
+            // counts only if its American spelling is new beside the neighbours too.
+            let american = american_fingerprint(doc.token_text(token));
+            if american.is_some_and(|us| self.table.seen(a, us)) {
+                return None;
+            }
             let mark_after = first_mark(&doc.text[token.end()..after.start()]);
             let b = mark_after.map_or(fingerprints[i + 1], fingerprint::of_word);
-            if self.table.seen(word, b) {
+            if self.table.seen(word, b) || american.is_some_and(|us| self.table.seen(us, b)) {
                 return None;
             }
             let surprisal = self.table.surprisal_after(a) + self.table.surprisal_before(b);
