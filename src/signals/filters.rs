@@ -264,6 +264,23 @@ pub(super) fn not_reported(text: &str, span: Range<usize>) -> bool {
     !super::words_before(sentence)
         .take(5)
         .any(|w| REPORTED.contains(&w.as_str()))
+        && !quoted(sentence, &text[span.end..])
+}
+
+/// Whether a match stands inside quotation marks in its sentence, given the sentence before it
+/// and the text after it: a phrase quoted is mentioned, not used ("how to evaluate "natural
+/// remedies" with evidence", ""Big Pharma hates this natural remedy" is a common framing").
+fn quoted(before: &str, after: &str) -> bool {
+    let opened = match before.rfind(['"', '\u{201c}', '\u{201d}']) {
+        Some(at) if before[at..].starts_with('\u{201c}') => true,
+        Some(_) => before.matches('"').count() % 2 == 1,
+        None => false,
+    };
+    opened
+        && after
+            .char_indices()
+            .take_while(|&(at, c)| at < LOOK_BACK && !matches!(c, '.' | '!' | '?' | '\n'))
+            .any(|(_, c)| c == '"' || c == '\u{201d}')
 }
 
 /// Words that report a claim instead of making it, up to five words before it.
