@@ -176,8 +176,9 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Train a model on labelled JSON Lines (`id`, `label` reliable/unreliable, `text`/`html`,
-    /// optional `outlet`): L2 strength by grouped cross-validation, classes balanced by
-    /// oversampling, sign constraints, Platt calibration.
+    /// optional `outlet`): L2 strength chosen for unseen sources (the model card), classes
+    /// balanced by oversampling, sign constraints, Platt calibration by grouped
+    /// cross-validation.
     #[command(after_help = EXIT_STATUS)]
     Train {
         #[command(flatten)]
@@ -1328,8 +1329,8 @@ fn train(data: &DataArgs, out: &Path, procedure: &Procedure) -> Result<ExitCode,
         let t = &head.training;
         let dropped: Vec<&str> = t.dropped.iter().map(|d| d.feature.as_str()).collect();
         eprintln!(
-            "chaff: {name} head: {} {name} and {} other examples in {} groups; alpha {} \
-             (grouped {}-fold CV), threshold {}, dropped by sign constraints: {}",
+            "chaff: {name} head: {} {name} and {} other examples in {} groups; alpha {}, \
+             calibrated by grouped {}-fold CV, threshold {}, dropped by sign constraints: {}",
             t.positive,
             t.negative,
             t.groups,
