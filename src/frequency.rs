@@ -121,46 +121,56 @@ const AMERICAN_SPELLING: [(&str, &str); 14] = [
 
 /// A word in the American spelling, by the regular British-to-American rewrites.
 fn american(word: &str) -> String {
-    let mut w = word.to_ascii_lowercase();
-    for (british, american) in AMERICAN_SPELLING {
-        w = w.replace(british, american);
+    let lowercase = word.to_ascii_lowercase();
+    match respell(&lowercase, &mut [0; RESPELL_MAX]) {
+        Some(american) => american.to_owned(),
+        None => lowercase, // longer than any English word
     }
-    w
 }
 
-/// Longest word [`american_fingerprint`] respells.
+/// Longest word [`respell`] rewrites.
 const RESPELL_MAX: usize = 48;
 
-/// The fingerprint of a lowercase ASCII word's American spelling ([`american`]), when it
-/// differs from the word. The rewrites are blind ("hour" becomes "hor"), so a caller only looks
-/// the result up in tables of real text. Written in buffers on the stack: it runs for every
-/// word new beside its left neighbour, and an allocation each was measured
-/// (`tests/allocations.rs`).
-pub(crate) fn american_fingerprint(word: &str) -> Option<Fingerprint> {
-    if word.len() > RESPELL_MAX || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+/// The rewrites of [`AMERICAN_SPELLING`] applied to `word` in `out`, each left to right
+/// without overlaps (as `str::replace`); `None` for a word longer than [`RESPELL_MAX`] bytes.
+/// Written in buffers on the stack: SPUN008 respells every word new beside its left
+/// neighbour, and an allocation each was measured (`tests/allocations.rs`). The patterns are
+/// ASCII, so a rewrite never splits a character.
+fn respell<'o>(word: &str, out: &'o mut [u8; RESPELL_MAX]) -> Option<&'o str> {
+    if word.len() > RESPELL_MAX {
         return None;
     }
-    let (mut spelled, mut rewritten) = ([0u8; RESPELL_MAX], [0u8; RESPELL_MAX]);
-    spelled[..word.len()].copy_from_slice(word.as_bytes());
+    let mut rewritten = [0u8; RESPELL_MAX];
+    out[..word.len()].copy_from_slice(word.as_bytes());
     let mut len = word.len();
     for (british, american) in AMERICAN_SPELLING {
         let (british, american) = (british.as_bytes(), american.as_bytes());
         let (mut from, mut to) = (0, 0);
-        // Left to right, without overlaps, as `str::replace`.
         while from < len {
-            if spelled[from..len].starts_with(british) {
+            if out[from..len].starts_with(british) {
                 rewritten[to..to + american.len()].copy_from_slice(american);
                 (from, to) = (from + british.len(), to + american.len());
             } else {
-                rewritten[to] = spelled[from];
+                rewritten[to] = out[from];
                 (from, to) = (from + 1, to + 1);
             }
         }
-        spelled[..to].copy_from_slice(&rewritten[..to]);
+        out[..to].copy_from_slice(&rewritten[..to]);
         len = to;
     }
-    let respelled = std::str::from_utf8(&spelled[..len]).ok()?;
-    (respelled != word).then(|| fingerprint::of_word(respelled))
+    std::str::from_utf8(&out[..len]).ok()
+}
+
+/// The fingerprint of a lowercase ASCII word's American spelling ([`american`]), when it
+/// differs from the word. The rewrites are blind ("hour" becomes "hor"), so a caller only looks
+/// the result up in tables of real text.
+pub(crate) fn american_fingerprint(word: &str) -> Option<Fingerprint> {
+    if !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    respell(word, &mut [0; RESPELL_MAX])
+        .filter(|&american| american != word)
+        .map(fingerprint::of_word)
 }
 
 /// Reads a little-endian u64 at byte `at`.
@@ -613,22 +623,23 @@ impl<'a> SynonymTable<'a> {
 mod tests {
     use super::*;
 
-    /// The respelling on the stack is the one `american` gives, and a word without a British
-    /// pattern, or too long to respell, has none.
+    /// The regular rewrites, as a String and as a fingerprint; a word without a British
+    /// pattern, too long to respell, or not lowercase has no fingerprint.
     #[test]
     fn american_fingerprints_match_the_respelling() {
-        for word in [
-            "favour",
-            "randomised",
-            "haemorrhage",
-            "centre",
-            "counselling",
-            "analysed",
+        for (british, american_spelling) in [
+            ("favour", "favor"),
+            ("randomised", "randomized"),
+            ("haemorrhage", "hemorrhage"),
+            ("centre", "center"),
+            ("counselling", "counseling"),
+            ("analysed", "analyzed"),
         ] {
+            assert_eq!(american(british), american_spelling);
             assert_eq!(
-                american_fingerprint(word),
-                Some(fingerprint::of_word(&american(word))),
-                "{word}"
+                american_fingerprint(british),
+                Some(fingerprint::of_word(american_spelling)),
+                "{british}"
             );
         }
         assert_eq!(american("randomisation"), "randomization");
@@ -636,6 +647,7 @@ mod tests {
         assert_eq!(american_fingerprint(&"ise".repeat(20)), None);
         assert_eq!(american_fingerprint("Favour"), None);
     }
+
     use crate::fingerprint::of_word;
 
     fn words(first: &str, second: &str) -> u64 {

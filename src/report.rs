@@ -450,8 +450,8 @@ impl FamilyScore {
     ///
     /// Selling is a page's purpose, filler or spinning only the means: a generated article
     /// that ends in "upload your prescription and we will get in touch" is a sales page to a
-    /// curator, even when its hype outweighs its one call to order. Measured with the shipped
-    /// model on the corpus's pages judged spam: the sales e-mails called sales pages went from
+    /// curator, even when its hype outweighs its one call to order. Measured with the model of
+    /// the time (L2 strength 1) on the corpus's pages judged spam: the sales e-mails called sales pages went from
     /// 206 to 237 of 268; among the other sources' 1,528, 12 more became sales pages.
     fn spam_kind(families: &[FamilyScore]) -> Option<SpamKind> {
         let spam_side = || {

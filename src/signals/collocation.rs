@@ -40,8 +40,8 @@ const SPEC: SignalSpec = SignalSpec {
           \"blood\" or \"the\", under 3 after \"chronic\" or \"(\"), and the two sides must add \
           up to more than 6 nats. Capitalised words (names, sentence starts), stopwords and \
           words under three letters are not read, nor a British spelling (\"favour\", \
-          \"randomised\") whose American spelling is known beside the neighbours. Where fluent text usually puts one word \
-          between the two neighbours, the evidence names it. The value is the surprisal \
+          \"randomised\") whose American spelling is known beside the neighbours. Where \
+          fluent text usually puts one word between the two neighbours, the evidence names it. The value is the surprisal \
           above 6 nats summed over the words counted, per 1,000 words (counted over at least \
           300 words); it fires from 21.2, the 99th percentile of held-out reliable pages. No \
           thesaurus is involved, so a spinner's own synonym database cannot hide from it.\n\

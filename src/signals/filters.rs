@@ -270,6 +270,7 @@ pub(super) fn not_reported(text: &str, span: Range<usize>) -> bool {
 /// Whether a match stands inside quotation marks in its sentence, given the sentence before it
 /// and the text after it: a phrase quoted is mentioned, not used ("how to evaluate "natural
 /// remedies" with evidence", ""Big Pharma hates this natural remedy" is a common framing").
+/// It reads as far after the match for the closing mark as [`not_reported`] reads before it.
 fn quoted(before: &str, after: &str) -> bool {
     let opened = match before.rfind(['"', '\u{201c}', '\u{201d}']) {
         Some(at) if before[at..].starts_with('\u{201c}') => true,
@@ -307,22 +308,27 @@ pub(super) fn not_courtesy(text: &str, span: Range<usize>) -> bool {
     let clause = before
         .rfind(['.', '!', '?', ',', ';', ':', '\n'])
         .map_or(before, |end| &before[end + 1..]);
-    let words: Vec<String> = clause
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    // "Thanks to" gives a cause, not thanks.
-    let thanks_to = words.len() > 1 && words[0] == "thanks" && words[1] == "to";
-    let courtesy = !words.is_empty()
-        && words.len() <= 8
-        && !thanks_to
-        && COURTESY.iter().any(|formula| {
-            let formula: Vec<&str> = formula.split(' ').collect();
-            words.len() >= formula.len() && words.iter().zip(&formula).all(|(w, f)| w == f)
-        });
+    let words = || {
+        clause
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+    };
+    let begins_with = |formula: &str| {
+        let mut said = words();
+        formula
+            .split(' ')
+            .all(|word| said.next().is_some_and(|w| w.eq_ignore_ascii_case(word)))
+    };
+    let courtesy = (1..=MAX_COURTESY_WORDS).contains(&words().count())
+        // "Thanks to" gives a cause, not thanks.
+        && !begins_with("thanks to")
+        && COURTESY.iter().any(|&formula| begins_with(formula));
     !courtesy
 }
+
+/// Words of a clause that can still be a greeting or sign-off ("Thank you for using Health
+/// Care Magic!").
+const MAX_COURTESY_WORDS: usize = 8;
 
 /// How greetings and sign-offs begin. Written for chaff from the forms letters, e-mails and
 /// forum answers use.
