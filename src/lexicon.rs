@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 
 use crate::error::Error;
 use crate::fingerprint;
+use crate::memo::Memo;
 use crate::per_thread::PerThread;
 use crate::tokens::{words, Token};
 
@@ -130,7 +131,7 @@ impl LexiconBuilder {
             for (index, entry) in entries.iter().enumerate() {
                 let mut pattern = Vec::new();
                 for word in words(&entry.phrase) {
-                    let stem = stemmer.stem(&word.to_lowercase()).into_owned();
+                    let stem = stem_of(&stemmer, word.to_lowercase());
                     let next = vocabulary.len() + 1;
                     let code = *vocabulary.entry(stem).or_insert(next as u16);
                     if next > MAX_CODE as usize {
@@ -162,6 +163,14 @@ impl LexiconBuilder {
             shared: RwLock::default(),
         })
     }
+}
+
+/// The stem of a lowercased lexicon word, stemmed once a process (see [`crate::memo`]): the
+/// built-in lexicons' 10,000-odd words are most of a scorer's build otherwise. A curator's
+/// words pass here too, and the memo's capacity bounds what they can keep.
+fn stem_of(stemmer: &Stemmer, word: String) -> String {
+    static STEMS: Memo<String, String> = Memo::with_capacity(50_000);
+    STEMS.get_or_make(word.clone(), || stemmer.stem(&word).into_owned())
 }
 
 /// The code of a stem that no lexicon phrase uses.

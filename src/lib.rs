@@ -54,6 +54,7 @@ pub mod frequency;
 pub mod head;
 pub mod html;
 pub mod lexicon;
+mod memo;
 #[cfg(feature = "train")]
 pub mod metrics;
 pub mod model;

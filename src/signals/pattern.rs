@@ -14,11 +14,12 @@ use regex_automata::util::captures::{Captures, GroupInfo};
 use regex_automata::util::iter::Searcher;
 use regex_automata::{Input, Match};
 
+use crate::memo::Memo;
 use crate::per_thread::PerThread;
 
 /// Whether a pattern's engine may look for the pattern's literals first and start the regular
 /// expression only where they occur.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Prefilter {
     /// As the engine sees fit: right for patterns whose literals are rare in text.
     Auto,
@@ -50,12 +51,16 @@ impl Clone for Pattern {
 
 impl Pattern {
     /// Compiles a built-in pattern of the signal `id` (a broken one is a bug in chaff, not bad
-    /// input).
+    /// input), once a process: later scorers share the compiled expression (see
+    /// [`crate::memo`]; a curator's patterns never come here, so the memo stays bounded).
     pub(crate) fn new(id: &str, pattern: &str, prefilter: Prefilter) -> Self {
-        let regex = Regex::builder()
-            .configure(Regex::config().auto_prefilter(prefilter == Prefilter::Auto))
-            .build(pattern)
-            .unwrap_or_else(|e| panic!("built-in pattern of {id}: {e}"));
+        static COMPILED: Memo<(String, Prefilter), Regex> = Memo::with_capacity(1_000);
+        let regex = COMPILED.get_or_make((pattern.to_owned(), prefilter), || {
+            Regex::builder()
+                .configure(Regex::config().auto_prefilter(prefilter == Prefilter::Auto))
+                .build(pattern)
+                .unwrap_or_else(|e| panic!("built-in pattern of {id}: {e}"))
+        });
         Self::from_regex(regex)
     }
 

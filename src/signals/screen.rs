@@ -33,6 +33,7 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Input, MatchKind, PatternID, PatternSet};
 
 use super::Reading;
+use crate::memo::Memo;
 use crate::per_thread::PerThread;
 
 /// Collects the screened patterns of a pipeline; [`ScreenBuilder::build`] compiles them.
@@ -63,35 +64,11 @@ impl ScreenBuilder {
         }
     }
 
-    /// Compiles the registered patterns (built-in ones: an error is a bug in chaff).
+    /// Compiles the registered patterns (built-in ones: an error is a bug in chaff), once a
+    /// process: later scorers share the automata (see [`crate::memo`]).
     pub(crate) fn build(self) {
-        let compile = |kind: MatchKind, patterns: &[&str]| {
-            DFA::builder()
-                .configure(DFA::config().match_kind(kind))
-                .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
-                .build_many(patterns)
-                .unwrap_or_else(|e| panic!("built-in screen patterns: {e}"))
-        };
-        let (alone, union): (Vec<_>, Vec<_>) = self
-            .patterns
-            .iter()
-            .enumerate()
-            .map(|(i, (pattern, alone))| (i, pattern.as_str(), *alone))
-            .partition(|&(_, _, alone)| alone);
-        let mut automata = Vec::new();
-        if !union.is_empty() {
-            let patterns: Vec<&str> = union.iter().map(|&(_, p, _)| p).collect();
-            automata.push(Automaton {
-                dfa: compile(MatchKind::All, &patterns),
-                found: Found::Which(union.iter().map(|&(i, _, _)| PatternID::must(i)).collect()),
-            });
-        }
-        for (i, pattern, _) in alone {
-            automata.push(Automaton {
-                dfa: compile(MatchKind::LeftmostFirst, &[pattern]),
-                found: Found::Any(PatternID::must(i)),
-            });
-        }
+        static COMPILED: Memo<Vec<(String, bool)>, Vec<Automaton>> = Memo::with_capacity(16);
+        let automata = COMPILED.get_or_make(self.patterns.clone(), || compile(&self.patterns));
         // Set once, here: a second build of the same builder cannot happen (`self` is moved).
         let _ = self.screen.set(Screen {
             patterns: self.patterns.len(),
@@ -101,13 +78,46 @@ impl ScreenBuilder {
     }
 }
 
+/// The automata of a screen's patterns: the union first, then each pattern that stands alone.
+fn compile(patterns: &[(String, bool)]) -> Vec<Automaton> {
+    let compile = |kind: MatchKind, patterns: &[&str]| {
+        DFA::builder()
+            .configure(DFA::config().match_kind(kind))
+            .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+            .build_many(patterns)
+            .unwrap_or_else(|e| panic!("built-in screen patterns: {e}"))
+    };
+    let (alone, union): (Vec<_>, Vec<_>) = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, (pattern, alone))| (i, pattern.as_str(), *alone))
+        .partition(|&(_, _, alone)| alone);
+    let mut automata = Vec::new();
+    if !union.is_empty() {
+        let patterns: Vec<&str> = union.iter().map(|&(_, p, _)| p).collect();
+        automata.push(Automaton {
+            dfa: compile(MatchKind::All, &patterns),
+            found: Found::Which(union.iter().map(|&(i, _, _)| PatternID::must(i)).collect()),
+        });
+    }
+    for (i, pattern, _) in alone {
+        automata.push(Automaton {
+            dfa: compile(MatchKind::LeftmostFirst, &[pattern]),
+            found: Found::Any(PatternID::must(i)),
+        });
+    }
+    automata
+}
+
 /// One automaton of the screen, and what its matches say.
+#[derive(Clone)]
 struct Automaton {
     dfa: DFA,
     found: Found,
 }
 
 /// What the match states of an automaton tell.
+#[derive(Clone)]
 enum Found {
     /// A union of patterns, matching all of them (overlapping): each match state names the
     /// patterns that match there; these are their slots.
