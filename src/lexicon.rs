@@ -167,9 +167,15 @@ impl LexiconBuilder {
 
 /// The stem of a lowercased lexicon word, stemmed once a process (see [`crate::memo`]): the
 /// built-in lexicons' 10,000-odd words are most of a scorer's build otherwise. A curator's
-/// words pass here too, and the memo's capacity bounds what they can keep.
+/// words pass here too: the memo's capacity bounds how many it keeps, and a word longer than
+/// any word of a built-in lexicon is stemmed without keeping, so that what it keeps stays
+/// under about 8 MB (a configuration fuzz campaign grew to 500 MB on words of a kilobyte).
 fn stem_of(stemmer: &Stemmer, word: String) -> String {
+    const LONGEST_KEPT: usize = 32;
     static STEMS: Memo<String, String> = Memo::with_capacity(50_000);
+    if word.len() > LONGEST_KEPT {
+        return stemmer.stem(&word).into_owned();
+    }
     STEMS.get_or_make(word.clone(), || stemmer.stem(&word).into_owned())
 }
 

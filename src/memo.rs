@@ -45,6 +45,14 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
         }
         value
     }
+
+    /// Whether the memo keeps a value for `key`.
+    #[cfg(test)]
+    pub(crate) fn contains(&self, key: &K) -> bool {
+        self.map
+            .get()
+            .is_some_and(|map| map.lock().unwrap().contains_key(key))
+    }
 }
 
 #[cfg(test)]

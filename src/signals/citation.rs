@@ -82,6 +82,7 @@ impl CitationMarker {
                 CITATION_MARKER.id,
                 Self::in_text(),
                 super::Prefilter::Off,
+                super::Origin::BuiltIn,
             ),
             authoritative_link: Pattern::new(
                 CITATION_MARKER.id,

@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::document::Document;
 use crate::head::HeadKind;
 use crate::lexicon::{Entry, LexiconBuilder, PhraseIndex, PhraseMatch, PhraseSet};
-pub(crate) use pattern::{Pattern, Prefilter};
+pub(crate) use pattern::{Origin, Pattern, Prefilter};
 pub(crate) use screen::Screened;
 use screen::{ScreenBuilder, Slot};
 
@@ -385,9 +385,19 @@ impl PhraseRate {
         }
     }
 
-    /// Adds a regular expression whose matches in the clean text count as well.
-    pub(crate) fn with_pattern(mut self, pattern: &str) -> Self {
-        self.pattern = Some(Pattern::new(self.spec.id, pattern, Prefilter::Auto));
+    /// Adds a built-in regular expression whose matches in the clean text count as well.
+    pub(crate) fn with_pattern(self, pattern: &str) -> Self {
+        self.with_pattern_from(pattern, Origin::BuiltIn)
+    }
+
+    /// Adds a regular expression from `origin` whose matches in the clean text count as well.
+    pub(crate) fn with_pattern_from(mut self, pattern: &str, origin: Origin) -> Self {
+        self.pattern = Some(Pattern::compile(
+            self.spec.id,
+            pattern,
+            Prefilter::Auto,
+            origin,
+        ));
         self
     }
 
@@ -471,6 +481,7 @@ pub(crate) struct ScreenedPattern {
     id: &'static str,
     source: String,
     prefilter: Prefilter,
+    origin: Origin,
     regex: OnceLock<Pattern>,
     /// The pattern's place in the pipeline's screen, if it is screened (see `screen`).
     screen: Option<Slot>,
@@ -478,11 +489,17 @@ pub(crate) struct ScreenedPattern {
 
 impl ScreenedPattern {
     /// An unscreened pattern of the signal `id`.
-    pub(crate) fn new(id: &'static str, source: String, prefilter: Prefilter) -> Self {
+    pub(crate) fn new(
+        id: &'static str,
+        source: String,
+        prefilter: Prefilter,
+        origin: Origin,
+    ) -> Self {
         Self {
             id,
             source,
             prefilter,
+            origin,
             regex: OnceLock::new(),
             screen: None,
         }
@@ -501,7 +518,7 @@ impl ScreenedPattern {
     /// The compiled pattern.
     fn regex(&self) -> &Pattern {
         self.regex
-            .get_or_init(|| Pattern::new(self.id, &self.source, self.prefilter))
+            .get_or_init(|| Pattern::compile(self.id, &self.source, self.prefilter, self.origin))
     }
 
     /// The compiled pattern, or `None` when the screen saw no match in the document.
@@ -549,9 +566,18 @@ impl PatternRate {
         pattern: &str,
         prefilter: Prefilter,
     ) -> Self {
+        Self::of(spec, pattern, prefilter, Origin::BuiltIn)
+    }
+
+    /// A signal for a curator's pattern (see [`Origin::Curator`]).
+    pub(crate) fn curator(spec: &'static SignalSpec, pattern: &str, prefilter: Prefilter) -> Self {
+        Self::of(spec, pattern, prefilter, Origin::Curator)
+    }
+
+    fn of(spec: &'static SignalSpec, pattern: &str, prefilter: Prefilter, origin: Origin) -> Self {
         Self {
             spec,
-            pattern: ScreenedPattern::new(spec.id, pattern.to_owned(), prefilter),
+            pattern: ScreenedPattern::new(spec.id, pattern.to_owned(), prefilter, origin),
             filter: |_, _| true,
             gate: |_| true,
             starts: None,

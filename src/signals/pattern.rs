@@ -28,7 +28,21 @@ pub(crate) enum Prefilter {
     Off,
 }
 
-/// A built-in regular expression and a search cache for each thread that uses it.
+/// The built-in patterns compiled so far in this process (a few hundred).
+static COMPILED: Memo<(String, Prefilter), Regex> = Memo::with_capacity(1_000);
+
+/// Where a pattern's source comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// chaff's own: a fixed set, compiled once a process and shared (see [`crate::memo`]).
+    BuiltIn,
+    /// A curator's configuration (checked to compile when it was read): compiled for its
+    /// scorer alone, so that a process building scorers from ever new rules keeps none of them
+    /// (a configuration fuzz campaign grew past 500 MB while curator patterns were memoized).
+    Curator,
+}
+
+/// A regular expression and a search cache for each thread that uses it.
 pub(crate) struct Pattern {
     regex: Regex,
     caches: PerThread<Cache>,
@@ -51,16 +65,24 @@ impl Clone for Pattern {
 
 impl Pattern {
     /// Compiles a built-in pattern of the signal `id` (a broken one is a bug in chaff, not bad
-    /// input), once a process: later scorers share the compiled expression (see
-    /// [`crate::memo`]; a curator's patterns never come here, so the memo stays bounded).
+    /// input), once a process: later scorers share the compiled expression.
     pub(crate) fn new(id: &str, pattern: &str, prefilter: Prefilter) -> Self {
-        static COMPILED: Memo<(String, Prefilter), Regex> = Memo::with_capacity(1_000);
-        let regex = COMPILED.get_or_make((pattern.to_owned(), prefilter), || {
+        Self::compile(id, pattern, prefilter, Origin::BuiltIn)
+    }
+
+    /// Compiles a pattern of the signal `id` from `origin` (one that does not compile is a bug
+    /// in chaff: a curator's patterns are checked when the configuration is read).
+    pub(crate) fn compile(id: &str, pattern: &str, prefilter: Prefilter, origin: Origin) -> Self {
+        let compile = || {
             Regex::builder()
                 .configure(Regex::config().auto_prefilter(prefilter == Prefilter::Auto))
                 .build(pattern)
-                .unwrap_or_else(|e| panic!("built-in pattern of {id}: {e}"))
-        });
+                .unwrap_or_else(|e| panic!("pattern of {id}: {e}"))
+        };
+        let regex = match origin {
+            Origin::BuiltIn => COMPILED.get_or_make((pattern.to_owned(), prefilter), compile),
+            Origin::Curator => compile(),
+        };
         Self::from_regex(regex)
     }
 
@@ -148,6 +170,21 @@ mod tests {
                 prop_assert_eq!(pattern.is_match(&text), regex.is_match(&*text));
             }
         }
+    }
+
+    /// Built-in patterns are kept for later scorers; a curator's are not.
+    #[test]
+    fn only_built_in_patterns_are_kept() {
+        let built_in = r"built-in test pattern \d+";
+        let curator = r"curator test pattern \d+";
+        Pattern::new("test", built_in, Prefilter::Auto);
+        let found = Pattern::compile("test", curator, Prefilter::Auto, Origin::Curator);
+        assert_eq!(
+            found.find("a curator test pattern 12").map(|m| m.range()),
+            Some(2..25)
+        );
+        assert!(COMPILED.contains(&(built_in.to_owned(), Prefilter::Auto)));
+        assert!(!COMPILED.contains(&(curator.to_owned(), Prefilter::Auto)));
     }
 
     /// A search nested in another search of the same pattern on the same thread gets a cache

@@ -17,13 +17,14 @@ const MIN_ORIGINAL_SUPPORT: u32 = 6;
 pub const RATE_FLOOR_WORDS: usize = 300;
 
 /// Below this rate of flagged words the signal stays silent: isolated flags are the noise of
-/// ordinary writing. Set at the 99th percentile of held-out reliable documents (5.38; see
+/// ordinary writing. Set just above the 99th percentile of held-out reliable documents (5.10,
+/// where it fired on 1.005% of them; see
 /// `examples/spin_eval.rs` and the README), so it fires on about 1% of good pages.
-pub const FIRING_RATE: f64 = 5.4;
+pub const FIRING_RATE: f64 = 5.2;
 
 const SPEC: SignalSpec = SignalSpec {
     id: "SPUN005",
-    version: 4,
+    version: 5,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "synonym-swap",
@@ -39,8 +40,10 @@ const SPEC: SignalSpec = SignalSpec {
           pairs and 10,300 synonym lists, learned from MedQuAD and FakeHealth, held-out fifth \
           excluded, with the pairs of WordNet's definitions and examples of use, so that a word \
           used as ordinary prose uses it is not taken for a swap) are compiled in. The signal \
-          fires only when flagged words reach 5.4 per 1,000 words (counted over at least 300 \
-          words): single flags are the noise of ordinary writing. A word that WordNet lists with \
+          fires only when flagged words reach 5.2 per 1,000 words (counted over at least 300 \
+          words): single flags are the noise of ordinary writing. A word is flagged once a \
+          document: a term the text keeps using (\"radiotherapy\" in a review of radiotherapy) is \
+          its subject, while a spinner draws each swap afresh. A word that WordNet lists with \
           its own respelling (British \"randomised\", \"manoeuvre\", \"centre\") has no \
           synonym list: a regional spelling is not a swap, and is never flagged.\n\
           Why it lowers reliability: spun text is copied text disguised from duplicate-content \
@@ -93,6 +96,8 @@ impl SynonymSwap {
     pub fn flags(&self, doc: &Document<'_>) -> Vec<Hit> {
         let fingerprints = doc.fingerprints();
         let mut hits = Vec::new();
+        // The words flagged so far: a word is flagged once a document (see the spec).
+        let mut flagged = Vec::new();
         // Each word with a word on both sides. The synonym table first: its filter turns away
         // most words by their fingerprint, before any text is read.
         for i in 1..doc.tokens.len().saturating_sub(1) {
@@ -100,6 +105,9 @@ impl SynonymSwap {
             let Some(likely) = self.synonyms.synonyms(said) else {
                 continue;
             };
+            if flagged.contains(&said) {
+                continue;
+            }
             let (before, token, after) = (&doc.tokens[i - 1], &doc.tokens[i], &doc.tokens[i + 1]);
             let word = doc.token_text(token);
             if !is_plain_word(word) {
@@ -137,6 +145,7 @@ impl SynonymSwap {
                 .max_by_key(|&(support, _)| support);
             if let Some((support, original)) = best {
                 if support >= MIN_ORIGINAL_SUPPORT * (1 + 4 * found) {
+                    flagged.push(said);
                     hits.push(Hit {
                         start: token.start(),
                         end: token.end(),
@@ -192,7 +201,30 @@ impl Signal for SynonymSwap {
 #[cfg(test)]
 mod tests {
     use super::SynonymSwap;
+    use crate::document::{Document, Format};
     use crate::fingerprint;
+    use crate::lexicon::PhraseIndex;
+
+    fn flagged(text: &str) -> Vec<&str> {
+        let doc = Document::new(text, Format::Text, &PhraseIndex::empty());
+        SynonymSwap::new()
+            .flags(&doc)
+            .into_iter()
+            .map(|hit| &text[hit.start..hit.end])
+            .collect()
+    }
+
+    /// A word is flagged where it first does not fit, and not again: a term a text keeps
+    /// using is its subject, while a spinner draws each swap afresh.
+    #[test]
+    fn a_word_is_flagged_once_a_document() {
+        let once = "A wholesome diet depleted in salt helps.";
+        assert_eq!(flagged(once), ["depleted"]);
+        let twice = format!("{once} Meals depleted in salt are wise.");
+        assert_eq!(flagged(&twice), ["depleted"]);
+        let two_words = format!("{once} Adults have a greater peril of cardiac arrest.");
+        assert_eq!(flagged(&two_words), ["depleted", "peril"]);
+    }
 
     /// The shipped tables follow the rule `examples/build_frequency_tables.rs` applies: a word
     /// WordNet lists with its own respelling has no synonyms, so it is never flagged, however

@@ -2,7 +2,7 @@
 //! checked by the command line's `config` module), in the format of the built-in rules
 //! (`data/signals/README.md`), measured as the built-in ones are.
 
-use super::{PatternCount, PatternRate, PhraseRate, Prefilter, Signal, SignalSpec};
+use super::{Origin, PatternCount, PatternRate, PhraseRate, Prefilter, Signal, SignalSpec};
 use crate::lexicon::{Entry, LexiconBuilder};
 
 /// A curator's rule, checked: its description, how it is measured, and its weight on the spam
@@ -52,7 +52,7 @@ impl UserRule {
             UserMeasure::Phrases { entries, pattern } => {
                 let signal = PhraseRate::of_entries(self.spec, entries.clone(), lexicons);
                 match pattern {
-                    Some(pattern) => Box::new(signal.with_pattern(pattern)),
+                    Some(pattern) => Box::new(signal.with_pattern_from(pattern, Origin::Curator)),
                     None => Box::new(signal),
                 }
             }
@@ -62,11 +62,13 @@ impl UserRule {
                 } else {
                     Prefilter::Off
                 };
-                Box::new(PatternRate::builtin_with(self.spec, pattern, prefilter))
+                Box::new(PatternRate::curator(self.spec, pattern, prefilter))
             }
-            UserMeasure::Count { pattern } => {
-                Box::new(PatternCount(PatternRate::builtin(self.spec, pattern)))
-            }
+            UserMeasure::Count { pattern } => Box::new(PatternCount(PatternRate::curator(
+                self.spec,
+                pattern,
+                Prefilter::Auto,
+            ))),
         }
     }
 }
