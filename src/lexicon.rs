@@ -169,7 +169,7 @@ impl LexiconBuilder {
 /// built-in lexicons' 10,000-odd words are most of a scorer's build otherwise. A curator's
 /// words pass here too: the memo's capacity bounds how many it keeps, and a word longer than
 /// any word of a built-in lexicon is stemmed without keeping, so that what it keeps stays
-/// under about 8 MB (a configuration fuzz campaign grew to 500 MB on words of a kilobyte).
+/// under about 8 MB (a curator's word can be as long as the file that holds it).
 fn stem_of(stemmer: &Stemmer, word: String) -> String {
     const LONGEST_KEPT: usize = 32;
     static STEMS: Memo<String, String> = Memo::with_capacity(50_000);

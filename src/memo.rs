@@ -3,7 +3,7 @@
 //! Building a [`crate::Scorer`] compiles the same built-in regular expressions, screen automata
 //! and lexicon stems every time: about 8 ms, most of a short run's start-up, and all of the
 //! time of a program that builds scorers with different curator rules (the configuration
-//! fuzz target built about 150 a second). The built-in sources are a fixed set, so a memo
+//! fuzz target ran at 70 to 500 executions a second). The built-in sources are a fixed set, so a memo
 //! keyed by them holds a bounded amount; words of a curator's lexicons also pass through the
 //! stem memo, which is why a memo stops taking entries at its capacity (and then computes
 //! without keeping).

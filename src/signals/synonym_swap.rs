@@ -95,9 +95,7 @@ impl SynonymSwap {
     /// looked up by the fingerprints the document holds: no word is hashed again.
     pub fn flags(&self, doc: &Document<'_>) -> Vec<Hit> {
         let fingerprints = doc.fingerprints();
-        let mut hits = Vec::new();
-        // The words flagged so far: a word is flagged once a document (see the spec).
-        let mut flagged = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
         // Each word with a word on both sides. The synonym table first: its filter turns away
         // most words by their fingerprint, before any text is read.
         for i in 1..doc.tokens.len().saturating_sub(1) {
@@ -105,9 +103,6 @@ impl SynonymSwap {
             let Some(likely) = self.synonyms.synonyms(said) else {
                 continue;
             };
-            if flagged.contains(&said) {
-                continue;
-            }
             let (before, token, after) = (&doc.tokens[i - 1], &doc.tokens[i], &doc.tokens[i + 1]);
             let word = doc.token_text(token);
             if !is_plain_word(word) {
@@ -144,8 +139,13 @@ impl SynonymSwap {
                 })
                 .max_by_key(|&(support, _)| support);
             if let Some((support, original)) = best {
-                if support >= MIN_ORIGINAL_SUPPORT * (1 + 4 * found) {
-                    flagged.push(said);
+                // A word is flagged once a document (see the spec). Flags are few, so the
+                // hits so far are read again rather than kept in a set beside them.
+                let flagged_before = || {
+                    hits.iter()
+                        .any(|hit| fingerprint::of_word(&doc.text[hit.start..hit.end]) == said)
+                };
+                if support >= MIN_ORIGINAL_SUPPORT * (1 + 4 * found) && !flagged_before() {
                     hits.push(Hit {
                         start: token.start(),
                         end: token.end(),
