@@ -43,6 +43,18 @@ const MIN_FRAME: u32 = 3;
 /// Synonyms kept per word.
 const MAX_SYNONYMS: usize = 16;
 
+/// The corpus files read, and whether the synonym-swap tables learn from them too (SPUN005's
+/// firing rate was set on tables of the first two). The collocation tables learn from every
+/// register of fluent, human-edited health text there is: NIH and CDC pages, news, systematic
+/// reviews, and answers to patients' questions (doctors' and ChatGPT's alike, so that the
+/// feature cannot tell that source's labels apart by construction).
+const SOURCES: [(&str, bool); 4] = [
+    ("medquad.jsonl", true),
+    ("fakehealth-healthstory.jsonl", true),
+    ("cochrane-pls.jsonl", false),
+    ("hc3-medicine.jsonl", false),
+];
+
 fn main() -> Result<(), Box<dyn Error>> {
     let corpus = Path::new("../shared/corpus");
     let wordnet = Path::new(wordnet::WORDNET);
@@ -55,8 +67,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut collocations: HashMap<(u32, u32), u32> = HashMap::new();
     // The words standing between two units, for naming what a break replaced.
     let mut frames: HashMap<(u32, u32), HashMap<String, u32>> = HashMap::new();
+    // The synonym-swap bigrams' pairs, of the first two sources only.
+    let mut swap_pairs: HashMap<(u32, u32), u32> = HashMap::new();
     let mut documents = 0;
-    for name in ["medquad.jsonl", "fakehealth-healthstory.jsonl"] {
+    for (name, for_swaps) in SOURCES {
         let file = std::fs::File::open(corpus.join(name))
             .map_err(|e| format!("{}: {e}", corpus.join(name).display()))?;
         for line in std::io::BufReader::new(file).lines() {
@@ -64,17 +78,24 @@ fn main() -> Result<(), Box<dyn Error>> {
             let (Some(id), Some(text)) = (record["id"].as_str(), record["text"].as_str()) else {
                 continue;
             };
-            if held_out(id) {
+            // Cochrane's abstract and plain-language summary of one review share its DOI: a
+            // pair is held out together, so that no held-out summary has its abstract learned.
+            if held_out(record["doi"].as_str().unwrap_or(id)) {
                 continue;
             }
             documents += 1;
-            for word in chaff::tokens::words(text) {
-                *unigrams.entry(word.to_lowercase()).or_default() += 1;
+            if for_swaps {
+                for word in chaff::tokens::words(text) {
+                    *unigrams.entry(word.to_lowercase()).or_default() += 1;
+                }
             }
             let units = chaff::frequency::units(text);
             for pair in units.windows(2) {
                 let key = (fingerprint::of_word(pair[0]), fingerprint::of_word(pair[1]));
                 *collocations.entry(key).or_default() += 1;
+                if for_swaps {
+                    *swap_pairs.entry(key).or_default() += 1;
+                }
             }
             for triple in units.windows(3) {
                 let middle = triple[1];
@@ -94,7 +115,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
 
     // The synonym-swap bigrams: the corpus's pairs (each counted once, above), then WordNet's.
-    for (&(a, b), &count) in &collocations {
+    for (&(a, b), &count) in &swap_pairs {
         *bigrams.entry(fingerprint::pair(a, b)).or_default() += count;
     }
     // WordNet's definitions and examples of use: plain English of every register, so that a

@@ -18,13 +18,24 @@ const SURPRISAL_FLOOR: f64 = 6.0;
 /// Breaks are counted per 1,000 words, but over at least this many words (as SPUN005).
 const RATE_FLOOR_WORDS: usize = 300;
 
-/// Below this value the signal stays silent: the 99th percentile of held-out reliable documents
-/// of MedQuAD and FakeHealth (`examples/spin_eval.rs`), so it fires on about 1% of good pages.
-pub const FIRING_VALUE: f64 = 21.2;
+/// A word the tables never saw in any context and this long is not read: it is a technical
+/// term (a drug, procedure or gene name: "cholecystectomy", "fluticasone",
+/// "immunohistochemistry"), new to the tables because of its subject, where a spinner's swaps
+/// are dictionary words. Measured with tables of MedQuAD and FakeHealth alone, on held-out
+/// spinning and on Cochrane's reviews, which those tables never saw: from 9 letters, recall at
+/// 20% fell by up to 0.06; from 14, the technical words of a registry entry still made it fire;
+/// from 11, recall fell by at most 0.015 and Cochrane's reviews over the firing value went
+/// from 9.6% to 7.5%.
+const UNSEEN_TERM_LETTERS: usize = 11;
+
+/// Below this value the signal stays silent: just above the 99th percentile (16.84) of held-out
+/// reliable documents of MedQuAD and FakeHealth (`examples/spin_eval.rs`), so it fires on under
+/// 1% of them.
+pub const FIRING_VALUE: f64 = 16.9;
 
 const SPEC: SignalSpec = SignalSpec {
     id: "SPUN008",
-    version: 2,
+    version: 3,
     family: Family::Spun,
     polarity: Polarity::Concern,
     name: "collocation-break",
@@ -32,18 +43,23 @@ const SPEC: SignalSpec = SignalSpec {
     unit: PER_THOUSAND,
     doc: "What it detects: the mark a spinner leaves whatever thesaurus it used: a word standing \
           where fluent text always puts another (\"chronic wrench\", \"side merchandise\", \
-          \"bone centre\"). A word is counted when fluent health text (MedQuAD and FakeHealth, \
-          the held-out fifth excluded; 597,000 pairs and sides, compiled in as hashes) never put it \
+          \"bone centre\"). A word is counted when fluent health text (NIH and CDC pages, news \
+          stories, Cochrane reviews, answers to patients' questions: four sources, the held-out \
+          fifth of each excluded; 696,000 pairs and sides, compiled in as hashes) never put it \
           after the unit before it (word or punctuation mark) nor before the unit after it, \
           and those neighbours rarely take a new word: a side's surprisal is -ln of the \
           Good-Turing chance that a word never seen there turns up (about 4 nats after \
           \"blood\" or \"the\", under 3 after \"chronic\" or \"(\"), and the two sides must add \
           up to more than 6 nats. Capitalised words (names, sentence starts), stopwords and \
-          words under three letters are not read, nor a British spelling (\"favour\", \
+          words under three letters are not read, nor a word of 11 letters or more that the \
+          tables never saw anywhere (a technical term: \"fluticasone\", \
+          \"cholecystectomy\"), nor a British spelling (\"favour\", \
           \"randomised\") whose American spelling is known beside the neighbours. Where \
-          fluent text usually puts one word between the two neighbours, the evidence names it. The value is the surprisal \
-          above 6 nats summed over the words counted, per 1,000 words (counted over at least \
-          300 words); it fires from 21.2, the 99th percentile of held-out reliable pages. No \
+          fluent text usually puts one word between the two neighbours, the evidence names it. \
+          A word is counted once a document: a term a text keeps using is its subject, where a \
+          spinner draws each swap afresh. The value is the surprisal above 6 nats summed over \
+          the words counted, per 1,000 words (counted over at least 300 words); it fires from \
+          16.9, just above the 99th percentile of held-out reliable pages. No \
           thesaurus is involved, so a spinner's own synonym database cannot hide from it.\n\
           Why it lowers reliability: spun text is copied text disguised from duplicate-content \
           checks; its meaning drifts with every swap and nobody checked it.\n\
@@ -157,6 +173,7 @@ impl CollocationBreak {
         doc: &'d Document<'_>,
     ) -> impl Iterator<Item = Break<'d>> + use<'s, 'd> {
         let fingerprints = doc.fingerprints();
+        let mut counted = Counted::default();
         (1..doc.tokens.len().saturating_sub(1)).filter_map(move |i| {
             let word = fingerprints[i];
             let (before, token, after) = (&doc.tokens[i - 1], &doc.tokens[i], &doc.tokens[i + 1]);
@@ -182,7 +199,13 @@ impl CollocationBreak {
                 return None;
             }
             let surprisal = self.table.surprisal_after(a) + self.table.surprisal_before(b);
-            (surprisal > SURPRISAL_FLOOR).then(|| Break {
+            if surprisal <= SURPRISAL_FLOOR
+                || (token.range().len() >= UNSEEN_TERM_LETTERS && self.unseen(word))
+                || !counted.first_time(word)
+            {
+                return None;
+            }
+            Some(Break {
                 token: i,
                 before: a,
                 after: b,
@@ -191,6 +214,36 @@ impl CollocationBreak {
                 surprisal,
             })
         })
+    }
+
+    /// Whether the tables never saw the word beside anything.
+    fn unseen(&self, word: Fingerprint) -> bool {
+        self.table.surprisal_after(word) == 0.0 && self.table.surprisal_before(word) == 0.0
+    }
+}
+
+/// The words a document has had counted: the first few in an array, searched in turn (most
+/// documents have fewer breaks, and scoring allocates nothing for them), the rest in a hash
+/// set, so that a text made of breaks is still read in linear time.
+#[derive(Default)]
+struct Counted {
+    few: [Fingerprint; 32],
+    len: usize,
+    many: rustc_hash::FxHashSet<Fingerprint>,
+}
+
+impl Counted {
+    /// True the first time a word is offered.
+    fn first_time(&mut self, word: Fingerprint) -> bool {
+        if self.few[..self.len].contains(&word) {
+            return false;
+        }
+        if self.len < self.few.len() {
+            self.few[self.len] = word;
+            self.len += 1;
+            return true;
+        }
+        self.many.insert(word)
     }
 }
 
@@ -262,6 +315,44 @@ mod tests {
             "{found:?}"
         );
         assert!(breaks("Patients with high blood pressure should take their medicine.").is_empty());
+    }
+
+    /// A word is counted once a document: a term a text keeps using is its subject.
+    #[test]
+    fn a_word_is_counted_once_a_document() {
+        let once = "Patients with high blood strain should take their medicine.";
+        assert_eq!(breaks(once).len(), 1, "{:?}", breaks(once));
+        let twice = format!("{once} Adults with high blood strain should rest.");
+        assert_eq!(breaks(&twice).len(), 1, "{:?}", breaks(&twice));
+    }
+
+    /// A long word the tables never saw is a technical term, not a swap: it is not read, where
+    /// a short one is (a spinner's rare synonym).
+    #[test]
+    fn a_long_word_never_seen_is_a_technical_term() {
+        let swaps = CollocationBreak::new();
+        for word in ["zorbulatrixine", "qexol"] {
+            assert!(swaps.unseen(fingerprint::of_word(word)), "{word}");
+        }
+        assert!(
+            breaks("Patients with high blood zorbulatrixine should take their medicine.")
+                .is_empty()
+        );
+        let short = breaks("Patients with high blood qexol should take their medicine.");
+        assert!(short.iter().any(|b| b.starts_with("qexol |")), "{short:?}");
+        assert!(!swaps.unseen(fingerprint::of_word("strain")));
+    }
+
+    /// Past the words kept in the array, the count goes on in the set: no word counts twice.
+    #[test]
+    fn counted_words_stay_counted_past_the_array() {
+        let mut counted = Counted::default();
+        for word in 0..100 {
+            assert!(counted.first_time(word));
+        }
+        for word in 0..100 {
+            assert!(!counted.first_time(word));
+        }
     }
 
     /// Stopwords, capitalised words and short words are never read: spinners leave stopwords
