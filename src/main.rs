@@ -213,6 +213,12 @@ enum Command {
         /// Print the figures as one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Also write each document's prediction to this file as JSON Lines (source, id,
+        /// label, the heads' probabilities, whether it was judged spam and flagged, and its
+        /// nonzero feature values), out of fold with --folds or --leave-one-source-out: to
+        /// read which documents a held-out source got wrong, and on which signals.
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
         #[command(flatten)]
         procedure: Procedure,
     },
@@ -609,6 +615,7 @@ fn run(command: Command, ui: Ui, choice: ConfigChoice<'_>) -> Result<ExitCode, E
             leave_one_source_out,
             threshold,
             json,
+            predictions,
             procedure,
         } => eval(
             &data,
@@ -618,6 +625,7 @@ fn run(command: Command, ui: Ui, choice: ConfigChoice<'_>) -> Result<ExitCode, E
                 leave_one_source_out,
                 threshold,
                 json,
+                predictions,
             },
             &procedure,
         ),
@@ -849,6 +857,39 @@ fn score_on_pool(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One JSON Lines record a document for `chaff eval --predictions`, in the order read.
+fn write_predictions(
+    out: &mut impl Write,
+    specs: &[&'static chaff::SignalSpec],
+    examples: &[training::Labelled],
+    predictions: &[training::Prediction],
+    threshold: Option<f64>,
+) -> io::Result<()> {
+    for (example, prediction) in examples.iter().zip(predictions) {
+        let features: serde_json::Map<String, serde_json::Value> = specs
+            .iter()
+            .zip(&example.features)
+            .filter(|(_, &value)| value != 0.0)
+            .map(|(spec, &value)| (spec.id.to_owned(), value.into()))
+            .collect();
+        let record = serde_json::json!({
+            "source": example.source,
+            "id": example.id,
+            "label": example.label.name(),
+            "reliability": prediction.reliability,
+            "spam": prediction.spam,
+            "quality": prediction.quality,
+            "news": prediction.news,
+            "judged_spam": prediction.judged_spam(),
+            "flagged": prediction.flagged(threshold),
+            "features": features,
+        });
+        serde_json::to_writer(&mut *out, &record)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
 }
 
 /// The file a run writes its output to, made (or emptied) before scoring: a file that cannot be
@@ -1354,6 +1395,7 @@ struct EvalKind {
     leave_one_source_out: bool,
     threshold: Option<Probability>,
     json: bool,
+    predictions: Option<PathBuf>,
 }
 
 fn eval(
@@ -1367,7 +1409,10 @@ fn eval(
         leave_one_source_out,
         threshold,
         json,
+        predictions: predictions_file,
     } = kind;
+    // Made before the evaluation runs, so that a path that cannot be written stops it at once.
+    let mut predictions_out = predictions_file.as_deref().map(output_file).transpose()?;
     let pipeline = Pipeline::default();
     let sources = data.sources(&procedure.group_by)?;
     let examples = training::data::read_examples(&pipeline, &sources)?;
@@ -1412,6 +1457,19 @@ fn eval(
             (predictions, format!("{origin}, as trained"))
         }
     };
+    if let (Some(out), Some(path)) = (predictions_out.as_mut(), predictions_file.as_deref()) {
+        write_predictions(
+            out,
+            &specs,
+            &examples,
+            &predictions,
+            threshold.map(Probability::get),
+        )
+        .map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    }
     let evaluation = chaff::training::Evaluation::of(
         heading,
         &specs,

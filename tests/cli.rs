@@ -632,6 +632,50 @@ fn train_then_eval_and_score_with_the_trained_model() {
         .map(|v| v.as_u64().unwrap())
         .sum();
     assert_eq!(counted, json["documents"].as_u64().unwrap());
+    // --predictions: a record per document, in the rows' counts, out of fold with --folds.
+    let predictions = dir.path().join("predictions.jsonl");
+    chaff()
+        .args(["eval", "--folds", "2", "--inner-folds", "2", "--sources"])
+        .arg(&data)
+        .arg("--predictions")
+        .arg(&predictions)
+        .assert()
+        .success();
+    let records: Vec<Value> = std::fs::read_to_string(&predictions)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON record a line"))
+        .collect();
+    assert_eq!(records.len() as u64, json["documents"].as_u64().unwrap());
+    for row in rows {
+        let of_row: Vec<&Value> = records
+            .iter()
+            .filter(|r| r["source"] == row["source"] && r["label"] == row["label"])
+            .collect();
+        assert_eq!(
+            of_row.len() as u64,
+            row["documents"].as_u64().unwrap(),
+            "{row}"
+        );
+    }
+    assert!(records.iter().all(|r| r["id"].is_string()
+        && (0.0..=1.0).contains(&r["spam"].as_f64().unwrap())
+        && r["features"].is_object()));
+    assert!(
+        records
+            .iter()
+            .any(|r| r["label"] == "spam" && r["judged_spam"] == true),
+        "some spam is caught out of fold"
+    );
+    // A file that cannot be written stops the evaluation before it runs.
+    chaff()
+        .args(["eval", "--sources"])
+        .arg(&data)
+        .arg("--predictions")
+        .arg(dir.path().join("no/such/dir/p.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no/such/dir/p.jsonl"));
     chaff()
         .args(["score", "--model"])
         .arg(&model)

@@ -260,6 +260,7 @@ pub fn read_examples(
                     _ => "other".to_owned(),
                 });
             Labelled {
+                id: record.id.to_string(),
                 features: pipeline.features(&record.input, record.format),
                 label: *label,
                 // Groups of different sources never merge.

@@ -71,6 +71,8 @@ impl Label {
 /// One labelled document, as features.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labelled {
+    /// The record's id (a spun copy's is its original's).
+    pub id: String,
     /// Feature values in registry order.
     pub features: Vec<f64>,
     /// What it teaches.
@@ -826,6 +828,7 @@ mod tests {
                 features[index("CITE001")] = if label == Label::Reliable { 3.0 } else { 0.0 };
                 features[index("SPUN001")] = (i % 7) as f64; // noise
                 Labelled {
+                    id: i.to_string(),
                     features,
                     label,
                     group: format!("outlet-{}", i % 7),
