@@ -45,7 +45,7 @@ const SPEC: SignalSpec = SignalSpec {
           where fluent text always puts another (\"chronic wrench\", \"side merchandise\", \
           \"bone centre\"). A word is counted when fluent health text (NIH and CDC pages, news \
           stories, Cochrane reviews, answers to patients' questions: four sources, the held-out \
-          fifth of each excluded; 696,000 pairs and sides, compiled in as hashes) never put it \
+          fifth of each excluded; 698,000 pairs and sides, compiled in as hashes) never put it \
           after the unit before it (word or punctuation mark) nor before the unit after it, \
           and those neighbours rarely take a new word: a side's surprisal is -ln of the \
           Good-Turing chance that a word never seen there turns up (about 4 nats after \
