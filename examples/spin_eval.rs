@@ -43,10 +43,9 @@ fn main() {
                 100.0 * share[2]
             );
             header();
-            for (corpus, prefix) in [("FakeHealth", "story_"), ("MedQuAD", "medquad-")] {
-                let part: Vec<(String, String)> = docs
-                    .iter()
-                    .filter(|(id, _)| id.starts_with(prefix))
+            for (corpus, prefix) in support::CORPORA {
+                let part: Vec<(String, String)> = support::of_corpus(&docs, prefix)
+                    .into_iter()
                     .cloned()
                     .collect();
                 for d in support::measure(&part, thesaurus) {

@@ -13,47 +13,36 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use chaff::frequency::hash_words;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use chaff::model::SpamKind;
 
 fn main() {
     let docs = support::held_out_reliable(std::path::Path::new("../shared/corpus"));
     let scorer = chaff::Scorer::default();
-    let judged = |t: &str| {
-        let r = scorer.score(t);
-        (
-            r.verdict.starts_with("spam") || r.verdict.starts_with("sales"),
-            r.verdict == "spam: spun",
-        )
+    // Judged spam at all, and judged spun.
+    let judged = |text: &str| {
+        let kind = scorer.score(text).spam_kind;
+        (kind.is_some(), kind == Some(SpamKind::Spun))
     };
-    for (corp, prefix) in [("FakeHealth", "story_"), ("MedQuAD", "medquad-")] {
-        let part: Vec<_> = docs
-            .iter()
-            .filter(|(id, _)| id.starts_with(prefix))
-            .collect();
-        let orig = part.iter().filter(|(_, t)| judged(t).0).count();
+    for (corpus, prefix) in support::CORPORA {
+        let part = support::of_corpus(&docs, prefix);
+        let spam = part.iter().filter(|(_, text)| judged(text).0).count();
         println!(
-            "{corp} ({}): originals judged spam {:.3}",
+            "{corpus} ({}): originals judged spam {:.3}",
             part.len(),
-            orig as f64 / part.len() as f64
+            spam as f64 / part.len() as f64
         );
     }
-    for (name, th) in support::held_out_thesauri().unwrap() {
-        for (corp, prefix) in [("FakeHealth", "story_"), ("MedQuAD", "medquad-")] {
-            let part: Vec<_> = docs
-                .iter()
-                .filter(|(id, _)| id.starts_with(prefix))
-                .collect();
-            let mut line = format!("{name} / {corp}:");
-            for rate in [0.10, 0.20, 0.30] {
+    for (name, thesaurus) in support::held_out_thesauri().unwrap_or_else(|e| panic!("{e}")) {
+        for (corpus, prefix) in support::CORPORA {
+            let part = support::of_corpus(&docs, prefix);
+            let mut line = format!("{name} / {corpus}:");
+            for rate in support::RATES {
                 let (mut spam, mut spun) = (0, 0);
                 for (id, text) in &part {
-                    let mut rng =
-                        ChaCha8Rng::seed_from_u64(hash_words([id.as_str()]) ^ f64::to_bits(rate));
-                    let (s, k) = judged(&th.spin(text, rate, &mut rng));
-                    spam += s as usize;
-                    spun += k as usize;
+                    let (s, k) =
+                        judged(&thesaurus.spin(text, rate, &mut support::spin_rng(id, rate)));
+                    spam += usize::from(s);
+                    spun += usize::from(k);
                 }
                 let n = part.len() as f64;
                 line += &format!(

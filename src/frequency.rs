@@ -233,13 +233,7 @@ impl<'a> BigramTable<'a> {
     /// How often the unit with fingerprint `first` is followed by the one with fingerprint
     /// `second` in the reference text (0 if never).
     pub fn count(&self, first: Fingerprint, second: Fingerprint) -> u32 {
-        let key = bigram_key(fingerprint::pair(first, second));
-        let bucket = (key >> (32 - BUCKET_BITS)) as usize;
-        let (Some(start), Some(end)) = (self.bucket_start(bucket), self.bucket_start(bucket + 1))
-        else {
-            return 0;
-        };
-        self.find_in_bucket(key, start..end)
+        self.find(first, second)
             .map_or(0, |i| u32::from(self.bytes[16 + self.n * 4 + i]))
     }
 
@@ -247,13 +241,16 @@ impl<'a> BigramTable<'a> {
     /// `second` (as `count > 0`, without reading the count: most of SPUN008's lookups ask this
     /// of a pair that is there).
     pub fn contains(&self, first: Fingerprint, second: Fingerprint) -> bool {
+        self.find(first, second).is_some()
+    }
+
+    /// The entry of the pair, through its bucket.
+    fn find(&self, first: Fingerprint, second: Fingerprint) -> Option<usize> {
         let key = bigram_key(fingerprint::pair(first, second));
         let bucket = (key >> (32 - BUCKET_BITS)) as usize;
-        let (Some(start), Some(end)) = (self.bucket_start(bucket), self.bucket_start(bucket + 1))
-        else {
-            return false;
-        };
-        self.find_in_bucket(key, start..end).is_some()
+        let start = self.bucket_start(bucket)?;
+        let end = self.bucket_start(bucket + 1)?;
+        self.find_in_bucket(key, start..end)
     }
 
     /// The entry of `key` among the sorted keys `bucket` of its bucket. Keys are the high bits of
@@ -353,6 +350,11 @@ impl<'a> CollocationTable<'a> {
     /// Whether fluent text put `second` right after `first`.
     pub fn seen(&self, first: Fingerprint, second: Fingerprint) -> bool {
         self.table.contains(first, second)
+    }
+
+    /// Whether fluent text put `unit` beside anything: every unit it saw has its sides' entries.
+    pub fn knows(&self, unit: Fingerprint) -> bool {
+        self.table.contains(unit, self.marker) || self.table.contains(self.marker, unit)
     }
 
     /// The surprisal of a word never seen after `unit` (0 for a unit the table does not know:

@@ -1409,10 +1409,12 @@ fn eval(
         leave_one_source_out,
         threshold,
         json,
-        predictions: predictions_file,
+        predictions: predictions_path,
     } = kind;
     // Made before the evaluation runs, so that a path that cannot be written stops it at once.
-    let mut predictions_out = predictions_file.as_deref().map(output_file).transpose()?;
+    let mut predictions_out = predictions_path
+        .map(|path| output_file(&path).map(|out| (path, out)))
+        .transpose()?;
     let pipeline = Pipeline::default();
     let sources = data.sources(&procedure.group_by)?;
     let examples = training::data::read_examples(&pipeline, &sources)?;
@@ -1457,7 +1459,7 @@ fn eval(
             (predictions, format!("{origin}, as trained"))
         }
     };
-    if let (Some(out), Some(path)) = (predictions_out.as_mut(), predictions_file.as_deref()) {
+    if let Some((path, out)) = predictions_out.as_mut() {
         write_predictions(
             out,
             &specs,
@@ -1466,7 +1468,7 @@ fn eval(
             threshold.map(Probability::get),
         )
         .map_err(|source| Error::Io {
-            path: path.to_owned(),
+            path: path.clone(),
             source,
         })?;
     }

@@ -23,9 +23,9 @@ const RATE_FLOOR_WORDS: usize = 300;
 /// "immunohistochemistry"), new to the tables because of its subject, where a spinner's swaps
 /// are dictionary words. Measured with tables of MedQuAD and FakeHealth alone, on held-out
 /// spinning and on Cochrane's reviews, which those tables never saw: from 9 letters, recall at
-/// 20% fell by up to 0.06; from 14, the technical words of a registry entry still made it fire;
-/// from 11, recall fell by at most 0.015 and Cochrane's reviews over the firing value went
-/// from 9.6% to 7.5%.
+/// 20% fell by up to 0.06; from 14, Cochrane's reviews over the firing value stayed at 9.3%
+/// (9.6% without the rule); from 11, they went to 7.5%, the registry page 003 from 19.1 to
+/// 5.5, and recall fell by at most 0.015 at 20% (0.035 at 10%).
 const UNSEEN_TERM_LETTERS: usize = 11;
 
 /// Below this value the signal stays silent: just above the 99th percentile (16.84) of held-out
@@ -200,7 +200,7 @@ impl CollocationBreak {
             }
             let surprisal = self.table.surprisal_after(a) + self.table.surprisal_before(b);
             if surprisal <= SURPRISAL_FLOOR
-                || (token.range().len() >= UNSEEN_TERM_LETTERS && self.unseen(word))
+                || (token.range().len() >= UNSEEN_TERM_LETTERS && !self.table.knows(word))
                 || !counted.first_time(word)
             {
                 return None;
@@ -214,11 +214,6 @@ impl CollocationBreak {
                 surprisal,
             })
         })
-    }
-
-    /// Whether the tables never saw the word beside anything.
-    fn unseen(&self, word: Fingerprint) -> bool {
-        self.table.surprisal_after(word) == 0.0 && self.table.surprisal_before(word) == 0.0
     }
 }
 
@@ -332,7 +327,7 @@ mod tests {
     fn a_long_word_never_seen_is_a_technical_term() {
         let swaps = CollocationBreak::new();
         for word in ["zorbulatrixine", "qexol"] {
-            assert!(swaps.unseen(fingerprint::of_word(word)), "{word}");
+            assert!(!swaps.table.knows(fingerprint::of_word(word)), "{word}");
         }
         assert!(
             breaks("Patients with high blood zorbulatrixine should take their medicine.")
@@ -340,7 +335,7 @@ mod tests {
         );
         let short = breaks("Patients with high blood qexol should take their medicine.");
         assert!(short.iter().any(|b| b.starts_with("qexol |")), "{short:?}");
-        assert!(!swaps.unseen(fingerprint::of_word("strain")));
+        assert!(swaps.table.knows(fingerprint::of_word("strain")));
     }
 
     /// Past the words kept in the array, the count goes on in the set: no word counts twice.

@@ -16,6 +16,21 @@ use rand_chacha::ChaCha8Rng;
 /// Spinning rates measured, as shares of content words.
 pub const RATES: [f64; 3] = [0.10, 0.20, 0.30];
 
+/// The corpora of the held-out documents, by the prefix of their ids.
+pub const CORPORA: [(&str, &str); 2] = [("FakeHealth", "story_"), ("MedQuAD", "medquad-")];
+
+/// The documents of one corpus of [`CORPORA`], by its id prefix.
+pub fn of_corpus<'d>(docs: &'d [(String, String)], prefix: &str) -> Vec<&'d (String, String)> {
+    docs.iter()
+        .filter(|(id, _)| id.starts_with(prefix))
+        .collect()
+}
+
+/// The random source a document is spun with at `rate`, seeded by its id, so runs repeat exactly.
+pub fn spin_rng(id: &str, rate: f64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(hash_words([id]) ^ rate.to_bits())
+}
+
 /// Documents shorter than this are too short to call spun or not.
 pub const MIN_WORDS: usize = 100;
 
@@ -134,8 +149,7 @@ pub fn measure(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) -> Vec
             d.originals.push(s);
         }
         for (r, &rate) in RATES.iter().enumerate() {
-            let mut rng = ChaCha8Rng::seed_from_u64(hash_words([id.as_str()]) ^ rate.to_bits());
-            let spun = thesaurus.spin(text, rate, &mut rng);
+            let spun = thesaurus.spin(text, rate, &mut spin_rng(id, rate));
             for (d, s) in detectors.iter_mut().zip(score(&spun)) {
                 d.spun[r].push(s);
             }
@@ -153,8 +167,7 @@ pub fn swapped_share(docs: &[(String, String)], thesaurus: &spinner::Thesaurus) 
         .map(|&rate| {
             let (mut swapped, mut content) = (0, 0);
             for (id, text) in docs {
-                let mut rng = ChaCha8Rng::seed_from_u64(hash_words([id.as_str()]) ^ rate.to_bits());
-                let spun = thesaurus.spin_counting(text, rate, &mut rng);
+                let spun = thesaurus.spin_counting(text, rate, &mut spin_rng(id, rate));
                 swapped += spun.swapped;
                 content += spun.content_words;
             }
