@@ -117,6 +117,14 @@ fn main() {
             quiet_on = rule.quiet_on,
             unit = match &rule.measure {
                 Measure::PatternCount { unit, .. } => format!("{unit:?}"),
+                Measure::PhraseRate {
+                    allowance: Some(allowance),
+                    ..
+                } => format!(
+                    "{:?}",
+                    allowance_unit(*allowance)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                ),
                 _ => "PER_THOUSAND".to_owned(),
             },
         );
@@ -127,6 +135,7 @@ fn main() {
                 pattern,
                 filter,
                 note,
+                allowance,
             } => {
                 let _ = write!(
                     out,
@@ -145,6 +154,9 @@ fn main() {
                 }
                 if let Some(note) = note {
                     let _ = write!(out, "\n    .with_note({})", note_closure(&note));
+                }
+                if let Some(allowance) = allowance {
+                    let _ = write!(out, "\n    .with_allowance({allowance:?})");
                 }
                 let _ = writeln!(out, "\n}}\n");
                 println!("cargo::rerun-if-changed=data/lexicons/{lexicon}");

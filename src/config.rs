@@ -498,8 +498,15 @@ impl Place<'_> {
                 lexicon,
                 fields,
                 pattern,
+                allowance,
                 ..
             } => {
+                let unit = match allowance {
+                    Some(allowance) => {
+                        allowance_unit(*allowance).map_err(|e| wrong("allowance", e))?
+                    }
+                    None => PER_THOUSAND.to_owned(),
+                };
                 let file = self.path.parent().unwrap_or(Path::new(".")).join(lexicon);
                 let text = std::fs::read_to_string(&file)
                     .map_err(|e| wrong("lexicon", format!("{}: {e}", file.display())))?;
@@ -507,8 +514,12 @@ impl Place<'_> {
                     .map_err(|e| wrong("lexicon", e.to_string()))?;
                 let pattern = pattern.as_ref().map(compiled).transpose()?;
                 Ok((
-                    UserMeasure::Phrases { entries, pattern },
-                    PER_THOUSAND.to_owned(),
+                    UserMeasure::Phrases {
+                        entries,
+                        pattern,
+                        allowance: *allowance,
+                    },
+                    unit,
                 ))
             }
             Measure::PatternRate {

@@ -131,6 +131,24 @@ fn a_lexicon_a_suppression_and_a_threshold_change_the_output_as_documented() {
 }
 
 #[test]
+fn a_rules_allowance_is_taken_off_its_rate() {
+    let value = |config: &str| {
+        let dir = folder(config);
+        let (records, _) = score(dir.path(), &["page.txt"]);
+        contribution(&records[0], "USER001")["value"]
+            .as_f64()
+            .unwrap()
+    };
+    let plain = value(RULE);
+    let allowed = value(&RULE.replace(
+        "lexicon = \"competitors.txt\"",
+        "lexicon = \"competitors.txt\"\nallowance = 5.0",
+    ));
+    // Two names in a page under the 100-word floor: 20 per 1,000, of which 15 count.
+    assert_eq!((plain, allowed), (20.0, 15.0));
+}
+
+#[test]
 fn a_threshold_in_the_configuration_is_the_same_as_the_option() {
     // A reliable page (about 0.94) that only a threshold above its score flags.
     let dir = folder("threshold = 0.99\n");
@@ -342,6 +360,12 @@ fn every_configuration_error_names_the_file_line_and_key() {
             "kind = \"pattern-rate\"\npattern = '(unclosed'",
             ":11:1: rule[0].pattern",
             "not a regular expression",
+        ),
+        (
+            "lexicon = \"competitors.txt\"",
+            "lexicon = \"competitors.txt\"\nallowance = -1.0",
+            ":12:1: rule[0].allowance",
+            "an allowance is a rate above 0 per 1,000 words",
         ),
         ("message = ", "weight = 2.0\nmessage = ", "", ""),
         (

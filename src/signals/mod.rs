@@ -344,6 +344,9 @@ pub struct PhraseRate {
     /// Where the pattern's matches can start, when a cheap scan can tell (see
     /// [`PhraseRate::with_pattern_starting`]).
     starts: Option<Starts>,
+    /// The rate fluent writing reaches: only the excess counts (see
+    /// [`PhraseRate::with_allowance`]).
+    allowance: f64,
 }
 
 impl fmt::Debug for PhraseRate {
@@ -382,7 +385,16 @@ impl PhraseRate {
             filter: |_, _| true,
             pattern: None,
             starts: None,
+            allowance: 0.0,
         }
+    }
+
+    /// Counts only the rate above `per_thousand` occurrences per 1,000 words, the rate that
+    /// fluent human writing reaches with these phrases: a text within it measures 0 and shows
+    /// no evidence. Checked where a rule is read (`allowance_unit`).
+    pub(crate) fn with_allowance(mut self, per_thousand: f64) -> Self {
+        self.allowance = per_thousand;
+        self
     }
 
     /// Adds a built-in regular expression whose matches in the clean text count as well.
@@ -468,7 +480,15 @@ impl Signal for PhraseRate {
             }
             hits.sort_by_key(|h| h.start);
         }
-        Measurement::rate(hits, doc)
+        let measured = Measurement::rate(hits, doc);
+        if measured.value > self.allowance {
+            Measurement {
+                value: measured.value - self.allowance,
+                ..measured
+            }
+        } else {
+            Measurement::default()
+        }
     }
 }
 
@@ -833,6 +853,33 @@ mod tests {
             let n = specs.iter().filter(|s| s.family == family).count();
             assert!(n >= 2, "{family} has {n} signals");
         }
+    }
+
+    /// A phrase rate with an allowance counts only what exceeds it: one promise word in a
+    /// story of about 400 words is within the allowance (2.5 per 1,000 against 3), and shows
+    /// no evidence; four are about 10 per 1,000, of which all but 3 count, and all four are
+    /// the evidence.
+    #[test]
+    fn an_allowance_counts_only_the_excess() {
+        let registry = registry();
+        let novelty = &registry.signals[index("HYPE008")];
+        let measure = |text: &str| {
+            let doc = Document::new(text, Format::Text, &registry.phrases);
+            novelty.measure(&Reading::new(&doc))
+        };
+        let filler = "The trial enrolled adults with migraine. ".repeat(66);
+        let one = format!("{filler}The results are promising.");
+        assert_eq!(measure(&one), Measurement::default());
+        let four =
+            format!("{filler}The promising, exciting results have potential to transform care.");
+        let m = measure(&four);
+        assert_eq!(m.hits.len(), 4);
+        let words = Document::new(&four, Format::Text, &registry.phrases).word_count() as f64;
+        assert!(
+            (m.value - (4000.0 / words - 3.0)).abs() < 1e-9,
+            "{}",
+            m.value
+        );
     }
 
     #[test]

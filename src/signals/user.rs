@@ -30,6 +30,9 @@ pub enum UserMeasure {
         entries: Vec<Entry>,
         /// A regular expression whose matches count too (checked: it compiles).
         pattern: Option<String>,
+        /// The rate that fluent writing reaches, of which only the excess counts (checked:
+        /// above 0).
+        allowance: Option<f64>,
     },
     /// The matches of a regular expression per 1,000 words (`pattern-rate`).
     Rate {
@@ -49,8 +52,15 @@ impl UserRule {
     /// The rule's signal; a lexicon goes into the pipeline's phrase index.
     pub(crate) fn signal(&self, lexicons: &mut LexiconBuilder) -> Box<dyn Signal> {
         match &self.measure {
-            UserMeasure::Phrases { entries, pattern } => {
-                let signal = PhraseRate::of_entries(self.spec, entries.clone(), lexicons);
+            UserMeasure::Phrases {
+                entries,
+                pattern,
+                allowance,
+            } => {
+                let mut signal = PhraseRate::of_entries(self.spec, entries.clone(), lexicons);
+                if let Some(allowance) = allowance {
+                    signal = signal.with_allowance(*allowance);
+                }
                 match pattern {
                     Some(pattern) => Box::new(signal.with_pattern_from(pattern, Origin::Curator)),
                     None => Box::new(signal),
