@@ -244,6 +244,32 @@ impl<'a> BigramTable<'a> {
         self.find(first, second).is_some()
     }
 
+    /// Asks the processor to fetch the cache line where the pair's search will start, so that
+    /// a lookup made a few words later does not wait on memory (the table is larger than the
+    /// second-level cache, and each lookup is one miss). Changes nothing but timing.
+    pub fn prefetch(&self, first: Fingerprint, second: Fingerprint) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let key = bigram_key(fingerprint::pair(first, second));
+            let bucket = (key >> (32 - BUCKET_BITS)) as usize;
+            if let (Some(start), Some(end)) =
+                (self.bucket_start(bucket), self.bucket_start(bucket + 1))
+            {
+                let offset = u64::from(key & ((1 << (32 - BUCKET_BITS)) - 1));
+                let guess =
+                    start + ((offset * (end - start) as u64) >> (32 - BUCKET_BITS)) as usize;
+                if let Some(line) = self.bytes.get(16 + 4 * guess) {
+                    use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                    // SAFETY: a prefetch is a hint that never faults, and the address is of a
+                    // byte of the table; SSE is part of every x86-64 processor.
+                    unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(line).cast()) };
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (first, second);
+    }
+
     /// The entry of the pair, through its bucket.
     fn find(&self, first: Fingerprint, second: Fingerprint) -> Option<usize> {
         let key = bigram_key(fingerprint::pair(first, second));
@@ -350,6 +376,12 @@ impl<'a> CollocationTable<'a> {
     /// Whether fluent text put `second` right after `first`.
     pub fn seen(&self, first: Fingerprint, second: Fingerprint) -> bool {
         self.table.contains(first, second)
+    }
+
+    /// Fetches the memory that [`Self::seen`] of this pair will read (see
+    /// [`BigramTable::prefetch`]).
+    pub fn prefetch(&self, first: Fingerprint, second: Fingerprint) {
+        self.table.prefetch(first, second);
     }
 
     /// Whether fluent text put `unit` beside anything: every unit it saw has its sides' entries.
