@@ -6,7 +6,10 @@
 //! ```
 //!
 //! One thread, each signal timed over every document in turn; the sum is close to what scoring
-//! spends beside reading, parsing and writing records.
+//! spends beside reading, parsing and writing records. The screen of the pattern signals (one
+//! pass of a union automaton over the text) runs when the first screened signal asks for it, and
+//! is charged to that signal: HYPE004, in registry order (measured in reverse order, the same
+//! time moves to SELL004, the last screened signal).
 
 use std::io::BufRead;
 use std::time::{Duration, Instant};
