@@ -8,6 +8,10 @@ writing. Run from the repository root:  python3 scripts/curate_tortured.py
 """
 import json, re, pathlib
 
+import snowballstemmer
+
+STEM = snowballstemmer.stemmer("english")
+
 SHARED = pathlib.Path("../shared")
 HEALTH = re.compile(r"\b(cancer|tumou?r|disease|blood|heart|patient|clinical|medic|health|drug|diabet|kidney|liver|lung|breast|brain|pain|therap|treat|symptom|infect|virus|bacteri|surg|diagnos|pressure|immun|vaccin|pregnan|stroke|depress|anxiety|hospital|nurs|side effect|bone|skin|stomach|bowel|colon|artery|cardi|renal|asthma|arthritis|alzheimer|parkinson|dementia|syndrome|chronic|acute|risk factor|placebo|trial|cholesterol|insulin|glucose|sugar|fever|cough|headache|crohn|huntington|hepatitis|anemia|leukemia|sclerosis)", re.I)
 # Ordinary language (or not health) although the screener lists it.
@@ -81,12 +85,16 @@ def main():
         for line in (SHARED / "corpus" / name).open():
             texts.append(" ".join(re.findall(r"\w+", json.loads(line)["text"].lower())))
     corpus = "\n".join(texts)
-    kept, dropped = [], []
+    kept, dropped, stems_kept = [], [], set()
     for tortured, (expected, source) in sorted(chosen.items()):
         words = " ".join(re.findall(r"\w+", tortured))
+        # chaff matches phrases by stem, and the first entry with given stems owns every match:
+        # a later one ("bosom malignant" after "bosom malignancy") would never match by itself.
+        stems = tuple(STEM.stemWords(re.findall(r"\w+(?:'\w+)*", tortured)))
         if re.search(r"\b" + re.escape(words) + r"\b", corpus):
             dropped.append(tortured)
-        else:
+        elif stems not in stems_kept:
+            stems_kept.add(stems)
             kept.append((tortured, expected, source))
     out = pathlib.Path("data/lexicons/tortured.tsv")
     with out.open("w") as f:

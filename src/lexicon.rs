@@ -127,6 +127,7 @@ impl LexiconBuilder {
         let mut patterns: Vec<Vec<u16>> = Vec::new();
         let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
         let mut by_pattern: FxHashMap<Vec<u16>, usize> = FxHashMap::default();
+        let mut shadowed = Vec::new();
         for (lexicon, entries) in self.lexicons.iter().enumerate() {
             for (index, entry) in entries.iter().enumerate() {
                 let mut pattern = Vec::new();
@@ -146,9 +147,14 @@ impl LexiconBuilder {
                     owners.push(Vec::new());
                     patterns.len() - 1
                 });
-                // The first entry of a lexicon with this stem pattern owns it.
-                if !owners[id].iter().any(|&(l, _)| l == lexicon) {
-                    owners[id].push((lexicon, index));
+                // The first entry of a lexicon with this stem pattern owns it; a later one never
+                // matches anything itself.
+                match owners[id].iter().find(|&&(l, _)| l == lexicon) {
+                    Some(&(_, owner)) => shadowed.push(Shadowed {
+                        entry: entry.clone(),
+                        owner: entries[owner].clone(),
+                    }),
+                    None => owners[id].push((lexicon, index)),
                 }
             }
         }
@@ -157,12 +163,23 @@ impl LexiconBuilder {
             trie,
             owners,
             lexicons: self.lexicons.len(),
+            shadowed,
             stemmer,
             vocabulary,
             cache: PerThread::default(),
             shared: RwLock::default(),
         })
     }
+}
+
+/// A lexicon entry that matches nothing by itself: an earlier entry of its lexicon has the same
+/// stems ("offer hope" after "offers hope"), and every match is the earlier one's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shadowed {
+    /// The entry that never matches.
+    pub entry: Entry,
+    /// The earlier entry that matches in its place.
+    pub owner: Entry,
 }
 
 /// The stem of a lowercased lexicon word, stemmed once a process (see [`crate::memo`]): the
@@ -360,6 +377,8 @@ pub struct PhraseIndex {
     /// Pattern → the (lexicon, entry) pairs it stands for.
     owners: Vec<Vec<(usize, usize)>>,
     lexicons: usize,
+    /// The entries that repeat the stems of an earlier entry of their lexicon.
+    shadowed: Vec<Shadowed>,
     stemmer: Stemmer,
     /// Stem → code, for the stems of lexicon phrases.
     vocabulary: FxHashMap<String, u16>,
@@ -388,6 +407,12 @@ impl PhraseIndex {
         LexiconBuilder::default()
             .build()
             .unwrap_or_else(|e| panic!("an empty phrase index: {e}"))
+    }
+
+    /// The entries that match nothing by themselves, each with the earlier entry of its lexicon
+    /// that has the same stems.
+    pub fn shadowed(&self) -> &[Shadowed] {
+        &self.shadowed
     }
 
     /// The code of a word's stem.
@@ -533,6 +558,30 @@ mod tests {
         assert!(
             message.contains("hype.tsv") && message.contains("line 2"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn an_entry_with_an_earlier_entrys_stems_is_reported_as_shadowed() {
+        let mut builder = LexiconBuilder::default();
+        builder.add(parse("a", "offers hope\nmiracle\noffer hope\nmiracles\n", 1, 1).unwrap());
+        // The same stems in another lexicon are that lexicon's own entry.
+        builder.add(parse("b", "offering hope\n", 1, 1).unwrap());
+        let index = builder.build().unwrap();
+        let pairs: Vec<(&str, usize, &str)> = index
+            .shadowed()
+            .iter()
+            .map(|s| {
+                (
+                    s.entry.phrase.as_str(),
+                    s.entry.line,
+                    s.owner.phrase.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            pairs,
+            [("offer hope", 3, "offers hope"), ("miracles", 4, "miracle")]
         );
     }
 

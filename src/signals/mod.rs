@@ -778,6 +778,30 @@ mod tests {
     use super::*;
     use crate::document::Format;
 
+    /// Phrases match by stem, and the first entry of a lexicon with given stems owns every
+    /// match: a later entry with the same stems ("potentially" after "potential") is dead weight
+    /// that misleads whoever reads the lexicon.
+    #[test]
+    fn no_built_in_lexicon_entry_repeats_an_earlier_entrys_stems() {
+        let dead: Vec<String> = registry()
+            .phrases
+            .shadowed()
+            .iter()
+            .map(|s| {
+                format!(
+                    "{:?} (line {}) after {:?} (line {})",
+                    s.entry.phrase, s.entry.line, s.owner.phrase, s.owner.line
+                )
+            })
+            .collect();
+        assert!(
+            dead.is_empty(),
+            "{} dead entries:\n{}",
+            dead.len(),
+            dead.join("\n")
+        );
+    }
+
     /// The contract of every signal, checked by walking the registry: a signal without
     /// examples, or one that does not fire on its fires-on examples and stay quiet on its
     /// quiet-on examples, fails here.
