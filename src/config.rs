@@ -155,6 +155,30 @@ impl Config {
         })
     }
 
+    /// The entries of the rules' lexicons that never match by themselves, one line each for a
+    /// warning: phrases match by stem, so "cures" after "cure" is already matched by "cure".
+    pub fn dead_lexicon_entries(&self) -> Vec<String> {
+        let mut dead = Vec::new();
+        for rule in &self.rules {
+            let UserMeasure::Phrases { entries, .. } = &rule.measure else {
+                continue;
+            };
+            let mut builder = crate::lexicon::LexiconBuilder::default();
+            builder.add(entries.clone());
+            // A curator's lexicon has as many distinct words as the reading allowed; past the
+            // matcher's limit the rule is an error when it is built, not here.
+            let Ok(index) = builder.build() else { continue };
+            dead.extend(index.shadowed().iter().map(|s| {
+                format!(
+                    "rule {}: lexicon line {}, {:?}, has the stems of line {}, {:?}, and never \
+                     matches by itself (phrases match by stem: one entry covers every form)",
+                    rule.spec.id, s.entry.line, s.entry.phrase, s.owner.line, s.owner.phrase
+                )
+            }));
+        }
+        dead
+    }
+
     /// One line on what the configuration does, for stderr and the reports.
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();

@@ -74,6 +74,9 @@ impl ConfigChoice<'_> {
         if !ui.quiet {
             eprintln!("chaff: config {}", config.summary());
         }
+        for dead in config.dead_lexicon_entries() {
+            ui.warn(format!("{}: {dead}", config.path.display()));
+        }
         Ok(Some(config))
     }
 }

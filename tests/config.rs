@@ -149,6 +149,31 @@ fn a_rules_allowance_is_taken_off_its_rate() {
 }
 
 #[test]
+fn a_lexicon_entry_that_repeats_an_earlier_ones_stems_is_a_warning() {
+    let dir = folder(RULE);
+    let (_, quiet) = score(dir.path(), &["page.txt"]);
+    assert!(!quiet.contains("warning"), "{quiet}");
+    std::fs::write(
+        dir.path().join("competitors.txt"),
+        "acmeslim\nacme detox\nacme detoxes\n",
+    )
+    .unwrap();
+    let (records, stderr) = score(dir.path(), &["page.txt"]);
+    assert!(
+        stderr.contains(
+            "chaff.toml: rule USER001: lexicon line 3, \"acme detoxes\", has the stems of line 2, \
+             \"acme detox\", and never matches by itself"
+        ),
+        "{stderr}"
+    );
+    // Still scored, with the earlier entry matching.
+    assert_eq!(
+        evidence_of(&records[0], "USER001"),
+        ["AcmeSlim", "acme detox"]
+    );
+}
+
+#[test]
 fn a_threshold_in_the_configuration_is_the_same_as_the_option() {
     // A reliable page (about 0.94) that only a threshold above its score flags.
     let dir = folder("threshold = 0.99\n");
