@@ -42,8 +42,9 @@ const PUBLISHER_FURNITURE: &[&str] = &[
 const FURNITURE_REACH: usize = 300;
 
 /// Whether a call to action is the page's own, not a publisher's box asking for subscribers:
-/// news sites put "Sign up now", "Subscribe now" and "special offers" beside their stories, and
-/// in the corpus 3.7% of FakeHealth's reliable stories say "special offers" there. A match
+/// news sites put "Sign up now", "Subscribe now" and "special offers" beside their stories (in
+/// the corpus, SELL001 fired on 6.8% of FakeHealth's reliable stories without this filter, 1.6%
+/// with it, and on the health sales e-mails 20.7% either way). A match
 /// whose line, or the line before it, names a newsletter, a subscription or an inbox is the
 /// publisher's furniture ("unsubscribe", a sales e-mail's footer, is another word).
 pub(super) fn not_publisher_furniture(doc: &Document<'_>, m: &PhraseMatch) -> bool {
