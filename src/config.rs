@@ -131,7 +131,11 @@ impl Config {
             .map(|(i, rule)| at.rule(i, rule, builtin))
             .collect::<Result<Vec<_>, _>>()?;
         at.distinct_rules(&raw.rule, &rules)?;
-        at.examples_hold(&raw.rule, &rules)?;
+        if !rules.is_empty() {
+            let pipeline = crate::Pipeline::try_with_rules(&rules)
+                .map_err(|_| at.lexicons_past_limit(&raw.rule, &rules))?;
+            at.examples_hold(&raw.rule, &rules, &pipeline)?;
+        }
         let known =
             |id: &str| builtin.iter().any(|s| s.id == id) || rules.iter().any(|r| r.spec.id == id);
         let mut suppressions = Vec::new();
@@ -165,8 +169,8 @@ impl Config {
             };
             let mut builder = crate::lexicon::LexiconBuilder::default();
             builder.add(entries.clone());
-            // A curator's lexicon has as many distinct words as the reading allowed; past the
-            // matcher's limit the rule is an error when it is built, not here.
+            // Past the matcher's limit of distinct stems the configuration was refused when read
+            // (`lexicons_fit`).
             let Ok(index) = builder.build() else { continue };
             dead.extend(index.shadowed().iter().map(|s| {
                 format!(
@@ -389,16 +393,33 @@ impl Place<'_> {
         Ok(())
     }
 
+    /// The error for rules whose lexicons do not fit in the one phrase index beside the built-in
+    /// lexicons (a lexicon of 70,000 distinct words does not): it names the first rule past the
+    /// limit.
+    fn lexicons_past_limit(&self, raw: &[Spanned<Rule>], rules: &[UserRule]) -> Error {
+        let over = (1..=rules.len())
+            .find(|&n| crate::signals::try_registry_with(&rules[..n]).is_err())
+            .unwrap_or(rules.len());
+        let i = over - 1;
+        self.error(
+            self.key_span(raw[i].span(), "measure"),
+            &format!("rule[{i}].measure"),
+            format!(
+                "{}: its lexicon takes the phrase matcher past 65,535 distinct stems with the \
+                 built-in lexicons and the rules before it",
+                rules[i].spec.id
+            ),
+        )
+    }
+
     /// Each rule fires on its `fires_on` texts and stays quiet on its `quiet_on` texts, as the
     /// registry test holds the built-in rules to theirs.
-    fn examples_hold(&self, raw: &[Spanned<Rule>], rules: &[UserRule]) -> Result<(), Error> {
-        if rules
-            .iter()
-            .all(|r| r.spec.fires_on.is_empty() && r.spec.quiet_on.is_empty())
-        {
-            return Ok(());
-        }
-        let pipeline = crate::Pipeline::with_rules(rules);
+    fn examples_hold(
+        &self,
+        raw: &[Spanned<Rule>],
+        rules: &[UserRule],
+        pipeline: &crate::Pipeline,
+    ) -> Result<(), Error> {
         let first = pipeline.signals().len() - rules.len();
         for (i, rule) in rules.iter().enumerate() {
             let value = |text: &str| pipeline.features(text, crate::Format::Text)[first + i];

@@ -111,7 +111,15 @@ impl Default for Pipeline {
 impl Pipeline {
     /// The built-in signals and, after them, a curator's rules.
     pub fn with_rules(rules: &[signals::UserRule]) -> Self {
-        let registry = signals::registry_with(rules);
+        Self::of(signals::registry_with(rules))
+    }
+
+    /// [`Pipeline::with_rules`], or why the rules' lexicons do not fit beside the built-in ones.
+    pub(crate) fn try_with_rules(rules: &[signals::UserRule]) -> Result<Self, Error> {
+        signals::try_registry_with(rules).map(Self::of)
+    }
+
+    fn of(registry: signals::Registry) -> Self {
         Self {
             signals: registry.signals,
             phrases: registry.phrases,

@@ -174,6 +174,31 @@ fn a_lexicon_entry_that_repeats_an_earlier_ones_stems_is_a_warning() {
 }
 
 #[test]
+fn a_lexicon_past_the_phrase_matchers_limit_is_an_error_not_a_panic() {
+    let dir = folder(RULE);
+    // 70,000 distinct made-up words: more stems than the phrase matcher codes.
+    let words: Vec<String> = (0..70_000u32)
+        .map(|n| {
+            (0..4)
+                .map(|k| char::from(b'a' + ((n / 26u32.pow(k)) % 26) as u8))
+                .collect::<String>()
+                + "zq"
+        })
+        .collect();
+    std::fs::write(dir.path().join("competitors.txt"), words.join("\n")).unwrap();
+    let out = chaff(dir.path())
+        .args(["score", "page.txt"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("chaff.toml:") && stderr.contains("rule[0].measure: USER001"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_threshold_in_the_configuration_is_the_same_as_the_option() {
     // A reliable page (about 0.94) that only a threshold above its score flags.
     let dir = folder("threshold = 0.99\n");

@@ -25,6 +25,7 @@ use regex_automata::{Anchored, Input, Span};
 use serde::Serialize;
 
 use crate::document::Document;
+use crate::error::Error;
 use crate::head::HeadKind;
 use crate::lexicon::{Entry, LexiconBuilder, PhraseIndex, PhraseMatch, PhraseSet};
 pub(crate) use pattern::{Origin, Pattern, Prefilter};
@@ -237,8 +238,15 @@ pub fn registry() -> Registry {
 }
 
 /// The registry with a curator's rules after the built-in signals (their lexicons compiled into
-/// the same phrase index, so they are matched in the same one scan per document).
+/// the same phrase index, so they are matched in the same one scan per document). The rules are
+/// checked where a configuration is read ([`try_registry_with`]), so a failure here is a bug.
 pub fn registry_with(rules: &[UserRule]) -> Registry {
+    try_registry_with(rules).unwrap_or_else(|e| panic!("lexicons: {e}"))
+}
+
+/// [`registry_with`], or why the rules' lexicons do not fit in the phrase index beside the
+/// built-in ones (it codes at most 65,535 distinct stems).
+pub(crate) fn try_registry_with(rules: &[UserRule]) -> Result<Registry, Error> {
     let mut lexicons = LexiconBuilder::default();
     let l = &mut lexicons;
     let mut screen = ScreenBuilder::default();
@@ -305,10 +313,8 @@ pub fn registry_with(rules: &[UserRule]) -> Registry {
     ];
     signals.extend(rules.iter().map(|rule| rule.signal(l)));
     screen.build();
-    let phrases = lexicons
-        .build()
-        .unwrap_or_else(|e| panic!("built-in lexicons: {e}"));
-    Registry { signals, phrases }
+    let phrases = lexicons.build()?;
+    Ok(Registry { signals, phrases })
 }
 
 /// The built-in signals and the one phrase index their lexicons compile into.
