@@ -114,7 +114,9 @@ impl Pipeline {
         Self::of(signals::registry_with(rules))
     }
 
-    /// [`Pipeline::with_rules`], or why the rules' lexicons do not fit beside the built-in ones.
+    /// [`Pipeline::with_rules`], or why the rules' lexicons do not fit beside the built-in ones
+    /// (for the configuration's check, where rules are read).
+    #[cfg(feature = "cli")]
     pub(crate) fn try_with_rules(rules: &[signals::UserRule]) -> Result<Self, Error> {
         signals::try_registry_with(rules).map(Self::of)
     }
