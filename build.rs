@@ -14,6 +14,37 @@ fn filter_path(name: &str) -> String {
     format!("super::filters::{}", name.replace('-', "_"))
 }
 
+/// The parameter of a rule's constructor: the lexicons, where its starting words go.
+fn lexicons_parameter(starting_words: &Option<Vec<String>>) -> &'static str {
+    match starting_words {
+        Some(_) => "lexicons: &mut LexiconBuilder",
+        None => "",
+    }
+}
+
+/// The call that says where a rule's matches start, if the rule says.
+fn starts(id: &str, words: Option<Vec<String>>, at: Option<Vec<String>>, path: &Path) -> String {
+    if words.is_none() && at.is_none() {
+        return String::new();
+    }
+    let mut call = "\n    .starting_at(Starts::default()".to_owned();
+    if let Some(words) = words {
+        let _ = write!(call, ".words({id:?}, &{words:?}, lexicons)");
+    }
+    for place in at.unwrap_or_default() {
+        match place.as_str() {
+            "numbers" => call.push_str(".numbers()"),
+            "currency-signs" => call.push_str(".currency()"),
+            other => panic!(
+                "{}: starting_at {other:?}: the places are numbers and currency-signs",
+                path.display()
+            ),
+        }
+    }
+    call.push(')');
+    call
+}
+
 /// A note template as the closure that writes it: `{said}` is the matched text, `{N}` the
 /// entry's field N after the phrase.
 fn note_closure(template: &str) -> String {
@@ -167,15 +198,17 @@ fn main() {
                 filter,
                 gate,
                 starting_words,
+                starting_at,
             } => {
                 let prefilter = if prefilter { "Auto" } else { "Off" };
                 let _ = write!(
                     out,
                     "/// {id}: the matches of its pattern.\n\
-                     pub(super) fn {function}() -> PatternRate {{\n    \
+                     pub(super) fn {function}({lexicons}) -> PatternRate {{\n    \
                      PatternRate::builtin_with(&{constant}, {pattern:?}, Prefilter::{prefilter})",
                     id = rule.id,
                     pattern = pattern.source(),
+                    lexicons = lexicons_parameter(&starting_words),
                 );
                 if let Some(filter) = filter {
                     let _ = write!(out, "\n    .with_filter({})", filter_path(&filter));
@@ -183,19 +216,28 @@ fn main() {
                 if let Some(gate) = gate {
                     let _ = write!(out, "\n    .only_where({})", filter_path(&gate));
                 }
-                if let Some(words) = starting_words {
-                    let _ = write!(out, "\n    .starting_at_words(&{words:?})");
-                }
+                let _ = write!(
+                    out,
+                    "{}",
+                    starts(&rule.id, starting_words, starting_at, path)
+                );
                 let _ = writeln!(out, "\n}}\n");
             }
-            Measure::PatternCount { pattern, .. } => {
+            Measure::PatternCount {
+                pattern,
+                starting_words,
+                starting_at,
+                ..
+            } => {
                 let _ = writeln!(
                     out,
                     "/// {id}: the matches of its pattern, counted.\n\
-                     pub(super) fn {function}() -> PatternCount {{\n    \
-                     PatternCount(PatternRate::builtin(&{constant}, {pattern:?}))\n}}\n",
+                     pub(super) fn {function}({lexicons}) -> PatternCount {{\n    \
+                     PatternCount(PatternRate::builtin(&{constant}, {pattern:?}){starts})\n}}\n",
                     id = rule.id,
                     pattern = pattern.source(),
+                    lexicons = lexicons_parameter(&starting_words),
+                    starts = starts(&rule.id, starting_words, starting_at, path),
                 );
             }
         }

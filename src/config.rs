@@ -574,7 +574,19 @@ impl Place<'_> {
             Measure::PatternRate {
                 starting_words: Some(_),
                 ..
+            }
+            | Measure::PatternCount {
+                starting_words: Some(_),
+                ..
             } => builtin_only("starting_words"),
+            Measure::PatternRate {
+                starting_at: Some(_),
+                ..
+            }
+            | Measure::PatternCount {
+                starting_at: Some(_),
+                ..
+            } => builtin_only("starting_at"),
             Measure::PatternRate {
                 pattern, prefilter, ..
             } => Ok((
@@ -584,7 +596,7 @@ impl Place<'_> {
                 },
                 PER_THOUSAND.to_owned(),
             )),
-            Measure::PatternCount { pattern, unit } => Ok((
+            Measure::PatternCount { pattern, unit, .. } => Ok((
                 UserMeasure::Count {
                     pattern: compiled(pattern)?,
                 },

@@ -108,16 +108,28 @@ impl PhraseSet {
 #[derive(Debug, Default)]
 pub struct LexiconBuilder {
     lexicons: Vec<Vec<Entry>>,
+    /// Per lexicon, whether an entry that repeats an earlier entry's stems is worth a warning:
+    /// not for the starting words of a pattern, which list every form the pattern names.
+    curated: Vec<bool>,
 }
 
 impl LexiconBuilder {
     /// Registers a lexicon.
     pub fn add(&mut self, entries: Vec<Entry>) -> PhraseSet {
+        self.curated.push(true);
         self.lexicons.push(entries.clone());
         PhraseSet {
             id: self.lexicons.len() - 1,
             entries,
         }
+    }
+
+    /// Registers the words a pattern's matches start with (see `crate::signals::starts`): a
+    /// lexicon whose entries may share stems ("cure", "cures"), as the pattern's words do.
+    pub(crate) fn add_starting_words(&mut self, entries: Vec<Entry>) -> PhraseSet {
+        let set = self.add(entries);
+        self.curated[set.id] = false;
+        set
     }
 
     /// Compiles every registered lexicon into one index.
@@ -150,6 +162,7 @@ impl LexiconBuilder {
                 // The first entry of a lexicon with this stem pattern owns it; a later one never
                 // matches anything itself.
                 match owners[id].iter().find(|&&(l, _)| l == lexicon) {
+                    Some(_) if !self.curated[lexicon] => {}
                     Some(&(_, owner)) => shadowed.push(Shadowed {
                         entry: entry.clone(),
                         owner: entries[owner].clone(),

@@ -14,6 +14,7 @@ mod pattern;
 mod quality;
 mod rules;
 mod screen;
+mod starts;
 mod synonym_swap;
 mod user;
 
@@ -21,7 +22,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex_automata::{Anchored, Input, Span};
+use regex_automata::{Input, Span};
 use serde::Serialize;
 
 use crate::document::Document;
@@ -31,6 +32,7 @@ use crate::lexicon::{Entry, LexiconBuilder, PhraseIndex, PhraseMatch, PhraseSet}
 pub(crate) use pattern::{Origin, Pattern, Prefilter};
 pub(crate) use screen::Screened;
 use screen::{ScreenBuilder, Slot};
+pub(crate) use starts::{find_at, Landmarks, Starts};
 
 pub use citation::{CitationMarker, ReferenceList, UnsupportedClaim};
 pub use collocation::CollocationBreak;
@@ -190,6 +192,8 @@ pub struct Reading<'d, 'a> {
     pub(crate) screened: OnceLock<Screened>,
     /// The references to sources (CITE002's evidence; see [`CitationMarker::find`]).
     pub(crate) citations: OnceLock<Vec<Hit>>,
+    /// Where numbers, currency signs and characters outside ASCII stand (see `starts`).
+    landmarks: OnceLock<Option<Landmarks>>,
 }
 
 impl<'d, 'a> Reading<'d, 'a> {
@@ -199,7 +203,16 @@ impl<'d, 'a> Reading<'d, 'a> {
             doc,
             screened: OnceLock::new(),
             citations: OnceLock::new(),
+            landmarks: OnceLock::new(),
         }
+    }
+
+    /// Where numbers, currency signs and characters outside ASCII stand in the text, or `None`
+    /// when they are too many for a search at each to pay (see [`Landmarks::of`]).
+    pub(crate) fn landmarks(&self) -> Option<&Landmarks> {
+        self.landmarks
+            .get_or_init(|| Landmarks::of(&self.doc.text))
+            .as_ref()
     }
 }
 
@@ -288,7 +301,7 @@ pub(crate) fn try_registry_with(rules: &[UserRule]) -> Result<Registry, Error> {
         Box::new(rules::call_to_action(l)),
         // Not in the screen: alone, the price pattern starts at a currency sign and its search
         // skips to one; in the screen's union it cost a tenth of single-thread throughput.
-        Box::new(rules::sales_pricing()),
+        Box::new(rules::sales_pricing(l)),
         Box::new(rules::follow_prompt(l)),
         Box::new(rules::phone_number().screened(s)),
         Box::new(AffiliateLink::new()),
@@ -297,8 +310,8 @@ pub(crate) fn try_registry_with(rules: &[UserRule]) -> Result<Registry, Error> {
         // classes and case-insensitive alternations, and every document paid for it).
         Box::new(rules::obfuscated_product_name()),
         Box::new(rules::shop_terms(l)),
-        Box::new(rules::cure_claim()),
-        Box::new(rules::detox_claim()),
+        Box::new(rules::cure_claim(l)),
+        Box::new(rules::detox_claim(l)),
         Box::new(quality::costs_discussed(l)),
         Box::new(quality::benefits_quantified(l)),
         Box::new(rules::harms_discussed(l)),
@@ -308,7 +321,7 @@ pub(crate) fn try_registry_with(rules: &[UserRule]) -> Result<Registry, Error> {
         Box::new(rules::alternatives_discussed(l)),
         Box::new(rules::caveats(l)),
         Box::new(rules::named_expert_quoted(l)),
-        Box::new(rules::reported_quantities()),
+        Box::new(rules::reported_quantities(l)),
         Box::new(rules::attributed_statements()),
     ];
     signals.extend(rules.iter().map(|rule| rule.signal(l)));
@@ -333,9 +346,9 @@ impl Registry {
     }
 }
 
-/// Where the matches of a pattern can start in a text: offsets in increasing order, or `None`
-/// when there are too many to be worth searching one by one.
-pub(crate) type Starts = fn(&str) -> Option<Vec<usize>>;
+/// Where the matches of a pattern can start in a document: offsets in increasing order, or
+/// `None` when there are too many to be worth searching one by one.
+pub(crate) type StartsOf = fn(&Reading<'_, '_>) -> Option<Vec<usize>>;
 
 /// A signal that counts the phrases of a lexicon, as a rate per 1,000 words.
 pub struct PhraseRate {
@@ -349,7 +362,7 @@ pub struct PhraseRate {
     pattern: Option<Pattern>,
     /// Where the pattern's matches can start, when a cheap scan can tell (see
     /// [`PhraseRate::with_pattern_starting`]).
-    starts: Option<Starts>,
+    starts: Option<StartsOf>,
     /// The rate fluent writing reaches: only the excess counts (see
     /// [`PhraseRate::with_allowance`]).
     allowance: f64,
@@ -424,7 +437,7 @@ impl PhraseRate {
     /// instead of scanning the whole text (which it still does where `starts` gives `None`:
     /// too many places to be worth it). For patterns that begin at something rare in prose,
     /// such as a number.
-    pub(crate) fn with_pattern_starting(mut self, pattern: &str, starts: Starts) -> Self {
+    pub(crate) fn with_pattern_starting(mut self, pattern: &str, starts: StartsOf) -> Self {
         self.pattern = Some(Pattern::new(self.spec.id, pattern, Prefilter::Off));
         self.starts = Some(starts);
         self
@@ -464,7 +477,7 @@ impl Signal for PhraseRate {
             .collect();
         if let Some(pattern) = &self.pattern {
             let phrases = hits.len();
-            let found = match self.starts.and_then(|starts| starts(&doc.text)) {
+            let found = match self.starts.and_then(|starts| starts(doc)) {
                 Some(starts) => find_at(pattern, &doc.text, starts),
                 None => pattern
                     .matches(&doc.text)
@@ -567,9 +580,8 @@ pub struct PatternRate {
     /// A cheap test of the text without which the pattern cannot match (see
     /// [`PatternRate::only_where`]).
     gate: fn(&str) -> bool,
-    /// The fingerprints of the words every match starts with, when they are known (see
-    /// [`PatternRate::starting_at_words`]).
-    starts: Option<rustc_hash::FxHashSet<crate::fingerprint::Fingerprint>>,
+    /// Where every match starts, when that is known (see [`PatternRate::starting_at`]).
+    starts: Option<Starts>,
 }
 
 impl fmt::Debug for PatternRate {
@@ -610,17 +622,12 @@ impl PatternRate {
         }
     }
 
-    /// Runs the pattern only where one of `words` (any case) stands as a word of the text, and
-    /// never where none does: every match of the pattern must start with one of them, at a
-    /// word boundary. A claim pattern whose alternatives begin with a few dozen verbs and
-    /// adjectives then costs a look-up a word instead of a scan of every byte.
-    pub(crate) fn starting_at_words(mut self, words: &[&str]) -> Self {
-        self.starts = Some(
-            words
-                .iter()
-                .map(|w| crate::fingerprint::of_word(w))
-                .collect(),
-        );
+    /// Runs the pattern only at the places `starts` finds, anchored, instead of scanning every
+    /// byte: every match of the pattern must start at one of them (see `starts`). A claim
+    /// pattern whose alternatives begin with a few dozen verbs and adjectives then costs a
+    /// search at each of them.
+    pub(crate) fn starting_at(mut self, starts: Starts) -> Self {
+        self.starts = Some(starts);
         self
     }
 
@@ -664,15 +671,10 @@ impl Signal for PatternRate {
         let mut captures = None; // made on the first match that needs them
                                  // The matches, as spans, without copying them into a second vector.
         let (mut at_starts, mut scanned);
-        let spans: &mut dyn Iterator<Item = Span> = match &self.starts {
-            Some(words) => {
-                let starts = doc
-                    .tokens
-                    .iter()
-                    .zip(doc.fingerprints())
-                    .filter(|(_, print)| words.contains(print))
-                    .map(|(token, _)| token.start());
-                at_starts = find_at(pattern, &doc.text, starts).into_iter();
+        let offsets = self.starts.as_ref().and_then(|starts| starts.offsets(doc));
+        let spans: &mut dyn Iterator<Item = Span> = match offsets {
+            Some(offsets) => {
+                at_starts = find_at(pattern, &doc.text, offsets).into_iter();
                 &mut at_starts
             }
             None => {
@@ -733,28 +735,6 @@ pub(crate) fn words_before(text: &str) -> impl Iterator<Item = String> + '_ {
         w.trim_matches(|c: char| !c.is_alphanumeric())
             .to_ascii_lowercase()
     })
-}
-
-/// The matches of `pattern` in `text`, the same as [`Pattern::matches`] gives, when every match
-/// starts at one of `starts` (increasing) and none is empty: the pattern runs anchored at each
-/// start not inside the last match. Look-around sees the whole text, so `\b` at a start still looks
-/// at the byte before it.
-pub(crate) fn find_at(
-    pattern: &Pattern,
-    text: &str,
-    starts: impl IntoIterator<Item = usize>,
-) -> Vec<Span> {
-    let mut found: Vec<Span> = Vec::new();
-    for start in starts {
-        if found.last().is_some_and(|last| start < last.end) {
-            continue;
-        }
-        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-        if let Some(m) = pattern.search(&input) {
-            found.push(m.span());
-        }
-    }
-    found
 }
 
 /// The built-in signals' descriptions, in feature order, for tests.

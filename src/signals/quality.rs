@@ -152,49 +152,18 @@ pub(super) fn benefits_quantified(lexicons: &mut LexiconBuilder) -> PhraseRate {
 const BENEFITS_PATTERN: &str = r"(?i:(?-u:\b)\d{1,2}(?:\.\d+)?\s?(?:%|percent(?:age points)?)|(?-u:\b)\d[\d,]* (?:of|out of) (?:the )?\d[\d,]*(?-u:\b)|(?-u:\b)\d[\d,]* (?:participants|patients|people|volunteers|subjects|adults|children|women|men)(?-u:\b)|(?-u:\b)from \d[\d,.]* (?:percent |%)?to \d[\d,.]*)";
 
 /// Where a match of QUAL002's pattern can start: at a number, or at the "from " before one.
-/// Every alternative begins with a word boundary and a digit, or with "from " and a digit. A
-/// number starts at an ASCII digit after a byte that is no ASCII letter, digit or underscore, or
-/// at a numeric character of another script (`\d` is Unicode's decimal digits). Prose has few
-/// of either, so the pattern runs at a few dozen places instead of over the whole text; `None`
-/// when numbers and non-ASCII characters are more than 16 and one per 32 bytes (tables of
-/// figures, text in other scripts), where one scan costs less.
-fn number_starts(text: &str) -> Option<Vec<usize>> {
-    let bytes = text.as_bytes();
-    // ASCII digits, and the first bytes of non-ASCII characters (tested below).
-    let maybe_number = |b: u8| b.is_ascii_digit() || b >= 0xc0;
-    let most = 16 + text.len() / 32;
-    let mut seen = 0; // numbers and non-ASCII characters so far
-    let mut starts = Vec::new();
-    for (chunk, block) in bytes.chunks(32).enumerate() {
-        // Most blocks of prose hold neither: one vectorised test skips them.
-        if !block.iter().fold(false, |any, &b| any | maybe_number(b)) {
-            continue;
+/// Every alternative begins with a word boundary and a digit, or with "from " and a digit.
+/// Prose has few numbers, so the pattern runs at a few dozen places instead of over the whole
+/// text; `None` where the document's landmarks are too many (see [`super::Landmarks::of`]).
+fn number_starts(doc: &Reading<'_, '_>) -> Option<Vec<usize>> {
+    let bytes = doc.text.as_bytes();
+    let numbers = &doc.landmarks()?.numbers;
+    let mut starts = Vec::with_capacity(numbers.len());
+    for &i in numbers {
+        if i >= 5 && bytes[i - 5..i].eq_ignore_ascii_case(b"from ") {
+            starts.push(i - 5);
         }
-        for (j, &b) in block.iter().enumerate() {
-            let i = 32 * chunk + j;
-            let number = if b.is_ascii_digit() {
-                let number =
-                    i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
-                seen += usize::from(number);
-                number
-            } else if b >= 0xc0 {
-                // A lead byte starts a character: text in other scripts is mostly not numbers.
-                seen += 1;
-                text[i..].chars().next().is_some_and(char::is_numeric)
-            } else {
-                false
-            };
-            if seen > most {
-                return None;
-            }
-            if !number {
-                continue;
-            }
-            if i >= 5 && bytes[i - 5..i].eq_ignore_ascii_case(b"from ") {
-                starts.push(i - 5);
-            }
-            starts.push(i);
-        }
+        starts.push(i);
     }
     Some(starts)
 }
@@ -204,8 +173,18 @@ mod tests {
     use proptest::prelude::*;
     use regex_automata::Span;
 
-    use super::super::{find_at, Pattern, Prefilter};
+    use super::super::{find_at, Pattern, Prefilter, Reading};
     use super::{number_starts, BENEFITS_PATTERN};
+    use crate::document::{Document, Format};
+    use crate::lexicon::{LexiconBuilder, PhraseIndex};
+
+    /// The starts of QUAL002's pattern in `text`.
+    fn starts_in(text: &str) -> Option<Vec<usize>> {
+        static NO_LEXICONS: std::sync::LazyLock<PhraseIndex> =
+            std::sync::LazyLock::new(|| LexiconBuilder::default().build().unwrap());
+        let doc = Document::new(text, Format::Text, &NO_LEXICONS);
+        number_starts(&Reading::new(&doc))
+    }
 
     fn everywhere(text: &str) -> Vec<Span> {
         Pattern::new("QUAL002", BENEFITS_PATTERN, Prefilter::Auto)
@@ -217,7 +196,7 @@ mod tests {
 
     fn at_number_starts(text: &str) -> Vec<Span> {
         let pattern = Pattern::new("QUAL002", BENEFITS_PATTERN, Prefilter::Off);
-        match number_starts(text) {
+        match starts_in(text) {
             Some(starts) => find_at(&pattern, text, starts),
             None => everywhere(text),
         }
@@ -234,13 +213,13 @@ mod tests {
             ["from 2.5 to 1.1", "41 of 100", "12%", "FROM 3 TO 4."]
         );
         assert_eq!(found, everywhere(text));
-        assert!(number_starts(text).is_some());
+        assert!(starts_in(text).is_some());
     }
 
     #[test]
     fn a_table_of_figures_is_scanned_whole() {
         let table = "1 2 3 4 5 6 7 8 9 ".repeat(10);
-        assert_eq!(number_starts(&table), None);
+        assert_eq!(starts_in(&table), None);
         assert_eq!(at_number_starts(&table), everywhere(&table));
     }
 

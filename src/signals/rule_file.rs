@@ -92,9 +92,13 @@ enum Measure {
         #[serde(default)]
         gate: Option<String>,
         /// The words (any case) every match starts with, at a word boundary: the pattern runs
-        /// only where one of them stands in the text.
+        /// only where one of them stands in the text (or the other starts below).
         #[serde(default)]
         starting_words: Option<Vec<String>>,
+        /// Other places every match starts at, besides the starting words: `numbers`,
+        /// `currency-signs` (`src/signals/starts.rs`).
+        #[serde(default)]
+        starting_at: Option<Vec<String>>,
     },
     /// The matches of a regular expression counted, up to 100, not divided by the length of
     /// the text (specifics a thorough story reports more of).
@@ -103,6 +107,12 @@ enum Measure {
         pattern: Pattern,
         /// What the value counts, for `chaff features`.
         unit: String,
+        /// As for a pattern rate.
+        #[serde(default)]
+        starting_words: Option<Vec<String>>,
+        /// As for a pattern rate.
+        #[serde(default)]
+        starting_at: Option<Vec<String>>,
     },
 }
 

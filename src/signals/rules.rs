@@ -4,7 +4,8 @@
 //! family's module.
 
 use super::{
-    Family, PatternCount, PatternRate, PhraseRate, Polarity, Prefilter, SignalSpec, PER_THOUSAND,
+    Family, PatternCount, PatternRate, PhraseRate, Polarity, Prefilter, SignalSpec, Starts,
+    PER_THOUSAND,
 };
 use crate::lexicon::LexiconBuilder;
 
@@ -15,22 +16,24 @@ mod tests {
     use crate::signals::Reading;
     use proptest::prelude::*;
 
-    use super::super::{registry, PatternRate, Signal};
-    use super::{cure_claim, detox_claim};
+    use super::super::{PatternRate, Signal};
+    use super::{cure_claim, detox_claim, reported_quantities, sales_pricing};
     use crate::document::{Document, Format};
+    use crate::lexicon::LexiconBuilder;
 
     /// Hits as (start, end).
     type Spans = Vec<(usize, usize)>;
 
-    /// The hits of a claim signal run at its first words, and of the same signal scanning the
+    /// The hits of a signal run where its matches start, and of the same signal scanning the
     /// whole text.
-    fn both(signal: fn() -> PatternRate, text: &str) -> (Spans, Spans) {
-        static REGISTRY: std::sync::LazyLock<super::super::Registry> =
-            std::sync::LazyLock::new(registry);
-        let doc = Document::new(text, Format::Text, &REGISTRY.phrases);
+    fn both(signal: impl Fn(&mut LexiconBuilder) -> PatternRate, text: &str) -> (Spans, Spans) {
+        let mut lexicons = LexiconBuilder::default();
+        let at_starts = signal(&mut lexicons);
+        let index = lexicons.build().unwrap();
+        let doc = Document::new(text, Format::Text, &index);
         let doc = Reading::new(&doc);
-        let at_words = signal();
-        let mut everywhere = signal();
+        let mut everywhere = signal(&mut LexiconBuilder::default());
+        assert!(at_starts.starts.is_some());
         everywhere.starts = None;
         let spans = |s: &PatternRate| -> Spans {
             s.measure(&doc)
@@ -39,7 +42,7 @@ mod tests {
                 .map(|h| (h.start, h.end))
                 .collect()
         };
-        (spans(&at_words), spans(&everywhere))
+        (spans(&at_starts), spans(&everywhere))
     }
 
     #[test]
@@ -53,6 +56,19 @@ mod tests {
         let (at_words, everywhere) = both(detox_claim, text);
         assert_eq!(at_words.len(), 2, "{at_words:?}");
         assert_eq!(at_words, everywhere);
+    }
+
+    #[test]
+    fn quantities_and_prices_are_found_where_they_start() {
+        let text = "Of 40 patients, 12 percent improved; 1 in 20 had nausea, three times as many \
+                    as a quarter percent. Now only $39.99 per bottle, £20 off, save 30% with \
+                    promo code HEALTH20 or use code SPRING2024; 15% off. Twenty percent.";
+        let (at_starts, everywhere) = both(|l| reported_quantities(l).0, text);
+        assert_eq!(at_starts.len(), 8, "{at_starts:?}");
+        assert_eq!(at_starts, everywhere);
+        let (at_starts, everywhere) = both(sales_pricing, text);
+        assert_eq!(at_starts.len(), 6, "{at_starts:?}");
+        assert_eq!(at_starts, everywhere);
     }
 
     /// Text made of the patterns' first words and the words after them, in several cases, and
@@ -113,6 +129,68 @@ mod tests {
         super::super::text_of_pieces(PIECES)
     }
 
+    /// Text made of the pieces of QUAL010's and SELL002's matches: numbers of several scripts,
+    /// currency signs, the starting words in several cases and inside other words, what
+    /// follows them, the bytes that decide a word boundary, and letters outside ASCII (`ſ` is
+    /// an `s` to a case-insensitive pattern).
+    fn quantities_and_prices() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            " ",
+            ",",
+            ".",
+            "\n",
+            "-",
+            "_",
+            "x",
+            "é",
+            "ſ",
+            "١",
+            "३",
+            "²",
+            "1",
+            "42",
+            "1,079",
+            "0.5",
+            "100",
+            "%",
+            " %",
+            " percent",
+            " patients",
+            "mg",
+            " in ",
+            " out of ",
+            "Two",
+            "two",
+            "TWENTY",
+            "half",
+            "a third",
+            "A quarter",
+            " times",
+            "$",
+            "£",
+            "€",
+            "save ",
+            "Save",
+            "SAVE",
+            "up to ",
+            " off",
+            " per ",
+            "bottle",
+            "month",
+            "promo",
+            "Discount",
+            "coupon",
+            " code",
+            "s ",
+            "use",
+            "Use code ",
+            "SPRING20",
+            "unsave ",
+            "reuse code ",
+        ];
+        super::super::text_of_pieces(PIECES)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -124,6 +202,16 @@ mod tests {
             prop_assert_eq!(at_words, everywhere, "{:?}", text);
             let (at_words, everywhere) = both(detox_claim, &text);
             prop_assert_eq!(at_words, everywhere, "{:?}", text);
+        }
+
+        /// Running QUAL010's and SELL002's patterns only where their matches can start finds
+        /// what a scan of the whole text finds.
+        #[test]
+        fn starts_miss_no_quantity_or_price(text in quantities_and_prices()) {
+            let (at_starts, everywhere) = both(|l| reported_quantities(l).0, &text);
+            prop_assert_eq!(at_starts, everywhere, "{:?}", text);
+            let (at_starts, everywhere) = both(sales_pricing, &text);
+            prop_assert_eq!(at_starts, everywhere, "{:?}", text);
         }
     }
 }
