@@ -82,6 +82,8 @@ mod tests {
             "-",
             "_",
             "x",
+            "é",
+            "ſ",
             "no ",
             "not ",
             "claims ",
