@@ -3,7 +3,7 @@
 //! calls it by that name, so a signal is still one rule file; a filter serves any rule whose
 //! matches need the same judgement. Filters of phrase matches read the document around the
 //! match; filters of pattern matches read the clean text and the match's span. Gates
-//! (`gate = "cyrillic-or-greek"`) test the whole text before a pattern is searched at all.
+//! (`gate = "cyrillic-or-greek"`) test the document before a pattern is searched at all.
 
 use std::ops::Range;
 
@@ -419,16 +419,136 @@ const COURTESY: &[&str] = &[
     "stay healthy",
 ];
 
-// Gates: a cheap test of the whole text, without which a pattern cannot match.
+// Gates: a cheap test of the document, without which no match of a pattern counts.
 
 /// Whether the text holds a byte that starts a Cyrillic or Greek letter in UTF-8 (0xCE to
 /// 0xD4): a text without one (most English pages) is not searched for look-alike letters. The
 /// search alone cost about a tenth of the time to score a document.
-pub(super) fn cyrillic_or_greek(text: &str) -> bool {
-    let bytes = text.as_bytes();
+pub(super) fn cyrillic_or_greek(doc: &Document<'_>) -> bool {
+    let bytes = doc.text.as_bytes();
     memchr::memchr3(0xCE, 0xCF, 0xD0, bytes).is_some()
         || memchr::memchr3(0xD1, 0xD2, 0xD3, bytes).is_some()
         || memchr::memchr(0xD4, bytes).is_some()
+}
+
+/// Whether the text holds a word that [`disguised_sales_word`] could read as one of
+/// [`DISGUISED_WORDS`], as every match SELL007 counts is: a run of ASCII letters, digits and
+/// `@$|!` with a digit or symbol right before a letter, whose letters read with the look-alikes
+/// (either reading of 1) hold a disguised word; or four or more single letters, each one byte
+/// from the next ("V-I-A-G-R-A", "X a n a x"). SELL007's expression has no literal to skip to
+/// and scanned every byte of every document; the runs are few, and most hold no such word.
+pub(super) fn disguised_word_possible(doc: &Document<'_>) -> bool {
+    disguised_run(doc.text.as_bytes()) || spaced_letters(doc)
+}
+
+/// A digit or a symbol that [`disguised_sales_word`] reads as a letter.
+fn look_alike(b: u8) -> bool {
+    b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'|' | b'!')
+}
+
+/// The first part of [`disguised_word_possible`]: a run of letters and look-alikes holding a
+/// disguised word. Every match of SELL007's first two alternatives lies in such a run and has
+/// a look-alike right before a letter, and its reading is part of the run's.
+fn disguised_run(bytes: &[u8]) -> bool {
+    let in_run = |b: u8| b.is_ascii_alphabetic() || look_alike(b);
+    let mut read = Vec::new();
+    let mut checked = 0; // runs end before this
+    for (chunk, block) in bytes.chunks(32).enumerate() {
+        // Most blocks of prose hold no digit or symbol: one vectorised test skips them.
+        if !block.iter().fold(false, |any, &b| any | look_alike(b)) {
+            continue;
+        }
+        for (j, &b) in block.iter().enumerate() {
+            let i = 32 * chunk + j;
+            // Every match holds a look-alike right before a letter ("V1agra", "$oma").
+            let before_letter = bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+            if i < checked || !look_alike(b) || !before_letter {
+                continue;
+            }
+            let start = bytes[..i]
+                .iter()
+                .rposition(|&b| !in_run(b))
+                .map_or(0, |k| k + 1);
+            let end = bytes[i..]
+                .iter()
+                .position(|&b| !in_run(b))
+                .map_or(bytes.len(), |k| i + k);
+            checked = end;
+            for one in [b'i', b'l'] {
+                read.clear();
+                read.extend(
+                    bytes[start..end]
+                        .iter()
+                        .map(|&b| match b.to_ascii_lowercase() {
+                            b'0' => b'o',
+                            b'1' | b'|' | b'!' => one,
+                            b'3' => b'e',
+                            b'4' | b'@' => b'a',
+                            b'5' | b'$' => b's',
+                            b'8' => b'b',
+                            b => b,
+                        }),
+                );
+                if DISGUISED_WORDS
+                    .iter()
+                    .any(|w| memchr::memmem::find(&read, w.as_bytes()).is_some())
+                {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The second part of [`disguised_word_possible`]: four or more tokens in a row, each a single
+/// ASCII letter one byte of `-._*` or a space from the next. A token with a character outside
+/// ASCII counts too: an ASCII word boundary falls inside it ("éX a n a x").
+fn spaced_letters(doc: &Document<'_>) -> bool {
+    let bytes = doc.text.as_bytes();
+    // A text whose letters and digits are all ASCII (most, curly quotes and dashes aside)
+    // needs no look at its longer tokens.
+    let ascii = !letter_outside_ascii(&doc.text);
+    let mut row = 0;
+    let mut previous_end = usize::MAX;
+    for token in &doc.tokens {
+        let (start, end) = (token.start(), token.end());
+        let letter = if end - start == 1 {
+            bytes[start].is_ascii_alphabetic()
+        } else {
+            !ascii && !bytes[start..end].is_ascii()
+        };
+        if !letter {
+            row = 0;
+            continue;
+        }
+        let spaced = previous_end < start
+            && start == previous_end + 1
+            && matches!(bytes[previous_end], b'-' | b'.' | b'_' | b'*' | b' ');
+        row = if spaced { row + 1 } else { 1 };
+        if row >= 4 {
+            return true;
+        }
+        previous_end = end;
+    }
+    false
+}
+
+/// Whether the text holds a letter or digit outside ASCII.
+fn letter_outside_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.chunks(32).enumerate().any(|(chunk, block)| {
+        // Most blocks hold no lead byte of a character outside ASCII: one test skips them.
+        block.iter().fold(false, |any, &b| any | (b >= 0xc0))
+            && block.iter().enumerate().any(|(j, &b)| {
+                // A lead byte starts a character.
+                b >= 0xc0
+                    && text[32 * chunk + j..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+            })
+    })
 }
 
 /// The number words SPUN003's patterns look for, lowercase as a spinner writes them.
@@ -467,8 +587,8 @@ const NUMBER_WORDS: [&str; 27] = [
 /// alone at the start of its line. Spinners' number words are rare, and so is that touch in
 /// fluent text; the regular expression, with no literal to skip to, scanned every byte of every
 /// document (3 to 4% of the time to score one, measured over 10 MB).
-pub(super) fn number_word_by_punctuation(text: &str) -> bool {
-    let bytes = text.as_bytes();
+pub(super) fn number_word_by_punctuation(doc: &Document<'_>) -> bool {
+    let bytes = doc.text.as_bytes();
     // A number word starting right after the mark, ending at a word boundary.
     let after = |i: usize| -> bool {
         matches!(bytes.get(i), Some(b'o' | b't' | b'f' | b's' | b'e' | b'n'))
@@ -517,9 +637,26 @@ pub(super) fn number_word_by_punctuation(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{rules, text_of_pieces};
+    use super::super::{rules, text_of_pieces, PatternRate};
     use super::*;
+    use crate::document::Format;
+    use crate::lexicon::PhraseIndex;
     use proptest::prelude::*;
+
+    /// Whether `gate` passes `text`.
+    fn passes(gate: fn(&Document<'_>) -> bool, text: &str) -> bool {
+        gate(&Document::new(text, Format::Text, &PhraseIndex::empty()))
+    }
+
+    /// Whether any match of the signal's pattern in `text` passes the signal's filter.
+    fn counts(signal: &PatternRate, text: &str) -> bool {
+        signal
+            .pattern
+            .regex()
+            .matches(text)
+            .iter()
+            .any(|m| (signal.filter)(text, m.range()))
+    }
 
     /// Pieces of SPUN003's matches and near misses: number words, the marks, digits, line and
     /// word breaks, capitals, letters that extend a number word, and a non-ASCII letter.
@@ -548,14 +685,66 @@ mod tests {
         "Two",
     ];
 
+    /// Pieces of SELL007's matches and near misses: disguised and plain words, look-alike digits
+    /// and symbols, separators, single letters, and letters outside ASCII.
+    const DISGUISE_PIECES: &[&str] = &[
+        "V1agra",
+        "C1AL1S",
+        "prescript1on",
+        "DISC0UNT",
+        "V@lium",
+        "$oma",
+        "x",
+        "V",
+        "a",
+        "n",
+        "X",
+        "-",
+        ".",
+        "_",
+        "*",
+        " ",
+        "é",
+        "1",
+        "0",
+        "@",
+        "|",
+        "!",
+        "gra",
+        "agra",
+        "Vi",
+        "10mg",
+        "B12",
+        "pills",
+        "d1et",
+        "or",
+        "der",
+        "\n",
+        "X a n a x",
+        "V-I-A-G-R-A",
+        "ana",
+        "n a x",
+        "S o m a",
+    ];
+
     proptest! {
         /// Where the gate says no, SPUN003's pattern finds nothing: the gate only skips.
         #[test]
         fn number_word_gate_skips_only_texts_without_a_match(text in text_of_pieces(PIECES)) {
             let signal = rules::number_word_reference_mark();
-            let pattern = signal.pattern.regex();
-            if !number_word_by_punctuation(&text) {
-                prop_assert!(pattern.find(&text).is_none(), "{:?}", text);
+            if !passes(number_word_by_punctuation, &text) {
+                prop_assert!(signal.pattern.regex().find(&text).is_none(), "{:?}", text);
+            }
+        }
+
+        /// Where the gate says no, no match of SELL007's pattern passes its filter.
+        #[test]
+        fn disguise_gate_skips_only_texts_without_a_disguised_word(
+            text in text_of_pieces(DISGUISE_PIECES)
+        ) {
+            let signal = rules::obfuscated_product_name();
+            if !passes(disguised_word_possible, &text) {
+                prop_assert!(!counts(&signal, &text), "{:?}", text);
             }
         }
     }
@@ -570,14 +759,35 @@ mod tests {
             "items\n\t two. Persistent",
             "two. Persistent",
         ] {
-            assert!(number_word_by_punctuation(text), "{text:?}");
+            assert!(passes(number_word_by_punctuation, text), "{text:?}");
         }
         for text in [
             "Twelve adults took part. Seventeen others waited.",
             "Step one. Wash your hands, often.",
             "version 2.1 of the guideline; see www.cdc.gov.",
         ] {
-            assert!(!number_word_by_punctuation(text), "{text:?}");
+            assert!(!passes(number_word_by_punctuation, text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn disguise_gate_opens_on_disguised_words_only() {
+        for text in [
+            "Cheap V1agra here",
+            "no prescript1on needed",
+            "C-I-A-L-I-S and X a n a x",
+            "V@lium",
+            // an ASCII word boundary inside a token: SELL007 counts "S o m a" here
+            "caféS o m a",
+        ] {
+            assert!(passes(disguised_word_possible, text), "{text:?}");
+        }
+        for text in [
+            "Take 10mg of vitamin B12 with COVID-19 shots on the 2nd day.",
+            "Viagra (sildenafil) and Cialis need a prescription. Order online!",
+            "See the U.S. guidance, e.g. the p53 gene and H1N1 flu.",
+        ] {
+            assert!(!passes(disguised_word_possible, text), "{text:?}");
         }
     }
 }

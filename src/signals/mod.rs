@@ -577,9 +577,9 @@ pub struct PatternRate {
     pattern: ScreenedPattern,
     /// Keeps only the matched texts that count.
     filter: fn(&str, Range<usize>) -> bool,
-    /// A cheap test of the text without which the pattern cannot match (see
+    /// A cheap test of the document without which no match of the pattern counts (see
     /// [`PatternRate::only_where`]).
-    gate: fn(&str) -> bool,
+    gate: fn(&Document<'_>) -> bool,
     /// Where every match starts, when that is known (see [`PatternRate::starting_at`]).
     starts: Option<Starts>,
 }
@@ -631,10 +631,10 @@ impl PatternRate {
         self
     }
 
-    /// Runs the pattern only on documents whose text passes `gate`, a test much cheaper than
-    /// the search that must hold wherever the pattern matches (such as "holds a byte that only
-    /// the pattern's letters start with").
-    pub(crate) fn only_where(mut self, gate: fn(&str) -> bool) -> Self {
+    /// Runs the pattern only on documents that pass `gate`, a test much cheaper than the search
+    /// that must hold wherever a match of the pattern would pass the signal's filter (such as
+    /// "holds a byte that only the pattern's letters start with").
+    pub(crate) fn only_where(mut self, gate: fn(&Document<'_>) -> bool) -> Self {
         self.gate = gate;
         self
     }
@@ -662,7 +662,7 @@ impl Signal for PatternRate {
 
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let pattern = match self.pattern.for_document(doc) {
-            Some(pattern) if (self.gate)(&doc.text) => pattern,
+            Some(pattern) if (self.gate)(doc) => pattern,
             _ => return Measurement::rate(Vec::new(), doc),
         };
         // Find matches with the fast engine; run the slower capture search only on the matched

@@ -87,8 +87,8 @@ enum Measure {
         /// A named filter of pattern matches (`src/signals/filters.rs`).
         #[serde(default)]
         filter: Option<String>,
-        /// A named gate (`src/signals/filters.rs`): a cheap test of the whole text without
-        /// which the pattern cannot match, so it is not searched.
+        /// A named gate (`src/signals/filters.rs`): a cheap test of the document without which
+        /// no match of the pattern counts, so it is not searched.
         #[serde(default)]
         gate: Option<String>,
         /// The words (any case) every match starts with, at a word boundary: the pattern runs
