@@ -346,10 +346,6 @@ impl Registry {
     }
 }
 
-/// Where the matches of a pattern can start in a document: offsets in increasing order, or
-/// `None` when there are too many to be worth searching one by one.
-pub(crate) type StartsOf = fn(&Reading<'_, '_>) -> Option<Vec<usize>>;
-
 /// A signal that counts the phrases of a lexicon, as a rate per 1,000 words.
 pub struct PhraseRate {
     spec: &'static SignalSpec,
@@ -362,7 +358,7 @@ pub struct PhraseRate {
     pattern: Option<Pattern>,
     /// Where the pattern's matches can start, when a cheap scan can tell (see
     /// [`PhraseRate::with_pattern_starting`]).
-    starts: Option<StartsOf>,
+    starts: Option<Starts>,
     /// The rate fluent writing reaches: only the excess counts (see
     /// [`PhraseRate::with_allowance`]).
     allowance: f64,
@@ -432,12 +428,11 @@ impl PhraseRate {
         self
     }
 
-    /// Adds a regular expression whose matches can only start at the offsets `starts` gives
-    /// (in increasing order), and never match empty: it then runs anchored at those offsets
-    /// instead of scanning the whole text (which it still does where `starts` gives `None`:
-    /// too many places to be worth it). For patterns that begin at something rare in prose,
-    /// such as a number.
-    pub(crate) fn with_pattern_starting(mut self, pattern: &str, starts: StartsOf) -> Self {
+    /// Adds a regular expression whose matches all start at the places `starts` finds, and
+    /// never match empty: it then runs anchored there instead of scanning the whole text (which
+    /// it still does where the places are too many to be worth it). For patterns that begin at
+    /// something rare in prose, such as a number.
+    pub(crate) fn with_pattern_starting(mut self, pattern: &str, starts: Starts) -> Self {
         self.pattern = Some(Pattern::new(self.spec.id, pattern, Prefilter::Off));
         self.starts = Some(starts);
         self
@@ -477,7 +472,7 @@ impl Signal for PhraseRate {
             .collect();
         if let Some(pattern) = &self.pattern {
             let phrases = hits.len();
-            let found = match self.starts.and_then(|starts| starts(doc)) {
+            let found = match self.starts.as_ref().and_then(|starts| starts.offsets(doc)) {
                 Some(starts) => find_at(pattern, &doc.text, starts),
                 None => pattern
                     .matches(&doc.text)

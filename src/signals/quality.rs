@@ -3,7 +3,9 @@
 
 use crate::lexicon::LexiconBuilder;
 
-use super::{Family, Measurement, PhraseRate, Polarity, Reading, Signal, SignalSpec, PER_THOUSAND};
+use super::{
+    Family, Measurement, PhraseRate, Polarity, Reading, Signal, SignalSpec, Starts, PER_THOUSAND,
+};
 
 /// Builds a quality signal from its lexicon and an optional pattern.
 fn quality(
@@ -144,85 +146,71 @@ pub(super) fn benefits_quantified(lexicons: &mut LexiconBuilder) -> PhraseRate {
         1,
         lexicons,
     )
-    .with_pattern_starting(BENEFITS_PATTERN, number_starts)
+    .with_pattern_starting(
+        BENEFITS_PATTERN,
+        Starts::default()
+            .numbers()
+            .words(BENEFITS_QUANTIFIED.id, &["from"], lexicons),
+    )
 }
 
 /// Numbers of QUAL002: percentages below 100 ("100%" is puffery: "100% natural"), "N of M",
 /// "N patients", "from N to M".
 const BENEFITS_PATTERN: &str = r"(?i:(?-u:\b)\d{1,2}(?:\.\d+)?\s?(?:%|percent(?:age points)?)|(?-u:\b)\d[\d,]* (?:of|out of) (?:the )?\d[\d,]*(?-u:\b)|(?-u:\b)\d[\d,]* (?:participants|patients|people|volunteers|subjects|adults|children|women|men)(?-u:\b)|(?-u:\b)from \d[\d,.]* (?:percent |%)?to \d[\d,.]*)";
 
-/// Where a match of QUAL002's pattern can start: at a number, or at the "from " before one.
-/// Every alternative begins with a word boundary and a digit, or with "from " and a digit.
-/// Prose has few numbers, so the pattern runs at a few dozen places instead of over the whole
-/// text; `None` where the document's landmarks are too many (see [`super::Landmarks::of`]).
-fn number_starts(doc: &Reading<'_, '_>) -> Option<Vec<usize>> {
-    let bytes = doc.text.as_bytes();
-    let numbers = &doc.landmarks()?.numbers;
-    let mut starts = Vec::with_capacity(numbers.len());
-    for &i in numbers {
-        if i >= 5 && bytes[i - 5..i].eq_ignore_ascii_case(b"from ") {
-            starts.push(i - 5);
-        }
-        starts.push(i);
-    }
-    Some(starts)
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use regex_automata::Span;
 
-    use super::super::{find_at, Pattern, Prefilter, Reading};
-    use super::{number_starts, BENEFITS_PATTERN};
+    use super::super::{Landmarks, Reading, Signal};
+    use super::benefits_quantified;
     use crate::document::{Document, Format};
-    use crate::lexicon::{LexiconBuilder, PhraseIndex};
+    use crate::lexicon::LexiconBuilder;
 
-    /// The starts of QUAL002's pattern in `text`.
-    fn starts_in(text: &str) -> Option<Vec<usize>> {
-        static NO_LEXICONS: std::sync::LazyLock<PhraseIndex> =
-            std::sync::LazyLock::new(|| LexiconBuilder::default().build().unwrap());
-        let doc = Document::new(text, Format::Text, &NO_LEXICONS);
-        number_starts(&Reading::new(&doc))
-    }
+    /// Hits as (start, end).
+    type Spans = Vec<(usize, usize)>;
 
-    fn everywhere(text: &str) -> Vec<Span> {
-        Pattern::new("QUAL002", BENEFITS_PATTERN, Prefilter::Auto)
-            .matches(text)
-            .iter()
-            .map(|m| m.span())
-            .collect()
-    }
-
-    fn at_number_starts(text: &str) -> Vec<Span> {
-        let pattern = Pattern::new("QUAL002", BENEFITS_PATTERN, Prefilter::Off);
-        match starts_in(text) {
-            Some(starts) => find_at(&pattern, text, starts),
-            None => everywhere(text),
-        }
+    /// QUAL002's hits in `text`, its pattern run where its matches start, and the same with
+    /// the pattern scanning the whole text.
+    fn both(text: &str) -> (Spans, Spans) {
+        let mut lexicons = LexiconBuilder::default();
+        let at_starts = benefits_quantified(&mut lexicons);
+        let index = lexicons.build().unwrap();
+        let doc = Document::new(text, Format::Text, &index);
+        let doc = Reading::new(&doc);
+        let mut everywhere = benefits_quantified(&mut LexiconBuilder::default());
+        everywhere.starts = None;
+        let spans = |s: &dyn Signal| -> Spans {
+            s.measure(&doc)
+                .hits
+                .iter()
+                .map(|h| (h.start, h.end))
+                .collect()
+        };
+        (spans(&at_starts), spans(&everywhere))
     }
 
     #[test]
     fn numbers_are_found_at_their_starts() {
         let text =
             "Risk fell from 2.5 to 1.1 percent: 41 of 100 patients, 12% in all, FROM 3 TO 4.";
-        let found = at_number_starts(text);
-        let texts: Vec<&str> = found.iter().map(|s| &text[s.range()]).collect();
+        let (at_starts, everywhere) = both(text);
+        let texts: Vec<&str> = at_starts.iter().map(|&(a, b)| &text[a..b]).collect();
         assert_eq!(
             texts,
             ["from 2.5 to 1.1", "41 of 100", "12%", "FROM 3 TO 4."]
         );
-        assert_eq!(found, everywhere(text));
-        assert!(starts_in(text).is_some());
+        assert_eq!(at_starts, everywhere);
+        assert!(Landmarks::of(text).is_some());
     }
 
     #[test]
     fn a_table_of_figures_is_scanned_whole() {
         let table = "1 2 3 4 5 6 7 8 9 ".repeat(10);
-        assert_eq!(starts_in(&table), None);
-        assert_eq!(at_number_starts(&table), everywhere(&table));
+        assert!(Landmarks::of(&table).is_none());
+        let (at_starts, everywhere) = both(&table);
+        assert_eq!(at_starts, everywhere);
     }
-
     /// Text made of the pattern's pieces, of the bytes that decide a word boundary, of digits
     /// of other scripts (Arabic-Indic, Devanagari), a numeric character that is no digit (`²`)
     /// and a character that is no number (`中`).
@@ -266,10 +254,12 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
-        /// Running the pattern only at number starts finds what a scan of the whole text finds.
+        /// Running the pattern only where its matches start finds what a scan of the whole text
+        /// finds.
         #[test]
-        fn number_starts_miss_no_match(text in text()) {
-            prop_assert_eq!(at_number_starts(&text), everywhere(&text), "{:?}", text);
+        fn starts_miss_no_match(text in text()) {
+            let (at_starts, everywhere) = both(&text);
+            prop_assert_eq!(at_starts, everywhere, "{:?}", text);
         }
     }
 }

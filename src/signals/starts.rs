@@ -31,7 +31,7 @@ pub(crate) struct Landmarks {
     /// Where numbers start: an ASCII digit after a byte that is no ASCII letter, digit or
     /// underscore (where `(?-u:\b)\d` can match), or a numeric character of another script
     /// (`\d` is Unicode's decimal digits).
-    pub(crate) numbers: Vec<usize>,
+    numbers: Vec<usize>,
     /// Where `$`, `£` and `€` stand.
     currency: Vec<usize>,
     /// At and after each letter or digit outside ASCII (see the module's note).
