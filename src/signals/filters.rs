@@ -113,11 +113,17 @@ pub(super) fn mid_sentence(doc: &Document<'_>, m: &PhraseMatch) -> bool {
 // Filters of pattern matches.
 
 /// Whether an outline line instructs a writer rather than the reader: a line that speaks to
-/// the reader ("- Discuss it with your doctor") is advice.
+/// the reader ("- Discuss it with your doctor") is advice. Only a bullet is read so: a
+/// placeholder ("[Your Name]") or a chatbot's turn says "your" to the one who prompted it.
 pub(super) fn not_addressed_to_reader(text: &str, span: Range<usize>) -> bool {
-    !text[span]
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.eq_ignore_ascii_case("your") || w.eq_ignore_ascii_case("you"))
+    let line = text[span].trim_start();
+    // "**Title:**" is a bold label, not a bullet
+    let bullet = line.starts_with(['-', '•', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+        || (line.starts_with('*') && !line.starts_with("**"));
+    !bullet
+        || !line
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case("your") || w.eq_ignore_ascii_case("you"))
 }
 
 /// Whether "a" or "an" stands as an article: before a word that is not a function word. "a"
