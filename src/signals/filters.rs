@@ -112,19 +112,80 @@ pub(super) fn mid_sentence(doc: &Document<'_>, m: &PhraseMatch) -> bool {
 
 // Filters of pattern matches.
 
-/// Whether an outline line instructs a writer rather than the reader: a line that speaks to
-/// the reader ("- Discuss it with your doctor") is advice. Only a bullet is read so: a
-/// placeholder ("[Your Name]") or a chatbot's turn says "your" to the one who prompted it.
-pub(super) fn not_addressed_to_reader(text: &str, span: Range<usize>) -> bool {
+/// Whether a leftover of a writing brief was meant for the writer, not the reader. An outline
+/// bullet that speaks to the reader ("- Discuss it with your doctor") is advice; an
+/// "Introduction:" or "Conclusion:" label in a text that also has a methods or results label is
+/// a structured abstract's, and a "Title:" beside an "Author:" or "ISBN:" is a record's field.
+/// The rest the pattern finds (a placeholder such as "[Your Name]", a chatbot's turn, a brief's
+/// "Headline:") was never meant for a reader.
+pub(super) fn meant_for_the_writer(text: &str, span: Range<usize>) -> bool {
     let line = text[span].trim_start();
     // "**Title:**" is a bold label, not a bullet
     let bullet = line.starts_with(['-', '•', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
         || (line.starts_with('*') && !line.starts_with("**"));
-    !bullet
-        || !line
+    let label = line.trim_start_matches(['#', '*', '_', ' ', '\t']);
+    if bullet {
+        !line
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| w.eq_ignore_ascii_case("your") || w.eq_ignore_ascii_case("you"))
+    } else if label.starts_with("Introduction") || label.starts_with("Conclusion") {
+        !has_label_line(text, ABSTRACT_LABELS)
+    } else if label.starts_with("Title") || label.starts_with("Subtitle") {
+        !has_label_line(text, RECORD_LABELS)
+    } else {
+        true
+    }
 }
+
+/// Whether a line of the text starts with one of `labels` and a colon ("Methods:",
+/// "**Results:**"), in any case.
+fn has_label_line(text: &str, labels: &[&str]) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start_matches(['#', '*', '_', ' ', '\t']);
+        line.split_once(':').is_some_and(|(label, _)| {
+            let label = label.trim_end_matches(['*', '_', ' ', '\t']);
+            labels.iter().any(|l| label.eq_ignore_ascii_case(l))
+        })
+    })
+}
+
+/// The section labels of structured abstracts beside "Introduction" and "Conclusion".
+const ABSTRACT_LABELS: &[&str] = &[
+    "method",
+    "methods",
+    "materials and methods",
+    "result",
+    "results",
+    "background",
+    "objective",
+    "objectives",
+    "aim",
+    "aims",
+    "design",
+    "setting",
+    "participants",
+    "findings",
+    "purpose",
+];
+
+/// The fields of a bibliographic or catalogue record beside its "Title:" ("Date:" is not one:
+/// a generator's news brief has it too).
+const RECORD_LABELS: &[&str] = &[
+    "author",
+    "authors",
+    "author(s)",
+    "editor",
+    "editors",
+    "publisher",
+    "isbn",
+    "issn",
+    "doi",
+    "journal",
+    "source",
+    "pages",
+    "language",
+    "format",
+];
 
 /// Whether "a" or "an" stands as an article: before a word that is not a function word. "a"
 /// used as a letter or label ("type a or b", "a is the") is followed by one.
@@ -794,6 +855,29 @@ mod tests {
             "See the U.S. guidance, e.g. the p53 gene and H1N1 flu.",
         ] {
             assert!(!passes(disguised_word_possible, text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn leftovers_meant_for_the_writer_count_and_the_readers_do_not() {
+        let signal = rules::generation_artefact();
+        for text in [
+            "- Describe the main side effects of ketamine.",
+            "Dear [Your Name], your order ships today.",
+            "Title: Your Guide to Better Sleep\n\nSleep matters.",
+            "Introduction:\nTea is popular.\n\nConclusion:\nSo enjoy your tea!",
+            "**Conclusion:** Dark chocolate is good for you.",
+        ] {
+            assert!(counts(&signal, text), "{text:?}");
+        }
+        for text in [
+            "- Discuss any side effects with your doctor.",
+            "* Explain your symptoms to the nurse.",
+            "Introduction: Pain is common.\nMethods: 40 adults.\nResults: Pain fell.\nConclusion: It helped.",
+            "Background: Pain is common.\n**Conclusion:** Ketamine helped.",
+            "Title: The Body in Pain\nAuthor: A. Writer\nPublisher: A Press",
+        ] {
+            assert!(!counts(&signal, text), "{text:?}");
         }
     }
 }
