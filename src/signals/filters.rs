@@ -114,12 +114,12 @@ pub(super) fn mid_sentence(doc: &Document<'_>, m: &PhraseMatch) -> bool {
 
 /// Whether a leftover of a writing brief was meant for the writer, not the reader. An outline
 /// bullet that speaks to the reader ("- Discuss it with your doctor") is advice; an
-/// "Introduction:" or "Conclusion:" label in a text that also has a methods or results label is
-/// a structured abstract's, and a "Title:" beside an "Author:" or "ISBN:" is a record's field.
+/// "Introduction:" or "Conclusion:" label near a methods or results label is a structured
+/// abstract's, and a "Title:" near an "Author:" or "ISBN:" is a record's field.
 /// The rest the pattern finds (a placeholder such as "[Your Name]", a chatbot's turn, a brief's
 /// "Headline:") was never meant for a reader.
 pub(super) fn meant_for_the_writer(text: &str, span: Range<usize>) -> bool {
-    let line = text[span].trim_start();
+    let line = text[span.clone()].trim_start();
     // "**Title:**" is a bold label, not a bullet
     let bullet = line.starts_with(['-', '•', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
         || (line.starts_with('*') && !line.starts_with("**"));
@@ -129,25 +129,47 @@ pub(super) fn meant_for_the_writer(text: &str, span: Range<usize>) -> bool {
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| w.eq_ignore_ascii_case("your") || w.eq_ignore_ascii_case("you"))
     } else if label.starts_with("Introduction") || label.starts_with("Conclusion") {
-        !has_label_line(text, ABSTRACT_LABELS)
+        !label_line_near(text, &span, ABSTRACT_LABELS)
     } else if label.starts_with("Title") || label.starts_with("Subtitle") {
-        !has_label_line(text, RECORD_LABELS)
+        !label_line_near(text, &span, RECORD_LABELS)
     } else {
         true
     }
 }
 
-/// Whether a line of the text starts with one of `labels` and a colon ("Methods:",
-/// "**Results:**"), in any case.
-fn has_label_line(text: &str, labels: &[&str]) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start_matches(['#', '*', '_', ' ', '\t']);
-        line.split_once(':').is_some_and(|(label, _)| {
-            let label = label.trim_end_matches(['*', '_', ' ', '\t']);
-            labels.iter().any(|l| label.eq_ignore_ascii_case(l))
+/// Whether a line near `span` (within [`LABELS_REACH`] bytes) starts with one of `labels` and a
+/// colon ("Methods:", "**Results:**"), in any case.
+fn label_line_near(text: &str, span: &Range<usize>, labels: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    let from = span.start.saturating_sub(LABELS_REACH);
+    let to = bytes.len().min(span.end + LABELS_REACH);
+    let mut lines = bytes[from..to].split(|&b| b == b'\n');
+    if from > 0 && bytes[from - 1] != b'\n' {
+        lines.next(); // the tail of a line the reach cuts
+    }
+    lines.any(|line| {
+        let start = line
+            .iter()
+            .position(|b| !b"#*_ \t".contains(b))
+            .unwrap_or(line.len());
+        let line = &line[start..];
+        line.iter().position(|&b| b == b':').is_some_and(|colon| {
+            let end = line[..colon]
+                .iter()
+                .rposition(|b| !b"*_ \t".contains(b))
+                .map_or(0, |k| k + 1);
+            labels
+                .iter()
+                .any(|l| line[..end].eq_ignore_ascii_case(l.as_bytes()))
         })
     })
 }
+
+/// How far from a label [`meant_for_the_writer`] looks for the labels beside it: a structured
+/// abstract (about 300 words) or a record lies within it, and a text of many labels is still
+/// read in linear time (a look at the whole text for each made 200,000 "Title:" lines take
+/// minutes).
+const LABELS_REACH: usize = 4096;
 
 /// The section labels of structured abstracts beside "Introduction" and "Conclusion".
 const ABSTRACT_LABELS: &[&str] = &[
