@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 
+use super::Reading;
 use crate::document::Document;
 use crate::lexicon::PhraseMatch;
 
@@ -513,7 +514,7 @@ const COURTESY: &[&str] = &[
 /// Whether the text holds a byte that starts a Cyrillic or Greek letter in UTF-8 (0xCE to
 /// 0xD4): a text without one (most English pages) is not searched for look-alike letters. The
 /// search alone cost about a tenth of the time to score a document.
-pub(super) fn cyrillic_or_greek(doc: &Document<'_>) -> bool {
+pub(super) fn cyrillic_or_greek(doc: &Reading<'_, '_>) -> bool {
     let bytes = doc.text.as_bytes();
     memchr::memchr3(0xCE, 0xCF, 0xD0, bytes).is_some()
         || memchr::memchr3(0xD1, 0xD2, 0xD3, bytes).is_some()
@@ -526,7 +527,7 @@ pub(super) fn cyrillic_or_greek(doc: &Document<'_>) -> bool {
 /// (either reading of 1) hold a disguised word; or four or more single letters, each one byte
 /// from the next ("V-I-A-G-R-A", "X a n a x"). SELL007's expression has no literal to skip to
 /// and scanned every byte of every document; the runs are few, and most hold no such word.
-pub(super) fn disguised_word_possible(doc: &Document<'_>) -> bool {
+pub(super) fn disguised_word_possible(doc: &Reading<'_, '_>) -> bool {
     disguised_run(doc.text.as_bytes()) || spaced_letters(doc)
 }
 
@@ -593,11 +594,14 @@ fn disguised_run(bytes: &[u8]) -> bool {
 /// The second part of [`disguised_word_possible`]: four or more tokens in a row, each a single
 /// ASCII letter one byte of `-._*` or a space from the next. A token with a character outside
 /// ASCII counts too: an ASCII word boundary falls inside it ("éX a n a x").
-fn spaced_letters(doc: &Document<'_>) -> bool {
+fn spaced_letters(doc: &Reading<'_, '_>) -> bool {
     let bytes = doc.text.as_bytes();
     // A text whose letters and digits are all ASCII (most, curly quotes and dashes aside)
-    // needs no look at its longer tokens.
-    let ascii = !letter_outside_ascii(&doc.text);
+    // needs no look at its longer tokens; where the landmarks are too many to list, it is
+    // not known to be one.
+    let ascii = doc
+        .landmarks()
+        .is_some_and(|marks| !marks.letter_outside_ascii());
     let mut row = 0;
     let mut previous_end = usize::MAX;
     for token in &doc.tokens {
@@ -621,23 +625,6 @@ fn spaced_letters(doc: &Document<'_>) -> bool {
         previous_end = end;
     }
     false
-}
-
-/// Whether the text holds a letter or digit outside ASCII.
-fn letter_outside_ascii(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.chunks(32).enumerate().any(|(chunk, block)| {
-        // Most blocks hold no lead byte of a character outside ASCII: one test skips them.
-        block.iter().fold(false, |any, &b| any | (b >= 0xc0))
-            && block.iter().enumerate().any(|(j, &b)| {
-                // A lead byte starts a character.
-                b >= 0xc0
-                    && text[32 * chunk + j..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric)
-            })
-    })
 }
 
 /// The number words SPUN003's patterns look for, lowercase as a spinner writes them.
@@ -676,7 +663,7 @@ const NUMBER_WORDS: [&str; 27] = [
 /// alone at the start of its line. Spinners' number words are rare, and so is that touch in
 /// fluent text; the regular expression, with no literal to skip to, scanned every byte of every
 /// document (3 to 4% of the time to score one, measured over 10 MB).
-pub(super) fn number_word_by_punctuation(doc: &Document<'_>) -> bool {
+pub(super) fn number_word_by_punctuation(doc: &Reading<'_, '_>) -> bool {
     let bytes = doc.text.as_bytes();
     // A number word starting right after the mark, ending at a word boundary.
     let after = |i: usize| -> bool {
@@ -733,8 +720,12 @@ mod tests {
     use proptest::prelude::*;
 
     /// Whether `gate` passes `text`.
-    fn passes(gate: fn(&Document<'_>) -> bool, text: &str) -> bool {
-        gate(&Document::new(text, Format::Text, &PhraseIndex::empty()))
+    fn passes(gate: fn(&Reading<'_, '_>) -> bool, text: &str) -> bool {
+        gate(&Reading::new(&Document::new(
+            text,
+            Format::Text,
+            &PhraseIndex::empty(),
+        )))
     }
 
     /// Whether any match of the signal's pattern in `text` passes the signal's filter.

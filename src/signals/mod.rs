@@ -574,7 +574,7 @@ pub struct PatternRate {
     filter: fn(&str, Range<usize>) -> bool,
     /// A cheap test of the document without which no match of the pattern counts (see
     /// [`PatternRate::only_where`]).
-    gate: fn(&Document<'_>) -> bool,
+    gate: fn(&Reading<'_, '_>) -> bool,
     /// Where every match starts, when that is known (see [`PatternRate::starting_at`]).
     starts: Option<Starts>,
 }
@@ -629,7 +629,7 @@ impl PatternRate {
     /// Runs the pattern only on documents that pass `gate`, a test much cheaper than the search
     /// that must hold wherever a match of the pattern would pass the signal's filter (such as
     /// "holds a byte that only the pattern's letters start with").
-    pub(crate) fn only_where(mut self, gate: fn(&Document<'_>) -> bool) -> Self {
+    pub(crate) fn only_where(mut self, gate: fn(&Reading<'_, '_>) -> bool) -> Self {
         self.gate = gate;
         self
     }

@@ -91,6 +91,11 @@ impl Landmarks {
         }
         Some(marks)
     }
+
+    /// Whether the text holds a letter or digit outside ASCII.
+    pub(crate) fn letter_outside_ascii(&self) -> bool {
+        !self.non_ascii.is_empty()
+    }
 }
 
 /// Where every match of a pattern starts, as the pattern's alternatives begin: at one of a
