@@ -162,32 +162,14 @@ const BENEFITS_PATTERN: &str = r"(?i:(?-u:\b)\d{1,2}(?:\.\d+)?\s?(?:%|percent(?:
 mod tests {
     use proptest::prelude::*;
 
-    use super::super::{Landmarks, Reading, Signal};
+    use super::super::starts::{hits_with_and_without_starts, Spans};
+    use super::super::Landmarks;
     use super::benefits_quantified;
-    use crate::document::{Document, Format};
-    use crate::lexicon::LexiconBuilder;
-
-    /// Hits as (start, end).
-    type Spans = Vec<(usize, usize)>;
 
     /// QUAL002's hits in `text`, its pattern run where its matches start, and the same with
     /// the pattern scanning the whole text.
     fn both(text: &str) -> (Spans, Spans) {
-        let mut lexicons = LexiconBuilder::default();
-        let at_starts = benefits_quantified(&mut lexicons);
-        let index = lexicons.build().unwrap();
-        let doc = Document::new(text, Format::Text, &index);
-        let doc = Reading::new(&doc);
-        let mut everywhere = benefits_quantified(&mut LexiconBuilder::default());
-        everywhere.starts = None;
-        let spans = |s: &dyn Signal| -> Spans {
-            s.measure(&doc)
-                .hits
-                .iter()
-                .map(|h| (h.start, h.end))
-                .collect()
-        };
-        (spans(&at_starts), spans(&everywhere))
+        hits_with_and_without_starts(benefits_quantified, |s| &mut s.starts, text)
     }
 
     #[test]

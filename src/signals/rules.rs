@@ -13,36 +13,17 @@ include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 #[cfg(test)]
 mod tests {
-    use crate::signals::Reading;
     use proptest::prelude::*;
 
-    use super::super::{PatternRate, Signal};
+    use super::super::starts::{hits_with_and_without_starts, Spans};
+    use super::super::PatternRate;
     use super::{cure_claim, detox_claim, reported_quantities, sales_pricing};
-    use crate::document::{Document, Format};
     use crate::lexicon::LexiconBuilder;
-
-    /// Hits as (start, end).
-    type Spans = Vec<(usize, usize)>;
 
     /// The hits of a signal run where its matches start, and of the same signal scanning the
     /// whole text.
     fn both(signal: impl Fn(&mut LexiconBuilder) -> PatternRate, text: &str) -> (Spans, Spans) {
-        let mut lexicons = LexiconBuilder::default();
-        let at_starts = signal(&mut lexicons);
-        let index = lexicons.build().unwrap();
-        let doc = Document::new(text, Format::Text, &index);
-        let doc = Reading::new(&doc);
-        let mut everywhere = signal(&mut LexiconBuilder::default());
-        assert!(at_starts.starts.is_some());
-        everywhere.starts = None;
-        let spans = |s: &PatternRate| -> Spans {
-            s.measure(&doc)
-                .hits
-                .iter()
-                .map(|h| (h.start, h.end))
-                .collect()
-        };
-        (spans(&at_starts), spans(&everywhere))
+        hits_with_and_without_starts(signal, |s| &mut s.starts, text)
     }
 
     #[test]

@@ -176,3 +176,35 @@ pub(crate) fn find_at(
     }
     found
 }
+
+/// Hits as (start, end).
+#[cfg(test)]
+pub(crate) type Spans = Vec<(usize, usize)>;
+
+/// The hits in `text` of the signal `make` builds, its pattern run where its matches start, and
+/// of the same signal with its starts (the field `starts` names) taken away, its pattern
+/// scanning the whole text: what the tests of each signal that has starts compare.
+#[cfg(test)]
+pub(crate) fn hits_with_and_without_starts<S: super::Signal>(
+    make: impl Fn(&mut LexiconBuilder) -> S,
+    starts: impl Fn(&mut S) -> &mut Option<Starts>,
+    text: &str,
+) -> (Spans, Spans) {
+    use crate::document::{Document, Format};
+    let mut lexicons = LexiconBuilder::default();
+    let mut at_starts = make(&mut lexicons);
+    assert!(starts(&mut at_starts).is_some());
+    let index = lexicons.build().unwrap();
+    let doc = Document::new(text, Format::Text, &index);
+    let doc = Reading::new(&doc);
+    let mut everywhere = make(&mut LexiconBuilder::default());
+    *starts(&mut everywhere) = None;
+    let spans = |s: &S| -> Spans {
+        s.measure(&doc)
+            .hits
+            .iter()
+            .map(|h| (h.start, h.end))
+            .collect()
+    };
+    (spans(&at_starts), spans(&everywhere))
+}
