@@ -37,7 +37,7 @@ pub(crate) use starts::{find_at, Landmarks, Starts};
 pub use citation::{CitationMarker, ReferenceList, UnsupportedClaim};
 pub use collocation::CollocationBreak;
 pub use commercial::AffiliateLink;
-pub use hype::RepeatedSentence;
+pub use hype::{EvenSentenceLengths, RepeatedSentence};
 pub use synonym_swap::SynonymSwap;
 pub use user::{UserMeasure, UserRule};
 
@@ -292,6 +292,7 @@ pub(crate) fn try_registry_with(rules: &[UserRule]) -> Result<Registry, Error> {
         Box::new(rules::disease_drama(l)),
         Box::new(rules::reader_address().screened(s)),
         Box::new(rules::assistant_hedging().screened(s)),
+        Box::new(EvenSentenceLengths),
         Box::new(UnsupportedClaim::new(l, support.clone())),
         Box::new(support),
         Box::new(ReferenceList::new()),
