@@ -151,6 +151,10 @@ fn main() {
                 Measure::PhraseRate {
                     allowance: Some(allowance),
                     ..
+                }
+                | Measure::PatternRate {
+                    allowance: Some(allowance),
+                    ..
                 } => format!(
                     "{:?}",
                     allowance_unit(*allowance)
@@ -199,6 +203,7 @@ fn main() {
                 gate,
                 starting_words,
                 starting_at,
+                allowance,
             } => {
                 let prefilter = if prefilter { "Auto" } else { "Off" };
                 let _ = write!(
@@ -215,6 +220,9 @@ fn main() {
                 }
                 if let Some(gate) = gate {
                     let _ = write!(out, "\n    .only_where({})", filter_path(&gate));
+                }
+                if let Some(allowance) = allowance {
+                    let _ = write!(out, "\n    .with_allowance({allowance:?})");
                 }
                 let _ = write!(
                     out,

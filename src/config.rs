@@ -534,6 +534,11 @@ impl Place<'_> {
                     wrong("pattern", format!("not a regular expression: {why}"))
                 })
         };
+        // A rate's unit says its allowance, checked (above 0 per 1,000 words).
+        let rate_unit = |allowance: Option<f64>| match allowance {
+            Some(allowance) => allowance_unit(allowance).map_err(|e| wrong("allowance", e)),
+            None => Ok(PER_THOUSAND.to_owned()),
+        };
         match measure {
             Measure::PhraseRate {
                 filter: Some(_), ..
@@ -546,12 +551,7 @@ impl Place<'_> {
                 allowance,
                 ..
             } => {
-                let unit = match allowance {
-                    Some(allowance) => {
-                        allowance_unit(*allowance).map_err(|e| wrong("allowance", e))?
-                    }
-                    None => PER_THOUSAND.to_owned(),
-                };
+                let unit = rate_unit(*allowance)?;
                 let file = self.path.parent().unwrap_or(Path::new(".")).join(lexicon);
                 let text = std::fs::read_to_string(&file)
                     .map_err(|e| wrong("lexicon", format!("{}: {e}", file.display())))?;
@@ -588,13 +588,17 @@ impl Place<'_> {
                 ..
             } => builtin_only("starting_at"),
             Measure::PatternRate {
-                pattern, prefilter, ..
+                pattern,
+                prefilter,
+                allowance,
+                ..
             } => Ok((
                 UserMeasure::Rate {
                     pattern: compiled(pattern)?,
                     prefilter: *prefilter,
+                    allowance: *allowance,
                 },
-                PER_THOUSAND.to_owned(),
+                rate_unit(*allowance)?,
             )),
             Measure::PatternCount { pattern, unit, .. } => Ok((
                 UserMeasure::Count {

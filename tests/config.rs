@@ -146,6 +146,17 @@ fn a_rules_allowance_is_taken_off_its_rate() {
     ));
     // Two names in a page under the 100-word floor: 20 per 1,000, of which 15 count.
     assert_eq!((plain, allowed), (20.0, 15.0));
+    // The same for a pattern's matches.
+    let pattern = |allowance: &str| {
+        RULE.replace(
+            "kind = \"phrase-rate\"\nlexicon = \"competitors.txt\"",
+            &format!("kind = \"pattern-rate\"\npattern = '(?i:acme ?(?:slim|detox))'{allowance}"),
+        )
+    };
+    assert_eq!(
+        (value(&pattern("")), value(&pattern("\nallowance = 5.0"))),
+        (20.0, 15.0)
+    );
 }
 
 #[test]
@@ -414,6 +425,12 @@ fn every_configuration_error_names_the_file_line_and_key() {
         (
             "lexicon = \"competitors.txt\"",
             "lexicon = \"competitors.txt\"\nallowance = -1.0",
+            ":12:1: rule[0].allowance",
+            "an allowance is a rate above 0 per 1,000 words",
+        ),
+        (
+            "kind = \"phrase-rate\"\nlexicon = \"competitors.txt\"",
+            "kind = \"pattern-rate\"\npattern = 'acme'\nallowance = 0.0",
             ":12:1: rule[0].allowance",
             "an allowance is a rate above 0 per 1,000 words",
         ),

@@ -171,6 +171,19 @@ impl Measurement {
             hits,
         }
     }
+
+    /// Only the rate beyond `allowance`, the rate that fluent human writing reaches: a text
+    /// within it measures 0 and shows no evidence.
+    pub(crate) fn beyond(self, allowance: f64) -> Self {
+        if self.value > allowance {
+            Measurement {
+                value: self.value - allowance,
+                ..self
+            }
+        } else {
+            Measurement::default()
+        }
+    }
 }
 
 /// A detector.
@@ -495,15 +508,7 @@ impl Signal for PhraseRate {
             }
             hits.sort_by_key(|h| h.start);
         }
-        let measured = Measurement::rate(hits, doc);
-        if measured.value > self.allowance {
-            Measurement {
-                value: measured.value - self.allowance,
-                ..measured
-            }
-        } else {
-            Measurement::default()
-        }
+        Measurement::rate(hits, doc).beyond(self.allowance)
     }
 }
 
@@ -578,6 +583,8 @@ pub struct PatternRate {
     gate: fn(&Reading<'_, '_>) -> bool,
     /// Where every match starts, when that is known (see [`PatternRate::starting_at`]).
     starts: Option<Starts>,
+    /// The rate that counts for nothing (see [`PatternRate::with_allowance`]).
+    allowance: f64,
 }
 
 impl fmt::Debug for PatternRate {
@@ -615,7 +622,15 @@ impl PatternRate {
             filter: |_, _| true,
             gate: |_| true,
             starts: None,
+            allowance: 0.0,
         }
+    }
+
+    /// Counts only the rate above `per_thousand` matches per 1,000 words, as
+    /// [`PhraseRate::with_allowance`] does.
+    pub(crate) fn with_allowance(mut self, per_thousand: f64) -> Self {
+        self.allowance = per_thousand;
+        self
     }
 
     /// Runs the pattern only at the places `starts` finds, anchored, instead of scanning every
@@ -699,7 +714,7 @@ impl Signal for PatternRate {
                 note: None,
             })
             .collect();
-        Measurement::rate(hits, doc)
+        Measurement::rate(hits, doc).beyond(self.allowance)
     }
 }
 

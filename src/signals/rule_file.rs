@@ -99,6 +99,10 @@ enum Measure {
         /// `currency-signs` (`src/signals/starts.rs`).
         #[serde(default)]
         starting_at: Option<Vec<String>>,
+        /// As for a phrase rate: the rate per 1,000 words that fluent human writing reaches,
+        /// beyond which the matches count.
+        #[serde(default)]
+        allowance: Option<f64>,
     },
     /// The matches of a regular expression counted, up to 100, not divided by the length of
     /// the text (specifics a thorough story reports more of).
@@ -142,7 +146,7 @@ fn one_field() -> usize {
     1
 }
 
-/// A phrase rate's allowance, checked (a finite rate above 0 per 1,000 words), with the unit
+/// A rate's allowance, checked (a finite rate above 0 per 1,000 words), with the unit
 /// of the signal's value.
 fn allowance_unit(allowance: f64) -> Result<String, String> {
     if allowance.is_finite() && allowance > 0.0 {

@@ -40,6 +40,8 @@ pub enum UserMeasure {
         pattern: String,
         /// Whether its engine may skip ahead to a literal every match holds.
         prefilter: bool,
+        /// As for phrases.
+        allowance: Option<f64>,
     },
     /// The matches of a regular expression counted, up to 100 (`pattern-count`).
     Count {
@@ -66,13 +68,21 @@ impl UserRule {
                     None => Box::new(signal),
                 }
             }
-            UserMeasure::Rate { pattern, prefilter } => {
+            UserMeasure::Rate {
+                pattern,
+                prefilter,
+                allowance,
+            } => {
                 let prefilter = if *prefilter {
                     Prefilter::Auto
                 } else {
                     Prefilter::Off
                 };
-                Box::new(PatternRate::curator(self.spec, pattern, prefilter))
+                let signal = PatternRate::curator(self.spec, pattern, prefilter);
+                Box::new(match allowance {
+                    Some(allowance) => signal.with_allowance(*allowance),
+                    None => signal,
+                })
             }
             UserMeasure::Count { pattern } => Box::new(PatternCount(PatternRate::curator(
                 self.spec,
