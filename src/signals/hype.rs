@@ -226,9 +226,26 @@ impl EvenSentenceLengths {
         let text = doc.text.as_ref();
         for (index, range) in doc.sentences.iter().enumerate() {
             let tokens = &doc.tokens[doc.sentence_tokens(index)];
+            let Some(last) = tokens.last() else {
+                continue;
+            };
+            // Most sentences hold no line break: one piece, read at once.
+            if memchr::memchr(b'\n', &text.as_bytes()[range.clone()]).is_none() {
+                let after = &text[last.end()..range.end.max(last.end())];
+                if tokens.len() >= MIN_SENTENCE_WORDS && ends_in_stop(after) {
+                    each(Sentence {
+                        start: tokens[0].start(),
+                        end: last.end(),
+                        words: tokens.len(),
+                    });
+                }
+                continue;
+            }
             let mut piece_start = 0;
             for (i, token) in tokens.iter().enumerate() {
-                let gap_end = tokens.get(i + 1).map_or(range.end.max(token.end()), |t| t.start());
+                let gap_end = tokens
+                    .get(i + 1)
+                    .map_or(range.end.max(token.end()), |t| t.start());
                 let gap = &text[token.end()..gap_end];
                 if i + 1 < tokens.len() && !gap.contains('\n') {
                     continue;
