@@ -7,6 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::{Family, Hit, Measurement, Polarity, Reading, Signal, SignalSpec, PER_THOUSAND};
 use crate::document::Document;
 use crate::fingerprint::Sequence;
+use crate::tokens::Token;
 
 const REPEATED_SENTENCE: SignalSpec = SignalSpec {
     id: "HYPE007",
@@ -224,41 +225,37 @@ impl EvenSentenceLengths {
     /// sentence's own), the pieces that end in a stop and hold three words or more.
     fn prose(doc: &Document<'_>, mut each: impl FnMut(Sentence)) {
         let text = doc.text.as_ref();
+        // A piece of a sentence, and the text after its last word up to the next word.
+        let mut piece = |tokens: &[Token], after: &str| {
+            if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
+                if tokens.len() >= MIN_SENTENCE_WORDS && ends_in_stop(after) {
+                    each(Sentence {
+                        start: first.start(),
+                        end: last.end(),
+                        words: tokens.len(),
+                    });
+                }
+            }
+        };
         for (index, range) in doc.sentences.iter().enumerate() {
             let tokens = &doc.tokens[doc.sentence_tokens(index)];
             let Some(last) = tokens.last() else {
                 continue;
             };
+            let sentence_end = range.end.max(last.end());
             // Most sentences hold no line break: one piece, read at once.
             if memchr::memchr(b'\n', &text.as_bytes()[range.clone()]).is_none() {
-                let after = &text[last.end()..range.end.max(last.end())];
-                if tokens.len() >= MIN_SENTENCE_WORDS && ends_in_stop(after) {
-                    each(Sentence {
-                        start: tokens[0].start(),
-                        end: last.end(),
-                        words: tokens.len(),
-                    });
-                }
+                piece(tokens, &text[last.end()..sentence_end]);
                 continue;
             }
-            let mut piece_start = 0;
+            let mut start = 0;
             for (i, token) in tokens.iter().enumerate() {
-                let gap_end = tokens
-                    .get(i + 1)
-                    .map_or(range.end.max(token.end()), |t| t.start());
+                let gap_end = tokens.get(i + 1).map_or(sentence_end, |t| t.start());
                 let gap = &text[token.end()..gap_end];
-                if i + 1 < tokens.len() && !gap.contains('\n') {
-                    continue;
+                if i + 1 == tokens.len() || gap.contains('\n') {
+                    piece(&tokens[start..=i], gap);
+                    start = i + 1;
                 }
-                let words = i + 1 - piece_start;
-                if words >= MIN_SENTENCE_WORDS && ends_in_stop(gap) {
-                    each(Sentence {
-                        start: tokens[piece_start].start(),
-                        end: token.end(),
-                        words,
-                    });
-                }
-                piece_start = i + 1;
             }
         }
     }
@@ -284,7 +281,8 @@ impl Lengths {
         if self.shortest.is_none_or(|s| words < s.words as u64) {
             self.shortest = Some(sentence);
         }
-        if self.longest.is_none_or(|s| words > s.words as u64) {
+        // The last of the longest: where every sentence is as long, not the shortest again.
+        if self.longest.is_none_or(|s| words >= s.words as u64) {
             self.longest = Some(sentence);
         }
     }
@@ -416,8 +414,12 @@ mod tests {
         assert!(notes[1].starts_with("the longest of 6 sentences: 14 words"));
         // The same with one short and one long sentence among them: people's variation.
         assert_eq!(measure(&[10, 14, 3, 14, 30, 12]), Measurement::default());
-        // Four sentences are too few to tell, however even.
+        // Four sentences are too few to tell, however even; five of one length vary by 0, and
+        // the evidence is the first and the last of them, not one sentence twice.
         assert_eq!(measure(&[12, 12, 12, 12]), Measurement::default());
+        let same = measure(&[12, 12, 12, 12, 12]);
+        assert_eq!(same.value, 30.0);
+        assert!(same.hits[0].start == 0 && same.hits[1].start > same.hits[0].end);
     }
 
     #[test]
