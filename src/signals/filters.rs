@@ -59,9 +59,10 @@ pub(super) fn page_calls_the_reader(doc: &Document<'_>, m: &PhraseMatch) -> bool
 
 /// Whether `word` ends with the ASCII `suffix`, case ignored.
 fn ends_with_ignore_case(word: &str, suffix: &str) -> bool {
-    word.len() >= suffix.len()
-        && word.is_char_boundary(word.len() - suffix.len())
-        && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    word.len()
+        .checked_sub(suffix.len())
+        .and_then(|at| word.get(at..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
 }
 
 /// Whether a call to action is the page's own, not a publisher's box asking for subscribers:

@@ -262,14 +262,14 @@ impl EvenSentenceLengths {
 }
 
 /// What HYPE013 keeps of the sentences it reads, without storing them: their number, the sums
-/// that give the variation of their lengths (exact, in integers), and the shortest and longest.
+/// that give the variation of their lengths (exact, in integers), and the shortest and the
+/// longest (none before the first sentence).
 #[derive(Debug, Default)]
 struct Lengths {
-    count: u64,
+    count: usize,
     sum: u64,
     sum_of_squares: u64,
-    shortest: Option<Sentence>,
-    longest: Option<Sentence>,
+    extremes: Option<(Sentence, Sentence)>,
 }
 
 impl Lengths {
@@ -278,25 +278,31 @@ impl Lengths {
         self.count += 1;
         self.sum += words;
         self.sum_of_squares += words * words;
-        if self.shortest.is_none_or(|s| words < s.words as u64) {
-            self.shortest = Some(sentence);
-        }
-        // The last of the longest: where every sentence is as long, not the shortest again.
-        if self.longest.is_none_or(|s| words >= s.words as u64) {
-            self.longest = Some(sentence);
-        }
+        self.extremes = Some(match self.extremes {
+            None => (sentence, sentence),
+            // The last of the longest: where every sentence is as long, not the shortest again.
+            Some((shortest, longest)) => (
+                if sentence.words < shortest.words {
+                    sentence
+                } else {
+                    shortest
+                },
+                if sentence.words >= longest.words {
+                    sentence
+                } else {
+                    longest
+                },
+            ),
+        });
     }
 
-    /// The coefficient of variation of the lengths (standard deviation over mean), or `None`
-    /// for no sentence.
-    fn variation(&self) -> Option<f64> {
-        if self.count == 0 {
-            return None;
-        }
+    /// The coefficient of variation of the lengths (standard deviation over mean), once a
+    /// sentence has been added.
+    fn variation(&self) -> f64 {
         // n² times the variance: n·Σx² - (Σx)², never negative.
-        let (n, sum) = (u128::from(self.count), u128::from(self.sum));
+        let (n, sum) = (self.count as u128, u128::from(self.sum));
         let spread = n * u128::from(self.sum_of_squares) - sum * sum;
-        Some((spread as f64).sqrt() / sum as f64)
+        (spread as f64).sqrt() / sum as f64
     }
 }
 
@@ -316,12 +322,12 @@ impl Signal for EvenSentenceLengths {
     fn measure(&self, doc: &Reading<'_, '_>) -> Measurement {
         let mut lengths = Lengths::default();
         Self::prose(doc, |s| lengths.add(s));
-        let (Some(variation), Some(shortest), Some(longest)) =
-            (lengths.variation(), lengths.shortest, lengths.longest)
+        let Some((shortest, longest)) = lengths.extremes.filter(|_| lengths.count >= MIN_SENTENCES)
         else {
             return Measurement::default();
         };
-        if lengths.count < MIN_SENTENCES as u64 || variation >= EVEN_BELOW {
+        let variation = lengths.variation();
+        if variation >= EVEN_BELOW {
             return Measurement::default();
         }
         let n = lengths.count;
