@@ -391,9 +391,9 @@ mod tests {
             .expect("HYPE003 is registered");
         let measured = &pipeline.measure(&doc)[exclamations];
         assert_eq!(measured.hits.len(), report::MAX_EVIDENCE_PER_SIGNAL + 1);
-        // 80 exclamations in 240 words, every one counted.
+        // 80 exclamations in 240 words, every one counted (the rate beyond HYPE003's allowance).
         assert!(
-            (measured.value - 80.0 * 1000.0 / 240.0).abs() < 1e-9,
+            (measured.value - (80.0 * 1000.0 / 240.0 - 3.5)).abs() < 1e-9,
             "{}",
             measured.value
         );

@@ -70,7 +70,8 @@ fn ends_with_ignore_case(word: &str, suffix: &str) -> bool {
 /// the corpus, SELL001 fired on 6.8% of FakeHealth's reliable stories without this filter, 1.6%
 /// with it, and on the health sales e-mails 20.7% either way). A match
 /// whose line, or the line before it, names a newsletter, a subscription or an inbox is the
-/// publisher's furniture ("unsubscribe", a sales e-mail's footer, is another word).
+/// publisher's furniture ("unsubscribe", a sales e-mail's footer, is another word); blank
+/// lines between them do not count.
 fn not_publisher_furniture(doc: &Document<'_>, m: &PhraseMatch) -> bool {
     let span = doc.token_span(m.first_token..m.end_token);
     let text = &doc.text[..];
@@ -81,7 +82,11 @@ fn not_publisher_furniture(doc: &Document<'_>, m: &PhraseMatch) -> bool {
     let line_start = text[reach_back..span.start]
         .rfind('\n')
         .map_or(reach_back, |at| reach_back + at);
+    // The line before is the last one with words: a subscription box sets its button apart
+    // from the line that names the newsletter with a blank line ("...e-newsletter keeps you up
+    // to date.\n\nSign up now").
     let from = text[reach_back..line_start]
+        .trim_end()
         .rfind('\n')
         .map_or(reach_back, |at| reach_back + at + 1);
     let to = text[span.end..reach_on]
