@@ -89,7 +89,11 @@ const SCREEN_CACHE_BYTES: usize = 16 << 20;
 fn compile(patterns: &[(String, bool)]) -> Vec<Automaton> {
     let compile = |kind: MatchKind, patterns: &[&str]| {
         DFA::builder()
-            .configure(DFA::config().match_kind(kind).cache_capacity(SCREEN_CACHE_BYTES))
+            .configure(
+                DFA::config()
+                    .match_kind(kind)
+                    .cache_capacity(SCREEN_CACHE_BYTES),
+            )
             .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
             .build_many(patterns)
             .unwrap_or_else(|e| panic!("built-in screen patterns: {e}"))
