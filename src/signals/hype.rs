@@ -278,22 +278,20 @@ impl Lengths {
         self.count += 1;
         self.sum += words;
         self.sum_of_squares += words * words;
-        self.extremes = Some(match self.extremes {
-            None => (sentence, sentence),
+        let (shortest, longest) = self.extremes.unwrap_or((sentence, sentence));
+        self.extremes = Some((
+            if sentence.words < shortest.words {
+                sentence
+            } else {
+                shortest
+            },
             // The last of the longest: where every sentence is as long, not the shortest again.
-            Some((shortest, longest)) => (
-                if sentence.words < shortest.words {
-                    sentence
-                } else {
-                    shortest
-                },
-                if sentence.words >= longest.words {
-                    sentence
-                } else {
-                    longest
-                },
-            ),
-        });
+            if sentence.words >= longest.words {
+                sentence
+            } else {
+                longest
+            },
+        ));
     }
 
     /// The coefficient of variation of the lengths (standard deviation over mean), once a

@@ -78,11 +78,11 @@ impl UserRule {
                 } else {
                     Prefilter::Off
                 };
-                let signal = PatternRate::curator(self.spec, pattern, prefilter);
-                Box::new(match allowance {
-                    Some(allowance) => signal.with_allowance(*allowance),
-                    None => signal,
-                })
+                let mut signal = PatternRate::curator(self.spec, pattern, prefilter);
+                if let Some(allowance) = allowance {
+                    signal = signal.with_allowance(*allowance);
+                }
+                Box::new(signal)
             }
             UserMeasure::Count { pattern } => Box::new(PatternCount(PatternRate::curator(
                 self.spec,
